@@ -1,0 +1,206 @@
+//! The one error type of the crate.
+//!
+//! Every variant names the argument it is about and, where a single row is at
+//! fault, that row's index and value, so that a caller (or a Python or
+//! JavaScript user several layers away) can find and fix the bad input.
+
+use serde::Serialize;
+use thiserror::Error;
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = CxError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `cx`.
+///
+/// Each variant has a stable machine-readable [`code`](CxError::code); the
+/// Python and JavaScript bindings expose the same code and the same fields.
+#[derive(Debug, Clone, PartialEq, Error, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CxError {
+    /// An input that needs at least one row had none.
+    ///
+    /// Fix: pass at least one value, or check for empty segments before calling.
+    #[error("`{argument}` is empty: at least one value is needed")]
+    Empty {
+        /// The argument that was empty.
+        argument: &'static str,
+    },
+
+    /// A value lies outside what the argument allows (a score off the scale).
+    ///
+    /// Fix: check the declared scale, or clean the row.
+    #[error("`{argument}`[{index}] = {value} is outside the allowed range {allowed}")]
+    OutOfRange {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+        /// The offending value as text.
+        value: String,
+        /// What would have been accepted, e.g. `0..=10`.
+        allowed: String,
+    },
+
+    /// A score given as a float is not a whole number.
+    ///
+    /// Fix: scores are answers on an integer scale; round or clean the row.
+    #[error("`{argument}`[{index}] = {value} is not a whole number")]
+    NotInteger {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A value is NaN or infinite (a missing answer arrives as NaN from
+    /// pandas, polars and JavaScript).
+    ///
+    /// Fix: drop or impute missing rows explicitly before calling.
+    #[error("`{argument}`[{index}] = {value} is not a finite number (missing value?)")]
+    NotFinite {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A required value is missing (a null key, a `NaT` timestamp).
+    #[error("`{argument}`[{index}] is missing")]
+    Missing {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+    },
+
+    /// A survey weight is negative.
+    ///
+    /// Fix: weights must be zero or positive.
+    #[error("`{argument}`[{index}] = {value} is negative; weights must be >= 0")]
+    NegativeWeight {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// Two columns that must have one entry per row differ in length.
+    #[error("`{argument}` has {actual} rows but `{other}` has {expected}")]
+    LengthMismatch {
+        /// The argument whose length is wrong.
+        argument: &'static str,
+        /// The length it should have had (that of `other`).
+        expected: usize,
+        /// Its actual length.
+        actual: usize,
+        /// The argument it was compared against.
+        other: &'static str,
+    },
+
+    /// An option or parameter has a value outside what it allows
+    /// (a confidence level of 1.5, a scale whose maximum is below its minimum).
+    #[error("`{argument}` = {value} is invalid: expected {allowed}")]
+    InvalidParameter {
+        /// The parameter's name.
+        argument: &'static str,
+        /// The offending value as text.
+        value: String,
+        /// What would have been accepted.
+        allowed: String,
+    },
+
+    /// Two things that must share a scale (or definition) to be merged or
+    /// compared do not.
+    #[error("cannot combine `{argument}`: {left} differs from {right}")]
+    Incompatible {
+        /// What was being combined (e.g. `scale`, `threshold`).
+        argument: &'static str,
+        /// The left-hand side's value.
+        left: String,
+        /// The right-hand side's value.
+        right: String,
+    },
+
+    /// The weights leave nothing to estimate from (all zero).
+    #[error("`{argument}` sum to zero: no response carries weight")]
+    ZeroWeight {
+        /// The weight argument.
+        argument: &'static str,
+    },
+
+    /// Serialized state could not be decoded.
+    ///
+    /// Fix: the bytes were truncated, corrupted, or written by an
+    /// incompatible version; re-create the accumulator from raw data.
+    #[error("cannot decode `{argument}`: {reason}")]
+    Decode {
+        /// The argument holding the bytes.
+        argument: &'static str,
+        /// What was wrong with them.
+        reason: String,
+    },
+}
+
+impl CxError {
+    /// A short, stable, machine-readable code for the variant, shared with the
+    /// Python (`err.code`) and JavaScript (`err.code`) bindings.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CxError::Empty { .. } => "empty",
+            CxError::OutOfRange { .. } => "out_of_range",
+            CxError::NotInteger { .. } => "not_integer",
+            CxError::NotFinite { .. } => "not_finite",
+            CxError::Missing { .. } => "missing",
+            CxError::NegativeWeight { .. } => "negative_weight",
+            CxError::LengthMismatch { .. } => "length_mismatch",
+            CxError::InvalidParameter { .. } => "invalid_parameter",
+            CxError::Incompatible { .. } => "incompatible",
+            CxError::ZeroWeight { .. } => "zero_weight",
+            CxError::Decode { .. } => "decode",
+        }
+    }
+
+    /// The argument the error is about.
+    pub fn argument(&self) -> &'static str {
+        match self {
+            CxError::Empty { argument }
+            | CxError::OutOfRange { argument, .. }
+            | CxError::NotInteger { argument, .. }
+            | CxError::NotFinite { argument, .. }
+            | CxError::Missing { argument, .. }
+            | CxError::NegativeWeight { argument, .. }
+            | CxError::LengthMismatch { argument, .. }
+            | CxError::InvalidParameter { argument, .. }
+            | CxError::Incompatible { argument, .. }
+            | CxError::ZeroWeight { argument }
+            | CxError::Decode { argument, .. } => argument,
+        }
+    }
+
+    /// The zero-based row the error is about, when one row is at fault.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            CxError::OutOfRange { index, .. }
+            | CxError::NotInteger { index, .. }
+            | CxError::NotFinite { index, .. }
+            | CxError::Missing { index, .. }
+            | CxError::NegativeWeight { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(argument: &'static str, value: impl ToString, allowed: impl ToString) -> Self {
+        CxError::InvalidParameter {
+            argument,
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        }
+    }
+}

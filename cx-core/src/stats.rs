@@ -1,0 +1,93 @@
+//! Shared numerics for the measures: quantiles of the normal and Student t
+//! distributions (from `statrs`) and the interval formulas built on them.
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use crate::error::{CxError, Result};
+
+/// Checks a confidence level and returns it.
+pub(crate) fn check_level(level: f64) -> Result<f64> {
+    if level.is_finite() && level > 0.0 && level < 1.0 {
+        Ok(level)
+    } else {
+        Err(CxError::invalid(
+            "level",
+            level,
+            "a number strictly between 0 and 1",
+        ))
+    }
+}
+
+fn standard_normal() -> Normal {
+    // Mean 0 and sd 1 are valid parameters, so construction cannot fail.
+    Normal::standard()
+}
+
+/// Two-sided critical value z_{1-(1-level)/2} of the standard normal.
+pub(crate) fn z_critical(level: f64) -> f64 {
+    standard_normal().inverse_cdf(0.5 + level / 2.0)
+}
+
+/// Two-sided p-value of a standard normal statistic.
+pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
+    (2.0 * standard_normal().sf(z.abs())).min(1.0)
+}
+
+/// Two-sided critical value of Student's t with `df` (possibly fractional)
+/// degrees of freedom; `None` when `df` is not positive.
+pub(crate) fn t_critical(level: f64, df: f64) -> Option<f64> {
+    if !(df > 0.0 && df.is_finite()) {
+        return None;
+    }
+    let t = StudentsT::new(0.0, 1.0, df).ok()?;
+    Some(t.inverse_cdf(0.5 + level / 2.0))
+}
+
+/// Wilson score interval for a share `p` out of `n` (possibly an effective,
+/// fractional size).
+///
+/// centre = (p + z²/2n)/(1 + z²/n), half-width = z·√(p(1−p)/n + z²/4n²)/(1 + z²/n)
+/// (Wilson 1927, JASA 22(158); see REFERENCES.md §1).
+pub(crate) fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    // At p = 0 (p = 1) the lower (upper) end is exactly 0 (1) in exact
+    // arithmetic; say so rather than leave a rounding residue.
+    let low = if p <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if p >= 1.0 { 1.0 } else { (centre + half).min(1.0) };
+    (low, high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn z_for_95_percent() {
+        assert!((z_critical(0.95) - 1.959_963_985).abs() < 1e-8);
+    }
+
+    #[test]
+    fn t_for_95_percent_df_9() {
+        // Published table value t_{0.975, 9} = 2.262157.
+        let t = t_critical(0.95, 9.0).expect("df > 0");
+        assert!((t - 2.262_157_163).abs() < 1e-6);
+    }
+
+    #[test]
+    fn wilson_zero_successes() {
+        let (lo, hi) = wilson(0.0, 10.0, z_critical(0.95));
+        assert_eq!(lo, 0.0);
+        assert!((hi - 0.277_53).abs() < 1e-5);
+    }
+
+    #[test]
+    fn level_bounds() {
+        assert!(check_level(0.0).is_err());
+        assert!(check_level(1.0).is_err());
+        assert!(check_level(f64::NAN).is_err());
+        assert!(check_level(0.9).is_ok());
+    }
+}

@@ -1,0 +1,40 @@
+//! Survey scores: NPS, CSAT, CES and four-button smiley terminals.
+//!
+//! Every measure is computed from a [`Distribution`], the weighted count of
+//! answers per scale point. One pass over the raw answers builds it; the
+//! measures then cost nothing that grows with the data. Distributions merge,
+//! so they double as accumulators for continuous collection, and they
+//! serialize to a small validated byte string.
+//!
+//! | measure | function | headline | interval |
+//! |---|---|---|---|
+//! | NPS | [`nps`], [`nps_weighted`] | promoters − detractors, points | adjusted Wald (default) or Wald |
+//! | CSAT | [`csat()`] | share ≥ threshold | Wilson; mean with t |
+//! | CES | [`ces()`] | share of easy answers | Wilson; mean with t |
+//! | smiley | [`smiley()`] | share of happy buttons, 0–100 index | Wilson; t |
+//!
+//! Differences between periods or segments: [`compare_nps`],
+//! [`compare_csat`], [`compare_ces`], [`compare_smiley`],
+//! [`compare_proportions`]. Per segment, touchpoint or week: [`group_by`].
+//!
+//! Formulas and reference values: REFERENCES.md §1 of the project.
+
+mod ces;
+mod compare;
+mod csat;
+mod distribution;
+mod estimate;
+mod grouped;
+mod nps;
+mod scale;
+mod smiley;
+
+pub use ces::{Ces, CesOptions, CesPolarity, ces};
+pub use compare::{Comparison, compare_ces, compare_csat, compare_nps, compare_proportions, compare_smiley};
+pub use csat::{Csat, CsatOptions, csat};
+pub use distribution::Distribution;
+pub use estimate::{Mean, Proportion};
+pub use grouped::{Group, TimeBucket, TimeUnit, Timestamps, group_by};
+pub use nps::{Nps, NpsInterval, NpsOptions, nps, nps_weighted};
+pub use scale::{MAX_SCALE_POINTS, Scale, Score};
+pub use smiley::{Smiley, SmileyOptions, smiley};
