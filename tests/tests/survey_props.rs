@@ -1,0 +1,162 @@
+//! Invariants of the survey measures, checked on random inputs.
+
+use cx::survey::{
+    CsatOptions, Distribution, NpsInterval, NpsOptions, Scale, SmileyOptions, csat, nps, nps_weighted, smiley,
+};
+use proptest::prelude::*;
+
+fn answers() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(0u8..=10, 1..300)
+}
+
+fn weighted_answers() -> impl Strategy<Value = Vec<(u8, f64)>> {
+    prop::collection::vec((0u8..=10, 0.0f64..5.0), 1..200)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+}
+
+proptest! {
+    #[test]
+    fn merging_any_split_in_any_order_equals_one_batch(
+        data in weighted_answers(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+        reverse in any::<bool>(),
+    ) {
+        let (scores, weights): (Vec<u8>, Vec<f64>) = data.iter().copied().unzip();
+        let batch = Distribution::from_scores(Scale::NPS, &scores, Some(&weights)).unwrap();
+
+        let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(scores.len() + 1)).collect();
+        bounds.extend([0, scores.len()]);
+        bounds.sort_unstable();
+        let mut parts: Vec<Distribution> = bounds
+            .windows(2)
+            .map(|w| Distribution::from_scores(Scale::NPS, &scores[w[0]..w[1]], Some(&weights[w[0]..w[1]])).unwrap())
+            .collect();
+        if reverse {
+            parts.reverse();
+        }
+        let mut merged = Distribution::new(Scale::NPS);
+        for p in &parts {
+            merged.merge(p).unwrap();
+        }
+        prop_assert_eq!(merged.counts(), batch.counts());
+        for (a, b) in merged.weights().iter().zip(batch.weights()) {
+            prop_assert!(close(*a, *b));
+        }
+        prop_assert!(close(merged.effective_n(), batch.effective_n()));
+    }
+
+    #[test]
+    fn bytes_round_trip(data in weighted_answers()) {
+        let (scores, weights): (Vec<u8>, Vec<f64>) = data.iter().copied().unzip();
+        let d = Distribution::from_scores(Scale::NPS, &scores, Some(&weights)).unwrap();
+        prop_assert_eq!(Distribution::from_bytes(&d.to_bytes()).unwrap(), d.clone());
+        let json = serde_json::to_string(&d).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Distribution>(&json).unwrap(), d);
+    }
+
+    #[test]
+    fn decoding_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = Distribution::from_bytes(&bytes);
+    }
+
+    #[test]
+    fn decoding_corrupted_valid_bytes_never_panics(data in answers(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+        let mut bytes = Distribution::from_scores(Scale::NPS, &data, None).unwrap().to_bytes();
+        let i = at.index(bytes.len());
+        bytes[i] = byte;
+        if let Ok(d) = Distribution::from_bytes(&bytes) {
+            // Whatever decodes is a state measures can be computed from.
+            if !d.is_empty() && d.total_weight() > 0.0 && d.scale() == Scale::NPS {
+                let r = d.nps(&NpsOptions::default()).unwrap();
+                prop_assert!(r.score.is_finite());
+            }
+        }
+    }
+
+    #[test]
+    fn nps_and_its_interval_stay_in_range(data in answers(), wald in any::<bool>(), level in 0.5f64..0.999) {
+        let interval = if wald { NpsInterval::Wald } else { NpsInterval::AdjustedWald };
+        let r = nps(&data, &NpsOptions { interval, level }).unwrap();
+        prop_assert!((-100.0..=100.0).contains(&r.score));
+        prop_assert!(-100.0 <= r.ci_low && r.ci_low <= r.ci_center && r.ci_center <= r.ci_high && r.ci_high <= 100.0);
+        if wald {
+            prop_assert!(r.ci_low <= r.score + 1e-9 && r.score <= r.ci_high + 1e-9);
+        }
+        prop_assert_eq!(r.promoters + r.passives + r.detractors, data.len() as u64);
+    }
+
+    #[test]
+    fn unit_weights_equal_unweighted(data in answers()) {
+        let o = NpsOptions::default();
+        let a = nps(&data, &o).unwrap();
+        let b = nps_weighted(&data, &vec![1.0; data.len()], &o).unwrap();
+        prop_assert!(close(a.score, b.score) && close(a.se, b.se) && close(a.ci_low, b.ci_low));
+        prop_assert!(close(b.n_eff, data.len() as f64));
+    }
+
+    #[test]
+    fn scaling_all_weights_changes_nothing(data in weighted_answers(), k in 0.01f64..100.0) {
+        let (scores, weights): (Vec<u8>, Vec<f64>) = data.iter().copied().unzip();
+        prop_assume!(weights.iter().sum::<f64>() > 0.0);
+        let scaled: Vec<f64> = weights.iter().map(|w| w * k).collect();
+        let o = NpsOptions::default();
+        let a = nps_weighted(&scores, &weights, &o).unwrap();
+        let b = nps_weighted(&scores, &scaled, &o).unwrap();
+        prop_assert!((a.score - b.score).abs() < 1e-7 && (a.se - b.se).abs() < 1e-7);
+    }
+
+    #[test]
+    fn wilson_and_t_intervals_contain_their_estimates(data in prop::collection::vec(1u8..=5, 1..200)) {
+        let r = csat(&data, None, &CsatOptions::default()).unwrap();
+        let s = &r.satisfied;
+        prop_assert!(0.0 <= s.ci_low && s.ci_low <= s.share && s.share <= s.ci_high && s.ci_high <= 1.0);
+        if let (Some(lo), Some(hi)) = (r.mean.ci_low, r.mean.ci_high) {
+            prop_assert!(1.0 <= lo && lo <= r.mean.mean && r.mean.mean <= hi && hi <= 5.0);
+        }
+    }
+
+    #[test]
+    fn byte_fast_path_equals_generic_path(data in prop::collection::vec(any::<u8>(), 0..300)) {
+        let wide: Vec<i64> = data.iter().map(|&b| i64::from(b)).collect();
+        let mut a = Distribution::new(Scale::SMILEY);
+        let mut b = Distribution::new(Scale::SMILEY);
+        let ra = a.extend(&data);
+        let rb = b.extend(&wide);
+        prop_assert_eq!(ra.is_ok(), rb.is_ok());
+        if let (Err(ea), Err(eb)) = (&ra, &rb) {
+            prop_assert_eq!(ea.index(), eb.index());
+        }
+        prop_assert_eq!(a, b);
+        if !data.is_empty() && ra.is_ok() {
+            prop_assert!(smiley(&data, None, &SmileyOptions::default()).is_ok());
+        }
+    }
+}
+
+#[test]
+fn failed_extend_leaves_the_accumulator_unchanged() {
+    let mut d = Distribution::new(Scale::NPS);
+    d.extend(&[10u8, 9]).unwrap();
+    let before = d.clone();
+    assert!(d.extend(&[1u8, 2, 11]).is_err());
+    assert!(d.extend_weighted(&[1u8, 2], &[1.0, -1.0]).is_err());
+    assert!(d.push(12u8, 1.0).is_err());
+    assert_eq!(d, before);
+}
+
+#[test]
+fn merging_different_scales_is_an_error() {
+    let mut a = Distribution::new(Scale::NPS);
+    let b = Distribution::new(Scale::CSAT);
+    let e = a.merge(&b).unwrap_err();
+    assert_eq!(e.code(), "incompatible");
+}
+
+#[test]
+fn measure_on_the_wrong_scale_is_an_error() {
+    let d = Distribution::from_scores(Scale::CSAT, &[5u8], None).unwrap();
+    assert_eq!(d.nps(&NpsOptions::default()).unwrap_err().code(), "incompatible");
+}
