@@ -1,1 +1,60 @@
-fn main() {}
+//! Survey hot paths: building the answer distribution (the one pass every
+//! measure needs) at 1e5, 1e6 and 1e7 answers, from bytes and from floats,
+//! weighted and grouped. Throughput is reported per answer, so linear cost
+//! shows as a flat time per element across sizes.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use cx::survey::{Distribution, NpsOptions, Scale, group_by, nps};
+use cx_benches::nps_answers;
+
+fn nps_from_answers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("nps");
+    g.sample_size(10);
+    for n in [100_000usize, 1_000_000, 10_000_000] {
+        let bytes = nps_answers(n, 42);
+        let floats: Vec<f64> = bytes.iter().map(|&b| f64::from(b)).collect();
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("u8", n), &bytes, |b, s| {
+            b.iter(|| nps(black_box(s), &NpsOptions::default()).expect("valid"))
+        });
+        g.bench_with_input(BenchmarkId::new("f64", n), &floats, |b, s| {
+            b.iter(|| nps(black_box(s), &NpsOptions::default()).expect("valid"))
+        });
+        // The simplest correct loop, as a baseline for the histogram path.
+        g.bench_with_input(BenchmarkId::new("naive_u8_loop", n), &bytes, |b, s| {
+            b.iter(|| {
+                let (mut p, mut d) = (0u64, 0u64);
+                for &x in black_box(s) {
+                    assert!(x <= 10);
+                    p += u64::from(x >= 9);
+                    d += u64::from(x <= 6);
+                }
+                100.0 * (p as f64 - d as f64) / s.len() as f64
+            })
+        });
+    }
+    g.finish();
+}
+
+fn weighted_and_grouped(c: &mut Criterion) {
+    let n = 1_000_000;
+    let bytes = nps_answers(n, 7);
+    let weights: Vec<f64> = bytes.iter().map(|&b| 0.5 + f64::from(b) / 10.0).collect();
+    let keys: Vec<u32> = nps_answers(n, 99).iter().map(|&b| u32::from(b) * 3 % 20).collect();
+    let mut g = c.benchmark_group("survey_1e6");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("weighted", |b| {
+        b.iter(|| Distribution::from_scores(Scale::NPS, black_box(&bytes), Some(&weights)).expect("valid"))
+    });
+    g.bench_function("grouped_20_keys", |b| {
+        b.iter(|| group_by(Scale::NPS, black_box(&bytes), None, Some(&keys[..]), None).expect("valid"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, nps_from_answers, weighted_and_grouped);
+criterion_main!(benches);

@@ -69,6 +69,19 @@ pub enum CxError {
         value: f64,
     },
 
+    /// A text value (a date, a timestamp) could not be parsed.
+    #[error("`{argument}`[{index}] = {value:?} cannot be parsed: expected {expected}")]
+    Parse {
+        /// The argument holding the bad row.
+        argument: &'static str,
+        /// Zero-based row index.
+        index: usize,
+        /// The offending text.
+        value: String,
+        /// The accepted forms.
+        expected: String,
+    },
+
     /// A required value is missing (a null key, a `NaT` timestamp).
     #[error("`{argument}`[{index}] is missing")]
     Missing {
@@ -158,6 +171,7 @@ impl CxError {
             CxError::NotInteger { .. } => "not_integer",
             CxError::NotFinite { .. } => "not_finite",
             CxError::Missing { .. } => "missing",
+            CxError::Parse { .. } => "parse",
             CxError::NegativeWeight { .. } => "negative_weight",
             CxError::LengthMismatch { .. } => "length_mismatch",
             CxError::InvalidParameter { .. } => "invalid_parameter",
@@ -175,6 +189,7 @@ impl CxError {
             | CxError::NotInteger { argument, .. }
             | CxError::NotFinite { argument, .. }
             | CxError::Missing { argument, .. }
+            | CxError::Parse { argument, .. }
             | CxError::NegativeWeight { argument, .. }
             | CxError::LengthMismatch { argument, .. }
             | CxError::InvalidParameter { argument, .. }
@@ -191,6 +206,7 @@ impl CxError {
             | CxError::NotInteger { index, .. }
             | CxError::NotFinite { index, .. }
             | CxError::Missing { index, .. }
+            | CxError::Parse { index, .. }
             | CxError::NegativeWeight { index, .. } => Some(*index),
             _ => None,
         }

@@ -26,5 +26,6 @@
 mod error;
 mod stats;
 pub mod survey;
+pub mod time;
 
 pub use error::{CxError, Result};

@@ -1,1 +1,25 @@
-//! placeholder
+//! Python bindings of `cx`, imported by the `cx` package as `cx._cx`.
+//!
+//! Thin by design: each function converts its arguments (numpy arrays are
+//! borrowed in place), calls the core with the GIL released for work that
+//! grows with the input, and converts the result or error.
+
+mod arrays;
+mod errors;
+mod survey;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(survey::nps, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::csat, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::ces, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::smiley, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::group_by, m)?)?;
+    m.add_function(wrap_pyfunction!(survey::parse_timestamps, m)?)?;
+    m.add_class::<survey::PyDistribution>()?;
+    Ok(())
+}

@@ -3,23 +3,15 @@
 use cx::CxError;
 use cx::survey::{
     CesOptions, CsatOptions, Distribution, NpsOptions, Scale, SmileyOptions, TimeBucket, TimeUnit,
-    Timestamps, ces, compare_csat, compare_nps, csat, group_by, nps, nps_weighted, smiley,
+    Timestamps, ces, compare_csat, compare_nps, csat, group_by, nps, nps_weighted, options_from_json, smiley,
 };
 use cx_tests::{assert_close, assert_fields, floats, load_cases, scores};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-/// Options of a case as the Rust caller would build them: a scale goes
-/// through `Scale::new`, which is where an invalid one is reported.
+/// Options of a case, read as the bindings read them.
 fn options<T: DeserializeOwned + Default>(case: &Value, key: &str) -> Result<T, CxError> {
-    let Some(v) = case.get(key) else {
-        return Ok(T::default());
-    };
-    if let Some(s) = v.get("scale") {
-        let as_i32 = |k: &str| s[k].as_i64().expect("scale bound") as i32;
-        Scale::new(as_i32("min"), as_i32("max"))?;
-    }
-    Ok(serde_json::from_value(v.clone()).expect("options deserialize"))
+    options_from_json(case.get(key).cloned().unwrap_or(Value::Null))
 }
 
 fn to_json<T: serde::Serialize>(r: Result<T, CxError>) -> Result<Value, CxError> {

@@ -15,6 +15,8 @@ use crate::error::{CxError, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeUnit {
+    /// Days (numpy `datetime64[D]`, Arrow and polars `Date`).
+    Days,
     /// Seconds (Unix time).
     Seconds,
     /// Milliseconds (JavaScript `Date`).
@@ -29,6 +31,7 @@ impl TimeUnit {
     fn per_day(self) -> i64 {
         86_400
             * match self {
+                TimeUnit::Days => return 1,
                 TimeUnit::Seconds => 1,
                 TimeUnit::Milliseconds => 1_000,
                 TimeUnit::Microseconds => 1_000_000,
@@ -41,11 +44,16 @@ impl std::str::FromStr for TimeUnit {
     type Err = CxError;
     fn from_str(s: &str) -> Result<Self> {
         match s {
+            "D" | "d" => Ok(TimeUnit::Days),
             "s" => Ok(TimeUnit::Seconds),
             "ms" => Ok(TimeUnit::Milliseconds),
             "us" => Ok(TimeUnit::Microseconds),
             "ns" => Ok(TimeUnit::Nanoseconds),
-            other => Err(CxError::invalid("unit", other, "\"s\", \"ms\", \"us\" or \"ns\"")),
+            other => Err(CxError::invalid(
+                "unit",
+                other,
+                "\"D\", \"s\", \"ms\", \"us\" or \"ns\"",
+            )),
         }
     }
 }

@@ -26,6 +26,7 @@ mod distribution;
 mod estimate;
 mod grouped;
 mod nps;
+mod options;
 mod scale;
 mod smiley;
 
@@ -36,5 +37,6 @@ pub use distribution::Distribution;
 pub use estimate::{Mean, Proportion};
 pub use grouped::{Group, TimeBucket, TimeUnit, Timestamps, group_by};
 pub use nps::{Nps, NpsInterval, NpsOptions, nps, nps_weighted};
+pub use options::options_from_json;
 pub use scale::{MAX_SCALE_POINTS, Scale, Score};
 pub use smiley::{Smiley, SmileyOptions, smiley};

@@ -1,0 +1,87 @@
+"""cx: customer-experience scores.
+
+Survey scores (NPS, CSAT, CES, smiley terminals) with honest confidence
+intervals, survey weights, comparisons and mergeable accumulators, computed
+by a Rust core that gives the same numbers in Rust, Python and JavaScript.
+
+>>> import cx
+>>> r = cx.nps([10, 9, 9, 8, 7, 6])
+>>> round(r.score, 1), r.promoters, r.detractors
+(33.3, 3, 1)
+"""
+
+from ._cx import __version__
+from ._errors import (
+    CxError,
+    DecodeError,
+    EmptyInputError,
+    IncompatibleError,
+    InputTypeError,
+    InvalidParameterError,
+    LengthMismatchError,
+    MissingValueError,
+    NegativeWeightError,
+    NotFiniteError,
+    NotIntegerError,
+    OutOfRangeError,
+    ParseError,
+    ZeroWeightError,
+)
+from .survey import (
+    Ces,
+    Comparison,
+    Csat,
+    Distribution,
+    Mean,
+    Nps,
+    Proportion,
+    Smiley,
+    ces,
+    ces_by,
+    compare,
+    compare_proportions,
+    csat,
+    csat_by,
+    group_by,
+    nps,
+    nps_by,
+    smiley,
+    smiley_by,
+)
+
+__all__ = [
+    "__version__",
+    "CxError",
+    "DecodeError",
+    "EmptyInputError",
+    "IncompatibleError",
+    "InputTypeError",
+    "InvalidParameterError",
+    "LengthMismatchError",
+    "MissingValueError",
+    "NegativeWeightError",
+    "NotFiniteError",
+    "NotIntegerError",
+    "OutOfRangeError",
+    "ParseError",
+    "ZeroWeightError",
+    "Ces",
+    "Comparison",
+    "Csat",
+    "Distribution",
+    "Mean",
+    "Nps",
+    "Proportion",
+    "Smiley",
+    "ces",
+    "ces_by",
+    "compare",
+    "compare_proportions",
+    "csat",
+    "csat_by",
+    "group_by",
+    "nps",
+    "nps_by",
+    "smiley",
+    "smiley_by",
+]
