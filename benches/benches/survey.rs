@@ -43,7 +43,10 @@ fn weighted_and_grouped(c: &mut Criterion) {
     let n = 1_000_000;
     let bytes = nps_answers(n, 7);
     let weights: Vec<f64> = bytes.iter().map(|&b| 0.5 + f64::from(b) / 10.0).collect();
-    let keys: Vec<u32> = nps_answers(n, 99).iter().map(|&b| u32::from(b) * 3 % 20).collect();
+    let keys: Vec<u32> = nps_answers(n, 99)
+        .iter()
+        .map(|&b| u32::from(b) * 3 % 20)
+        .collect();
     let mut g = c.benchmark_group("survey_1e6");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));

@@ -1,0 +1,474 @@
+//! Survey measures for JavaScript.
+
+use cx::CxError;
+use cx::survey::{
+    self, Ces, CesOptions, Csat, CsatOptions, Nps, NpsOptions, Proportion, Scale, Smiley, SmileyOptions,
+    TimeBucket, TimeUnit, Timestamps, options_from_json,
+};
+use js_sys::{Array, Date, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{self, answers, error, get, numbers, result, with_answers};
+
+type JsResult = Result<JsValue, JsValue>;
+
+/// Options of a measure, read from a JS object by the core's reader.
+fn opts<T: DeserializeOwned + Default>(options: &JsValue) -> Result<T, JsValue> {
+    let json = convert::options(options, &["weights", "keys", "timestamps", "bucket"])?;
+    options_from_json(json).map_err(error)
+}
+
+/// The `weights` of an options object.
+fn weights(options: &JsValue) -> Result<Option<Vec<f64>>, JsValue> {
+    get(options, "weights")
+        .map(|w| numbers("weights", &w))
+        .transpose()
+}
+
+fn distribution(
+    scale: Scale,
+    scores: &JsValue,
+    options: &JsValue,
+) -> Result<cx::survey::Distribution, JsValue> {
+    let a = answers("scores", scores)?;
+    let w = weights(options)?;
+    with_answers!(a, |s| cx::survey::Distribution::from_scores(
+        scale,
+        s,
+        w.as_deref()
+    ))
+    .map_err(error)
+}
+
+/// Net Promoter Score of 0–10 answers (`Uint8Array`, any typed array, or
+/// an array of numbers). Options: `weights`, `interval` (`"adjusted_wald"`
+/// default, or `"wald"`), `level` (0.95).
+#[wasm_bindgen(unchecked_return_type = "Nps")]
+pub fn nps(
+    #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "NpsOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let o: NpsOptions = opts(&options)?;
+    result(
+        &distribution(Scale::NPS, &scores, &options)?
+            .nps(&o)
+            .map_err(error)?,
+    )
+}
+
+/// CSAT: share of answers ≥ `threshold` (top two boxes by default) with a
+/// Wilson interval, and the mean. Options: `weights`, `scale` (`[1, 5]`),
+/// `threshold`, `level`.
+#[wasm_bindgen(unchecked_return_type = "Csat")]
+pub fn csat(
+    #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CsatOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let o: CsatOptions = opts(&options)?;
+    result(
+        &distribution(o.scale, &scores, &options)?
+            .csat(&o)
+            .map_err(error)?,
+    )
+}
+
+/// Customer effort score: mean and share of easy answers. Options:
+/// `weights`, `polarity` (`"ease"`, CES 2.0 on 1–7, or `"effort"`, 1–5),
+/// `scale`, `easyThreshold`, `level`.
+#[wasm_bindgen(unchecked_return_type = "Ces")]
+pub fn ces(
+    #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CesOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let o: CesOptions = opts(&options)?;
+    result(
+        &distribution(o.resolved_scale(), &scores, &options)?
+            .ces(&o)
+            .map_err(error)?,
+    )
+}
+
+/// Smiley terminal (buttons 1 = very unhappy … 4 = very happy): positive
+/// share and 0–100 index. Options: `weights`, `level`.
+#[wasm_bindgen(unchecked_return_type = "Smiley")]
+pub fn smiley(
+    #[wasm_bindgen(unchecked_param_type = "Scores")] buttons: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SmileyOptions | undefined")] options: JsValue,
+) -> JsResult {
+    let o: SmileyOptions = opts(&options)?;
+    result(
+        &distribution(Scale::SMILEY, &buttons, &options)?
+            .smiley(&o)
+            .map_err(error)?,
+    )
+}
+
+/// A result object from JS (camelCase) back into the core type.
+fn from_js<T: DeserializeOwned>(argument: &str, v: &JsValue) -> Result<T, JsValue> {
+    let json = convert::options(v, &[])?;
+    serde_json::from_value(json)
+        .map_err(|e| convert::type_error(argument, &format!("is not a matching result: {e}")))
+}
+
+fn level(level: Option<f64>) -> f64 {
+    level.unwrap_or(0.95)
+}
+
+/// Difference `b − a` of two NPS results from independent samples, in
+/// points, with z test and interval.
+#[wasm_bindgen(js_name = compareNps, unchecked_return_type = "Comparison")]
+pub fn compare_nps(
+    #[wasm_bindgen(unchecked_param_type = "Nps")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Nps")] b: JsValue,
+    level: Option<f64>,
+) -> JsResult {
+    let (a, b): (Nps, Nps) = (from_js("a", &a)?, from_js("b", &b)?);
+    result(&survey::compare_nps(&a, &b, self::level(level)).map_err(error)?)
+}
+
+/// Difference of the satisfied shares of two CSAT results.
+#[wasm_bindgen(js_name = compareCsat, unchecked_return_type = "Comparison")]
+pub fn compare_csat(
+    #[wasm_bindgen(unchecked_param_type = "Csat")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Csat")] b: JsValue,
+    level: Option<f64>,
+) -> JsResult {
+    let (a, b): (Csat, Csat) = (from_js("a", &a)?, from_js("b", &b)?);
+    result(&survey::compare_csat(&a, &b, self::level(level)).map_err(error)?)
+}
+
+/// Difference of the easy shares of two CES results.
+#[wasm_bindgen(js_name = compareCes, unchecked_return_type = "Comparison")]
+pub fn compare_ces(
+    #[wasm_bindgen(unchecked_param_type = "Ces")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Ces")] b: JsValue,
+    level: Option<f64>,
+) -> JsResult {
+    let (a, b): (Ces, Ces) = (from_js("a", &a)?, from_js("b", &b)?);
+    result(&survey::compare_ces(&a, &b, self::level(level)).map_err(error)?)
+}
+
+/// Difference of the positive shares of two smiley results.
+#[wasm_bindgen(js_name = compareSmiley, unchecked_return_type = "Comparison")]
+pub fn compare_smiley(
+    #[wasm_bindgen(unchecked_param_type = "Smiley")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Smiley")] b: JsValue,
+    level: Option<f64>,
+) -> JsResult {
+    let (a, b): (Smiley, Smiley) = (from_js("a", &a)?, from_js("b", &b)?);
+    result(&survey::compare_smiley(&a, &b, self::level(level)).map_err(error)?)
+}
+
+/// Difference of two shares from independent samples.
+#[wasm_bindgen(js_name = compareProportions, unchecked_return_type = "Comparison")]
+pub fn compare_proportions(
+    #[wasm_bindgen(unchecked_param_type = "Proportion")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Proportion")] b: JsValue,
+    level: Option<f64>,
+) -> JsResult {
+    let (a, b): (Proportion, Proportion) = (from_js("a", &a)?, from_js("b", &b)?);
+    result(&survey::compare_proportions(&a, &b, self::level(level)).map_err(error)?)
+}
+
+/// The mergeable answer distribution: the accumulator for continuous
+/// collection (see `cx::survey::Distribution`).
+#[wasm_bindgen]
+pub struct Distribution {
+    inner: cx::survey::Distribution,
+}
+
+#[wasm_bindgen]
+impl Distribution {
+    /// An empty distribution on `min..=max` (0–10 by default).
+    #[wasm_bindgen(constructor)]
+    pub fn new(min: Option<i32>, max: Option<i32>) -> Result<Distribution, JsValue> {
+        let scale = Scale::new(min.unwrap_or(0), max.unwrap_or(10)).map_err(error)?;
+        Ok(Distribution {
+            inner: cx::survey::Distribution::new(scale),
+        })
+    }
+
+    /// Adds one answer with an optional survey weight (1 by default).
+    pub fn push(&mut self, score: f64, weight: Option<f64>) -> Result<(), JsValue> {
+        self.inner.push(score, weight.unwrap_or(1.0)).map_err(error)
+    }
+
+    /// Adds many answers (typed array or array), with optional weights.
+    /// Nothing is added when a row is bad.
+    pub fn extend(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Weights | undefined")] weights: JsValue,
+    ) -> Result<(), JsValue> {
+        let a = answers("scores", &scores)?;
+        let w = if weights.is_undefined() || weights.is_null() {
+            None
+        } else {
+            Some(numbers("weights", &weights)?)
+        };
+        let d = &mut self.inner;
+        with_answers!(a, |s| match &w {
+            None => d.extend(s),
+            Some(w) => d.extend_weighted(s, w),
+        })
+        .map_err(error)
+    }
+
+    /// Adds everything in `other` (same scale).
+    pub fn merge(&mut self, other: &Distribution) -> Result<(), JsValue> {
+        self.inner.merge(&other.inner).map_err(error)
+    }
+
+    /// The state in cx's versioned binary format (identical in Rust and Python).
+    #[wasm_bindgen(js_name = toBytes)]
+    pub fn to_bytes(&self) -> Uint8Array {
+        Uint8Array::from(&self.inner.to_bytes()[..])
+    }
+
+    /// Decodes `toBytes`; throws a `CxError` with code `decode` on bad bytes.
+    #[wasm_bindgen(js_name = fromBytes)]
+    pub fn from_bytes(bytes: &[u8]) -> Result<Distribution, JsValue> {
+        Ok(Distribution {
+            inner: cx::survey::Distribution::from_bytes(bytes).map_err(error)?,
+        })
+    }
+
+    /// Answers added.
+    #[wasm_bindgen(getter)]
+    pub fn n(&self) -> f64 {
+        self.inner.n() as f64
+    }
+
+    /// `[min, max]` of the scale.
+    #[wasm_bindgen(getter)]
+    pub fn scale(&self) -> Vec<i32> {
+        vec![self.inner.scale().min(), self.inner.scale().max()]
+    }
+
+    /// Answers per scale point, from the lowest.
+    #[wasm_bindgen(getter)]
+    pub fn counts(&self) -> Vec<f64> {
+        self.inner.counts().iter().map(|&c| c as f64).collect()
+    }
+
+    /// Weight sum per scale point, from the lowest.
+    #[wasm_bindgen(getter)]
+    pub fn weights(&self) -> Vec<f64> {
+        self.inner.weights().to_vec()
+    }
+
+    /// Kish's effective sample size (equals `n` without weights).
+    #[wasm_bindgen(getter, js_name = effectiveN)]
+    pub fn effective_n(&self) -> f64 {
+        self.inner.effective_n()
+    }
+
+    /// NPS of the answers so far (scale must be 0–10).
+    #[wasm_bindgen(unchecked_return_type = "Nps")]
+    pub fn nps(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "NpsOptions | undefined")] options: JsValue,
+    ) -> JsResult {
+        result(&self.inner.nps(&opts(&options)?).map_err(error)?)
+    }
+
+    /// CSAT of the answers so far, on this distribution's scale.
+    #[wasm_bindgen(unchecked_return_type = "Csat")]
+    pub fn csat(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CsatOptions | undefined")] options: JsValue,
+    ) -> JsResult {
+        let mut o: CsatOptions = opts(&options)?;
+        o.scale = self.inner.scale();
+        result(&self.inner.csat(&o).map_err(error)?)
+    }
+
+    /// CES of the answers so far, on this distribution's scale.
+    #[wasm_bindgen(unchecked_return_type = "Ces")]
+    pub fn ces(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CesOptions | undefined")] options: JsValue,
+    ) -> JsResult {
+        let mut o: CesOptions = opts(&options)?;
+        o.scale = Some(self.inner.scale());
+        result(&self.inner.ces(&o).map_err(error)?)
+    }
+
+    /// Smiley result of the presses so far (scale must be 1–4).
+    #[wasm_bindgen(unchecked_return_type = "Smiley")]
+    pub fn smiley(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SmileyOptions | undefined")] options: JsValue,
+    ) -> JsResult {
+        result(&self.inner.smiley(&opts(&options)?).map_err(error)?)
+    }
+}
+
+/// Timestamps from JS: epoch milliseconds (numbers or a typed array),
+/// `Date` objects or ISO strings (parsed by the core's parser).
+fn timestamps(v: &JsValue) -> Result<Vec<i64>, JsValue> {
+    if js_sys::ArrayBuffer::is_view(v) {
+        return numbers("timestamps", v)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, ms)| ms_to_i64(i, ms))
+            .collect();
+    }
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(convert::type_error(
+            "timestamps",
+            "must be an array of dates, ISO strings or epoch milliseconds",
+        ));
+    };
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for (i, x) in arr.iter().enumerate() {
+        let ms = if let Some(f) = x.as_f64() {
+            ms_to_i64(i, f)?
+        } else if let Some(s) = x.as_string() {
+            cx::time::parse_timestamps_ms("timestamps", &[s])
+                .map_err(|e| match e {
+                    CxError::Parse {
+                        argument,
+                        value,
+                        expected,
+                        ..
+                    } => CxError::Parse {
+                        argument,
+                        index: i,
+                        value,
+                        expected,
+                    },
+                    other => other,
+                })
+                .map_err(error)?[0]
+        } else if let Some(d) = x.dyn_ref::<Date>() {
+            ms_to_i64(i, d.get_time())?
+        } else if x.is_null() || x.is_undefined() {
+            return Err(error(CxError::Missing {
+                argument: "timestamps",
+                index: i,
+            }));
+        } else {
+            return Err(convert::type_error("timestamps", &format!("[{i}] is not a date")));
+        };
+        out.push(ms);
+    }
+    Ok(out)
+}
+
+fn ms_to_i64(index: usize, ms: f64) -> Result<i64, JsValue> {
+    if ms.is_finite() {
+        Ok(ms.floor() as i64)
+    } else {
+        Err(error(CxError::Missing {
+            argument: "timestamps",
+            index,
+        }))
+    }
+}
+
+/// Group keys from JS: strings or integers (null is missing).
+enum Keys {
+    Text(Vec<String>),
+    Int(Vec<i64>),
+}
+
+fn keys(v: &JsValue) -> Result<Keys, JsValue> {
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        let n = numbers("keys", v)?;
+        return Ok(Keys::Int(n.into_iter().map(|x| x as i64).collect()));
+    };
+    let text = arr.length() > 0 && arr.get(0).is_string();
+    let mut strings = Vec::new();
+    let mut ints = Vec::new();
+    for (i, x) in arr.iter().enumerate() {
+        if x.is_null() || x.is_undefined() {
+            return Err(error(CxError::Missing {
+                argument: "keys",
+                index: i,
+            }));
+        }
+        match (text, x.as_string(), x.as_f64()) {
+            (true, Some(s), _) => strings.push(s),
+            (false, _, Some(f)) if f.fract() == 0.0 => ints.push(f as i64),
+            _ => {
+                return Err(convert::type_error(
+                    "keys",
+                    &format!("[{i}] must be all strings or all integers like the first key"),
+                ));
+            }
+        }
+    }
+    Ok(if text {
+        Keys::Text(strings)
+    } else {
+        Keys::Int(ints)
+    })
+}
+
+/// Splits answers by `keys` and/or the `bucket` (`"day"`, `"week"` from
+/// Monday, `"month"`, in UTC) of `timestamps` in one pass. Returns
+/// `{key, period, distribution}` objects ordered by key, then period
+/// (`period` as `YYYY-MM-DD`).
+#[wasm_bindgen(js_name = groupBy, unchecked_return_type = "Group[]")]
+pub fn group_by(
+    #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "GroupOptions")] options: JsValue,
+) -> JsResult {
+    let scale = match get(&options, "scale") {
+        None => Scale::NPS,
+        Some(s) => {
+            let json: Value = serde_json::json!({ "scale": serde_wasm_bindgen::from_value::<Value>(s)
+                .map_err(|e| convert::type_error("scale", &e.to_string()))? });
+            options_from_json::<CsatOptions>(json).map_err(error)?.scale
+        }
+    };
+    let a = answers("scores", &scores)?;
+    let w = weights(&options)?;
+    let k = get(&options, "keys").map(|k| keys(&k)).transpose()?;
+    let ts = get(&options, "timestamps").map(|t| timestamps(&t)).transpose()?;
+    let bucket: TimeBucket = get(&options, "bucket")
+        .and_then(|b| b.as_string())
+        .unwrap_or_else(|| "week".into())
+        .parse()
+        .map_err(error)?;
+    let time = ts.as_deref().map(|values| Timestamps {
+        values,
+        unit: TimeUnit::Milliseconds,
+        bucket,
+    });
+    let out = Array::new();
+    macro_rules! emit {
+        ($keys:expr, $to_js:expr) => {{
+            let groups =
+                with_answers!(a, |s| survey::group_by(scale, s, w.as_deref(), $keys, time)).map_err(error)?;
+            for g in groups {
+                let o = js_sys::Object::new();
+                let key: JsValue = g.key.map(|k| $to_js(k)).unwrap_or(JsValue::NULL);
+                let period: JsValue = g
+                    .period
+                    .map(|p| JsValue::from(p.to_string()))
+                    .unwrap_or(JsValue::NULL);
+                let _ = Reflect::set(&o, &"key".into(), &key);
+                let _ = Reflect::set(&o, &"period".into(), &period);
+                let _ = Reflect::set(
+                    &o,
+                    &"distribution".into(),
+                    &Distribution {
+                        inner: g.distribution,
+                    }
+                    .into(),
+                );
+                out.push(&o);
+            }
+        }};
+    }
+    match &k {
+        None => emit!(None::<&[i64]>, |k: i64| JsValue::from(k as f64)),
+        Some(Keys::Text(v)) => emit!(Some(&v[..]), |k: String| JsValue::from(k)),
+        Some(Keys::Int(v)) => emit!(Some(&v[..]), |k: i64| JsValue::from(k as f64)),
+    }
+    Ok(out.into())
+}

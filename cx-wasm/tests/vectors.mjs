@@ -1,0 +1,124 @@
+// Runs the shared vectors (tests/vectors/*.json) against a loaded cx module.
+// Environment-agnostic: the Node tests and the Chromium page both use it.
+
+const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+const floats = (xs) => xs.map((v) => (v === "NaN" ? NaN : v));
+
+export function scoresOf(c) {
+  if (c.score_runs) return c.score_runs.flatMap(([v, n]) => Array(n).fill(v));
+  return floats(c.scores);
+}
+
+const at = (obj, path) => path.split(".").reduce((o, k) => (o == null ? o : o[camel(k)]), obj);
+
+function close(what, got, want, tol) {
+  if (want === null || typeof want === "string" || typeof want === "boolean") {
+    if (got !== want) throw new Error(`${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  } else if (typeof want === "number") {
+    if (typeof got !== "number" || !(Math.abs(got - want) <= tol)) {
+      throw new Error(`${what}: got ${got}, expected ${want} ± ${tol}`);
+    }
+  } else if (Array.isArray(want)) {
+    if (!got || got.length !== want.length) throw new Error(`${what}: length ${got && got.length} != ${want.length}`);
+    want.forEach((w, i) => close(`${what}[${i}]`, got[i], w, tol));
+  } else {
+    for (const [k, w] of Object.entries(want)) close(`${what}.${k}`, got[camel(k)], w, tol);
+  }
+}
+
+function camelOptions(o) {
+  if (!o) return {};
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [camel(k), v]));
+}
+
+function run(cx, c, convert) {
+  const opts = { ...camelOptions(c.options) };
+  if (c.weights) opts.weights = floats(c.weights);
+  switch (c.call) {
+    case "nps":
+    case "csat":
+    case "ces":
+    case "smiley":
+      return cx[c.call](convert(scoresOf(c)), opts);
+    case "compare_nps":
+      return cx.compareNps(cx.nps(convert(scoresOf(c.a)), opts), cx.nps(convert(scoresOf(c.b)), opts));
+    case "compare_csat":
+      return cx.compareCsat(
+        cx.csat(convert(scoresOf(c.a)), camelOptions(c.a_options)),
+        cx.csat(convert(scoresOf(c.b)), camelOptions(c.b_options)),
+      );
+    case "group_by": {
+      const groups = cx.groupBy(convert(scoresOf(c)), {
+        keys: c.keys,
+        timestamps: c.timestamps_ms,
+        bucket: c.bucket,
+      });
+      return groups.map((g) => {
+        const r = g.distribution.nps();
+        return { key: g.key, period: g.period, n: r.n, score: r.score };
+      });
+    }
+    case "distribution_bytes": {
+      const d = new cx.Distribution(c.scale.min, c.scale.max);
+      d.extend(convert(scoresOf(c)), c.weights ? floats(c.weights) : undefined);
+      return Array.from(d.toBytes(), (b) => b.toString(16).padStart(2, "0")).join("");
+    }
+    case "distribution_from_hex": {
+      const bytes = new Uint8Array(c.hex.match(/../g).map((h) => parseInt(h, 16)));
+      return cx.Distribution.fromBytes(bytes);
+    }
+    default:
+      throw new Error(`unknown call ${c.call}`);
+  }
+}
+
+function check(cx, c, convert) {
+  if (c.error) {
+    let thrown = null;
+    try {
+      run(cx, c, convert);
+    } catch (e) {
+      thrown = e;
+    }
+    if (!thrown) throw new Error("expected an error, got none");
+    if (!(thrown instanceof Error)) throw new Error(`threw a non-Error: ${thrown}`);
+    if (thrown.name !== "CxError") throw new Error(`error name ${thrown.name}: ${thrown.message}`);
+    if (thrown.code !== c.error.code) throw new Error(`code ${thrown.code} != ${c.error.code}: ${thrown.message}`);
+    if (thrown.argument !== c.error.argument) throw new Error(`argument ${thrown.argument} != ${c.error.argument}`);
+    if ("index" in c.error && thrown.index !== c.error.index) throw new Error(`index ${thrown.index} != ${c.error.index}`);
+    return;
+  }
+  const got = run(cx, c, convert);
+  const tol = c.tol ?? 0;
+  if (c.expected) {
+    for (const [path, want] of Object.entries(c.expected)) close(path, at(got, path), want, tol);
+  } else if (c.expected_groups) {
+    close("groups", got, c.expected_groups, tol);
+  } else if (c.expected_hex) {
+    if (got !== c.expected_hex) throw new Error(`bytes ${got} != ${c.expected_hex}`);
+  } else {
+    throw new Error("case has nothing to check");
+  }
+}
+
+const whole = (xs) => xs.every((v) => Number.isInteger(v));
+const allScores = (c) =>
+  [c, c.a, c.b].filter((s) => s && (s.scores || s.score_runs)).flatMap((s) => scoresOf(s));
+
+/** One entry per case and input flavour: {name, run()} where run throws on failure. */
+export function survey(cx, cases) {
+  const out = [];
+  for (const c of cases) {
+    out.push({ name: `${c.name} [array]`, run: () => check(cx, c, (s) => s) });
+    out.push({ name: `${c.name} [Float64Array]`, run: () => check(cx, c, (s) => Float64Array.from(s)) });
+    const all = allScores(c);
+    if (whole(all) && all.every((v) => v >= 0 && v <= 255)) {
+      out.push({ name: `${c.name} [Uint8Array]`, run: () => check(cx, c, (s) => Uint8Array.from(s)) });
+    }
+    if (whole(all)) {
+      out.push({ name: `${c.name} [Int32Array]`, run: () => check(cx, c, (s) => Int32Array.from(s)) });
+    }
+  }
+  return out;
+}
