@@ -15,22 +15,51 @@ use crate::convert::{self, answers, error, get, numbers, result, with_answers};
 type JsResult = Result<JsValue, JsValue>;
 
 /// Options of a measure, read from a JS object by the core's reader.
-fn opts<T: DeserializeOwned + Default>(options: &JsValue) -> Result<T, JsValue> {
-    let json = convert::options(options, &["weights", "keys", "timestamps", "bucket"])?;
+fn opts<T: DeserializeOwned + Default, O: AsRef<JsValue>>(options: &Option<O>) -> Result<T, JsValue> {
+    let json = convert::options(&js(options), &["weights", "keys", "timestamps", "bucket"])?;
     options_from_json(json).map_err(error)
 }
 
 /// The `weights` of an options object.
-fn weights(options: &JsValue) -> Result<Option<Vec<f64>>, JsValue> {
-    get(options, "weights")
+fn weights<O: AsRef<JsValue>>(options: &Option<O>) -> Result<Option<Vec<f64>>, JsValue> {
+    get(&js(options), "weights")
         .map(|w| numbers("weights", &w))
         .transpose()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Options of `nps` (declared in the TypeScript section of lib.rs).
+    #[wasm_bindgen(typescript_type = "NpsOptions")]
+    pub type JsNpsOptions;
+    /// Options of `csat`.
+    #[wasm_bindgen(typescript_type = "CsatOptions")]
+    pub type JsCsatOptions;
+    /// Options of `ces`.
+    #[wasm_bindgen(typescript_type = "CesOptions")]
+    pub type JsCesOptions;
+    /// Options of `smiley`.
+    #[wasm_bindgen(typescript_type = "SmileyOptions")]
+    pub type JsSmileyOptions;
+    /// Options of `groupBy`.
+    #[wasm_bindgen(typescript_type = "GroupOptions")]
+    pub type JsGroupOptions;
+    /// One survey weight per answer.
+    #[wasm_bindgen(typescript_type = "Weights")]
+    pub type JsWeights;
+}
+
+/// An optional options object as a plain value (`undefined` when absent).
+fn js<T: AsRef<JsValue>>(options: &Option<T>) -> JsValue {
+    options
+        .as_ref()
+        .map_or(JsValue::UNDEFINED, |o| o.as_ref().clone())
 }
 
 fn distribution(
     scale: Scale,
     scores: &JsValue,
-    options: &JsValue,
+    options: &Option<impl AsRef<JsValue>>,
 ) -> Result<cx::survey::Distribution, JsValue> {
     let a = answers("scores", scores)?;
     let w = weights(options)?;
@@ -48,7 +77,7 @@ fn distribution(
 #[wasm_bindgen(unchecked_return_type = "Nps")]
 pub fn nps(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "NpsOptions | undefined")] options: JsValue,
+    options: Option<JsNpsOptions>,
 ) -> JsResult {
     let o: NpsOptions = opts(&options)?;
     result(
@@ -64,7 +93,7 @@ pub fn nps(
 #[wasm_bindgen(unchecked_return_type = "Csat")]
 pub fn csat(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CsatOptions | undefined")] options: JsValue,
+    options: Option<JsCsatOptions>,
 ) -> JsResult {
     let o: CsatOptions = opts(&options)?;
     result(
@@ -80,7 +109,7 @@ pub fn csat(
 #[wasm_bindgen(unchecked_return_type = "Ces")]
 pub fn ces(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CesOptions | undefined")] options: JsValue,
+    options: Option<JsCesOptions>,
 ) -> JsResult {
     let o: CesOptions = opts(&options)?;
     result(
@@ -95,7 +124,7 @@ pub fn ces(
 #[wasm_bindgen(unchecked_return_type = "Smiley")]
 pub fn smiley(
     #[wasm_bindgen(unchecked_param_type = "Scores")] buttons: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SmileyOptions | undefined")] options: JsValue,
+    options: Option<JsSmileyOptions>,
 ) -> JsResult {
     let o: SmileyOptions = opts(&options)?;
     result(
@@ -200,14 +229,10 @@ impl Distribution {
     pub fn extend(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "Weights | undefined")] weights: JsValue,
+        weights: Option<JsWeights>,
     ) -> Result<(), JsValue> {
         let a = answers("scores", &scores)?;
-        let w = if weights.is_undefined() || weights.is_null() {
-            None
-        } else {
-            Some(numbers("weights", &weights)?)
-        };
+        let w = weights.map(|w| numbers("weights", &w)).transpose()?;
         let d = &mut self.inner;
         with_answers!(a, |s| match &w {
             None => d.extend(s),
@@ -267,19 +292,13 @@ impl Distribution {
 
     /// NPS of the answers so far (scale must be 0–10).
     #[wasm_bindgen(unchecked_return_type = "Nps")]
-    pub fn nps(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "NpsOptions | undefined")] options: JsValue,
-    ) -> JsResult {
+    pub fn nps(&self, options: Option<JsNpsOptions>) -> JsResult {
         result(&self.inner.nps(&opts(&options)?).map_err(error)?)
     }
 
     /// CSAT of the answers so far, on this distribution's scale.
     #[wasm_bindgen(unchecked_return_type = "Csat")]
-    pub fn csat(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CsatOptions | undefined")] options: JsValue,
-    ) -> JsResult {
+    pub fn csat(&self, options: Option<JsCsatOptions>) -> JsResult {
         let mut o: CsatOptions = opts(&options)?;
         o.scale = self.inner.scale();
         result(&self.inner.csat(&o).map_err(error)?)
@@ -287,10 +306,7 @@ impl Distribution {
 
     /// CES of the answers so far, on this distribution's scale.
     #[wasm_bindgen(unchecked_return_type = "Ces")]
-    pub fn ces(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CesOptions | undefined")] options: JsValue,
-    ) -> JsResult {
+    pub fn ces(&self, options: Option<JsCesOptions>) -> JsResult {
         let mut o: CesOptions = opts(&options)?;
         o.scale = Some(self.inner.scale());
         result(&self.inner.ces(&o).map_err(error)?)
@@ -298,10 +314,7 @@ impl Distribution {
 
     /// Smiley result of the presses so far (scale must be 1–4).
     #[wasm_bindgen(unchecked_return_type = "Smiley")]
-    pub fn smiley(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SmileyOptions | undefined")] options: JsValue,
-    ) -> JsResult {
+    pub fn smiley(&self, options: Option<JsSmileyOptions>) -> JsResult {
         result(&self.inner.smiley(&opts(&options)?).map_err(error)?)
     }
 }
@@ -415,8 +428,10 @@ fn keys(v: &JsValue) -> Result<Keys, JsValue> {
 #[wasm_bindgen(js_name = groupBy, unchecked_return_type = "Group[]")]
 pub fn group_by(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "GroupOptions")] options: JsValue,
+    options: Option<JsGroupOptions>,
 ) -> JsResult {
+    let w = weights(&options)?;
+    let options = js(&options);
     let scale = match get(&options, "scale") {
         None => Scale::NPS,
         Some(s) => {
@@ -426,7 +441,6 @@ pub fn group_by(
         }
     };
     let a = answers("scores", &scores)?;
-    let w = weights(&options)?;
     let k = get(&options, "keys").map(|k| keys(&k)).transpose()?;
     let ts = get(&options, "timestamps").map(|t| timestamps(&t)).transpose()?;
     let bucket: TimeBucket = get(&options, "bucket")

@@ -79,3 +79,7 @@ pub fn assert_close(what: &str, got: &Value, want: &Value, tol: f64) {
         _ => assert_eq!(got, want, "{what}"),
     }
 }
+
+/// The README's Rust examples, compiled and run as doctests of this crate.
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;

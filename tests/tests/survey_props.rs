@@ -134,6 +134,32 @@ proptest! {
             prop_assert!(smiley(&data, None, &SmileyOptions::default()).is_ok());
         }
     }
+
+    #[test]
+    fn float_answers_are_classified_like_their_meaning(
+        data in prop::collection::vec(prop_oneof![
+            (-3i32..14).prop_map(f64::from),
+            (-30i32..140).prop_map(|x| f64::from(x) / 10.0),
+            Just(f64::NAN), Just(f64::INFINITY), Just(-0.0), Just(1e300),
+        ], 1..50)
+    ) {
+        let mut d = Distribution::new(Scale::NPS);
+        let expected_bad = data.iter().position(|v| !(v.is_finite() && v.fract() == 0.0 && (0.0..=10.0).contains(v)));
+        match d.extend(&data) {
+            Ok(()) => {
+                prop_assert_eq!(expected_bad, None);
+                let ints: Vec<i64> = data.iter().map(|&v| v as i64).collect();
+                let e = Distribution::from_scores(Scale::NPS, &ints, None).unwrap();
+                prop_assert_eq!(d, e);
+            }
+            Err(e) => {
+                prop_assert_eq!(e.index(), expected_bad);
+                let v = data[expected_bad.unwrap()];
+                let code = if !v.is_finite() { "not_finite" } else if v.fract() != 0.0 { "not_integer" } else { "out_of_range" };
+                prop_assert_eq!(e.code(), code);
+            }
+        }
+    }
 }
 
 #[test]

@@ -250,16 +250,22 @@ macro_rules! float_score {
             #[inline]
             fn point_index(self, scale: Scale) -> Result<usize, BadScoreOpaque> {
                 let v = f64::from(self);
+                // One saturating conversion and one comparison decide the
+                // common case; the reasons are only worked out for bad rows.
+                let i = v as i64;
+                if i as f64 == v {
+                    let offset = i.wrapping_sub(i64::from(scale.min));
+                    if (offset as u64) < scale.points() as u64 {
+                        return Ok(offset as usize);
+                    }
+                    return Err(BadScoreOpaque(BadScore::OutOfRange));
+                }
                 if !v.is_finite() {
-                    return Err(BadScoreOpaque(BadScore::NotFinite(v)));
-                }
-                if v.fract() != 0.0 {
-                    return Err(BadScoreOpaque(BadScore::NotInteger(v)));
-                }
-                let offset = v - f64::from(scale.min);
-                if offset >= 0.0 && offset < scale.points() as f64 {
-                    Ok(offset as usize)
+                    Err(BadScoreOpaque(BadScore::NotFinite(v)))
+                } else if v.fract() != 0.0 {
+                    Err(BadScoreOpaque(BadScore::NotInteger(v)))
                 } else {
+                    // Whole but beyond i64: certainly off any scale.
                     Err(BadScoreOpaque(BadScore::OutOfRange))
                 }
             }

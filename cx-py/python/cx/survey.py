@@ -134,8 +134,8 @@ class Distribution:
     >>> e = Distribution.from_bytes(d.to_bytes())
     >>> e.push(8)
     >>> d.merge(e)
-    >>> d.n, d.nps().score
-    (7, 28.571428571428573)
+    >>> d.n, round(d.nps().score, 4)
+    (7, 28.5714)
     """
 
     __slots__ = ("_d",)

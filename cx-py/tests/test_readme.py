@@ -1,0 +1,17 @@
+"""The README's Python quick start runs as written."""
+
+import pathlib
+import re
+
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_readme_python_blocks_run(capsys):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks, "the README lost its Python example"
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "NPS 0.0" in out  # 4 promoters, 4 detractors of 10
+    assert "scores 1 12" in out

@@ -1,0 +1,30 @@
+// Compile-time check of the published TypeScript declarations (tsc --noEmit).
+// Every line uses the API as a web-shop developer would; a wrong type in
+// the declarations makes this file fail to compile.
+import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution } from "cx-wasm";
+import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError } from "cx-wasm";
+
+const r: Nps = nps(Uint8Array.from([10, 9, 3]), { interval: "wald", level: 0.9 });
+const score: number = r.score;
+const low: number = r.ciLow;
+const s: Csat = csat([5, 4, null], { scale: [1, 5], threshold: 4, weights: [1, 2, 1] });
+const share: number = s.satisfied.share;
+const sd: number | null = s.mean.sd;
+const e: Ces = ces(Float64Array.from([7, 6]), { polarity: "ease", easyThreshold: 5 });
+const m: Smiley = smiley([4, 3]);
+const c: Comparison = compareNps(r, nps([10, 10]));
+const p: number = c.pValue;
+const z: number | null = c.z;
+const c2: Comparison = compareCsat(s, csat([5]));
+const groups: Group[] = groupBy([10, 0], { keys: ["web", "store"], timestamps: [Date.now(), "2024-01-01"], bucket: "week" });
+const first: Distribution = groups[0].distribution;
+const d = new Distribution(0, 10);
+d.extend([10, 9], [1, 2]);
+d.merge(Distribution.fromBytes(d.toBytes()));
+const n: number = d.n;
+const isCx = (x: unknown): x is CxError => x instanceof Error && x.name === "CxError";
+
+// @ts-expect-error: the interval method is a closed set.
+nps([10], { interval: "exact" });
+
+export { score, low, share, sd, e, m, p, z, c2, first, n, isCx };
