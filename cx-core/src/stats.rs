@@ -60,6 +60,20 @@ pub(crate) fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
     (low, high)
 }
 
+/// The `q`-quantile of sorted values by linear interpolation between order
+/// statistics (Hyndman & Fan 1996 type 7, numpy's and R's default).
+/// `None` for no values.
+pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +95,16 @@ mod tests {
         let (lo, hi) = wilson(0.0, 10.0, z_critical(0.95));
         assert_eq!(lo, 0.0);
         assert!((hi - 0.277_53).abs() < 1e-5);
+    }
+
+    #[test]
+    fn quantiles_match_numpy() {
+        // numpy.quantile([1, 2, 4, 10], [0.25, 0.5, 0.9]) = 1.75, 3.0, 8.2
+        let v = [1.0, 2.0, 4.0, 10.0];
+        assert!((quantile_sorted(&v, 0.25).expect("values") - 1.75).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.5).expect("values") - 3.0).abs() < 1e-12);
+        assert!((quantile_sorted(&v, 0.9).expect("values") - 8.2).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&[], 0.5), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: reading the JSON vectors in
 //! `tests/vectors/` that the Python and JavaScript suites read too.
 
+pub mod cdnow;
+
 use std::path::PathBuf;
 
 use serde_json::Value;

@@ -52,6 +52,22 @@ impl Proportion {
         }
     }
 
+    /// The share `successes / n` of unweighted counts, with a Wilson
+    /// interval. `n` must be positive and `level` valid.
+    pub(crate) fn from_counts(successes: u64, n: u64, level: f64) -> Self {
+        let share = successes as f64 / n as f64;
+        let (ci_low, ci_high) = stats::wilson(share, n as f64, stats::z_critical(level));
+        Proportion {
+            successes,
+            n,
+            n_eff: n as f64,
+            share,
+            ci_low,
+            ci_high,
+            level,
+        }
+    }
+
     /// Standard error of the share, √(p(1−p)/n_eff).
     pub fn se(&self) -> f64 {
         (self.share * (1.0 - self.share) / self.n_eff).sqrt()

@@ -3,88 +3,14 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::distribution::check_weight;
 use super::scale::score_error;
 use super::{Distribution, Scale, Score};
 use crate::error::{CxError, Result};
-
-/// Unit of integer timestamps (counted from 1970-01-01T00:00:00 UTC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeUnit {
-    /// Days (numpy `datetime64[D]`, Arrow and polars `Date`).
-    Days,
-    /// Seconds (Unix time).
-    Seconds,
-    /// Milliseconds (JavaScript `Date`).
-    Milliseconds,
-    /// Microseconds.
-    Microseconds,
-    /// Nanoseconds (numpy `datetime64[ns]`, pandas).
-    Nanoseconds,
-}
-
-impl TimeUnit {
-    fn per_day(self) -> i64 {
-        86_400
-            * match self {
-                TimeUnit::Days => return 1,
-                TimeUnit::Seconds => 1,
-                TimeUnit::Milliseconds => 1_000,
-                TimeUnit::Microseconds => 1_000_000,
-                TimeUnit::Nanoseconds => 1_000_000_000,
-            }
-    }
-}
-
-impl std::str::FromStr for TimeUnit {
-    type Err = CxError;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "D" | "d" => Ok(TimeUnit::Days),
-            "s" => Ok(TimeUnit::Seconds),
-            "ms" => Ok(TimeUnit::Milliseconds),
-            "us" => Ok(TimeUnit::Microseconds),
-            "ns" => Ok(TimeUnit::Nanoseconds),
-            other => Err(CxError::invalid(
-                "unit",
-                other,
-                "\"D\", \"s\", \"ms\", \"us\" or \"ns\"",
-            )),
-        }
-    }
-}
-
-/// Calendar bucket of a timestamp, in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimeBucket {
-    /// Calendar day.
-    Day,
-    /// ISO 8601 week, starting on Monday.
-    Week,
-    /// Calendar month.
-    Month,
-}
-
-impl std::str::FromStr for TimeBucket {
-    type Err = CxError;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "day" => Ok(TimeBucket::Day),
-            "week" => Ok(TimeBucket::Week),
-            "month" => Ok(TimeBucket::Month),
-            other => Err(CxError::invalid(
-                "bucket",
-                other,
-                "\"day\", \"week\" or \"month\"",
-            )),
-        }
-    }
-}
+use crate::time::{TimeBucket, TimeUnit, bucket_id, bucket_start};
 
 /// A timestamp column and how to bucket it.
 #[derive(Debug, Clone, Copy)]
@@ -106,36 +32,6 @@ pub struct Group<K> {
     pub period: Option<NaiveDate>,
     /// The group's answers; compute any measure from it.
     pub distribution: Distribution,
-}
-
-/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i64 = 719_163;
-
-/// A bucket as an ordered integer id, and back to its first day.
-fn bucket_id(bucket: TimeBucket, day: i64) -> Option<i64> {
-    match bucket {
-        TimeBucket::Day => Some(day),
-        // 1970-01-01 was a Thursday: shifting by 3 makes weeks start on Monday.
-        TimeBucket::Week => Some((day + 3).div_euclid(7)),
-        TimeBucket::Month => {
-            let d = NaiveDate::from_num_days_from_ce_opt(i32::try_from(day + UNIX_EPOCH_FROM_CE).ok()?)?;
-            Some(i64::from(d.year()) * 12 + i64::from(d.month0()))
-        }
-    }
-}
-
-fn bucket_start(bucket: TimeBucket, id: i64) -> Option<NaiveDate> {
-    let from_day =
-        |day: i64| NaiveDate::from_num_days_from_ce_opt(i32::try_from(day + UNIX_EPOCH_FROM_CE).ok()?);
-    match bucket {
-        TimeBucket::Day => from_day(id),
-        TimeBucket::Week => from_day(id * 7 - 3),
-        TimeBucket::Month => NaiveDate::from_ymd_opt(
-            i32::try_from(id.div_euclid(12)).ok()?,
-            u32::try_from(id.rem_euclid(12)).ok()? + 1,
-            1,
-        ),
-    }
 }
 
 /// A group while counting: its key and the id of its time bucket.
@@ -225,7 +121,7 @@ pub fn group_by<T: Score, K: Hash + Eq + Ord + Clone>(
                         index: i,
                     });
                 }
-                let day = ts.div_euclid(t.unit.per_day());
+                let day = t.unit.day_of(ts);
                 let id = match last_day {
                     Some((d, id)) if d == day => id,
                     _ => {
@@ -286,36 +182,4 @@ pub fn group_by<T: Score, K: Hash + Eq + Ord + Clone>(
             ),
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn week_starts_on_monday() {
-        // 2024-01-03 is a Wednesday; its ISO week starts on Monday 2024-01-01.
-        let day = NaiveDate::from_ymd_opt(2024, 1, 3)
-            .expect("valid")
-            .num_days_from_ce() as i64
-            - UNIX_EPOCH_FROM_CE;
-        let id = bucket_id(TimeBucket::Week, day).expect("in range");
-        assert_eq!(
-            bucket_start(TimeBucket::Week, id),
-            NaiveDate::from_ymd_opt(2024, 1, 1)
-        );
-    }
-
-    #[test]
-    fn month_before_epoch() {
-        let day = NaiveDate::from_ymd_opt(1969, 12, 31)
-            .expect("valid")
-            .num_days_from_ce() as i64
-            - UNIX_EPOCH_FROM_CE;
-        let id = bucket_id(TimeBucket::Month, day).expect("in range");
-        assert_eq!(
-            bucket_start(TimeBucket::Month, id),
-            NaiveDate::from_ymd_opt(1969, 12, 1)
-        );
-    }
 }

@@ -30,12 +30,13 @@ mod options;
 mod scale;
 mod smiley;
 
+pub use crate::time::{TimeBucket, TimeUnit};
 pub use ces::{Ces, CesOptions, CesPolarity, ces};
 pub use compare::{Comparison, compare_ces, compare_csat, compare_nps, compare_proportions, compare_smiley};
 pub use csat::{Csat, CsatOptions, csat};
 pub use distribution::Distribution;
 pub use estimate::{Mean, Proportion};
-pub use grouped::{Group, TimeBucket, TimeUnit, Timestamps, group_by};
+pub use grouped::{Group, Timestamps, group_by};
 pub use nps::{Nps, NpsInterval, NpsOptions, nps, nps_weighted};
 pub use options::options_from_json;
 pub use scale::{MAX_SCALE_POINTS, Scale, Score};
