@@ -24,6 +24,7 @@
 //! row is at fault, its index and value.
 
 mod error;
+pub mod options;
 pub mod retention;
 mod stats;
 pub mod survey;

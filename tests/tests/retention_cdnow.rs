@@ -33,8 +33,16 @@ fn cdnow_summary_matches_the_published_table() {
     for (i, r) in reference.iter().enumerate() {
         assert_eq!(s.customers[i], r.id, "row {i}");
         assert_eq!(s.frequency[i], r.x, "frequency of customer {}", r.id);
-        for (what, ours, theirs) in [("t_x", s.recency[i], r.t_x), ("T", s.t[i], r.t), ("zbar", mv[i], r.zbar)] {
-            assert!((ours - theirs).abs() <= 0.005 + 1e-9, "{what} of customer {}: {ours} vs {theirs}", r.id);
+        for (what, ours, theirs) in [
+            ("t_x", s.recency[i], r.t_x),
+            ("T", s.t[i], r.t),
+            ("zbar", mv[i], r.zbar),
+        ] {
+            assert!(
+                (ours - theirs).abs() <= 0.005 + 1e-9,
+                "{what} of customer {}: {ours} vs {theirs}",
+                r.id
+            );
         }
     }
     // Every row is accounted for: 6,919 rows, later ones left out.
@@ -60,8 +68,11 @@ fn cdnow_holdout_of_customers_without_repeats() {
         observation_end: NaiveDate::from_ymd_opt(1998, 6, 30),
         ..Default::default()
     };
-    let ch = calibration_holdout(&t, NaiveDate::from_ymd_opt(1997, 9, 30).expect("date"), &options).expect("valid");
-    let zero: Vec<usize> = (0..ch.calibration.len()).filter(|&i| ch.calibration.frequency[i] == 0).collect();
+    let ch = calibration_holdout(&t, NaiveDate::from_ymd_opt(1997, 9, 30).expect("date"), &options)
+        .expect("valid");
+    let zero: Vec<usize> = (0..ch.calibration.len())
+        .filter(|&i| ch.calibration.frequency[i] == 0)
+        .collect();
     assert_eq!(zero.len(), 1411);
     let holdout: u32 = zero.iter().map(|&i| ch.frequency_holdout[i]).sum();
     assert_eq!(holdout, 334);

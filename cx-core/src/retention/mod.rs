@@ -15,16 +15,21 @@
 //! | RFM scores and segments | [`rfm`] |
 //! | each customer's cadence and how overdue they are | [`cadence`] |
 //!
+//! [`retention_measure`] runs any of them by name with one
+//! [`RetentionOptions`]; the Python and JavaScript bindings go through it.
+//!
 //! Every result says how many rows were used, merged and left out
 //! ([`RowReport`]).
 
 mod cadence;
+mod measure;
 mod purchases;
 mod rfm;
 mod store;
 mod summary;
 
 pub use cadence::{Cadence, cadence};
+pub use measure::{RETENTION_MEASURES, RetentionOptions, RetentionResult, retention_measure};
 pub use purchases::{PurchaseOptions, Purchases, RowReport, Transactions};
 pub use rfm::{Rfm, RfmGrid, RfmOptions, rfm};
 pub use store::{

@@ -26,10 +26,10 @@ mod distribution;
 mod estimate;
 mod grouped;
 mod nps;
-mod options;
 mod scale;
 mod smiley;
 
+pub use crate::options::from_json as options_from_json;
 pub use crate::time::{TimeBucket, TimeUnit};
 pub use ces::{Ces, CesOptions, CesPolarity, ces};
 pub use compare::{Comparison, compare_ces, compare_csat, compare_nps, compare_proportions, compare_smiley};
@@ -38,6 +38,5 @@ pub use distribution::Distribution;
 pub use estimate::{Mean, Proportion};
 pub use grouped::{Group, Timestamps, group_by};
 pub use nps::{Nps, NpsInterval, NpsOptions, nps, nps_weighted};
-pub use options::options_from_json;
 pub use scale::{MAX_SCALE_POINTS, Scale, Score};
 pub use smiley::{Smiley, SmileyOptions, smiley};

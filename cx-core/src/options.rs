@@ -1,19 +1,22 @@
-//! Reading measure options from JSON-like values, as the Python and
-//! JavaScript bindings receive them (a dict, an object), with the same typed
-//! errors in every language.
+//! Reading options from JSON-like values, as the Python and JavaScript
+//! bindings receive them (a dict, an object), with the same typed errors in
+//! every language.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::{CesPolarity, NpsInterval, Scale};
 use crate::error::{CxError, Result};
 use crate::stats;
+use crate::survey::{CesPolarity, NpsInterval, Scale};
+use crate::time::{TimeBucket, date_of_day, parse_timestamp_ms};
 
-/// Builds an options struct ([`super::NpsOptions`], [`super::CsatOptions`],
-/// …) from a JSON object; `null` gives the defaults and `null` fields keep
+/// Builds an options struct ([`crate::survey::NpsOptions`],
+/// [`crate::retention::RetentionOptions`], …) from a JSON object; `null` gives the defaults and `null` fields keep
 /// their default.
 ///
-/// `scale` may be `{"min": a, "max": b}` or `[a, b]`.
+/// `scale` may be `{"min": a, "max": b}` or `[a, b]`; dates
+/// (`observation_end`, `calibration_end`, `as_of`) may be ISO dates or
+/// timestamps (their UTC day counts).
 ///
 /// # Errors
 /// [`CxError::InvalidParameter`] naming the option for an invalid scale,
@@ -22,14 +25,15 @@ use crate::stats;
 ///
 /// # Examples
 /// ```
-/// use cx::survey::{options_from_json, CsatOptions};
+/// use cx::options::from_json as options_from_json;
+/// use cx::survey::CsatOptions;
 /// let o: CsatOptions = options_from_json(serde_json::json!({"scale": [1, 7], "threshold": 6}))?;
 /// assert_eq!(o.scale.max(), 7);
 /// let e = options_from_json::<CsatOptions>(serde_json::json!({"scale": [5, 1]})).unwrap_err();
 /// assert_eq!(e.argument(), "scale");
 /// # Ok::<(), cx::CxError>(())
 /// ```
-pub fn options_from_json<T: DeserializeOwned + Default>(value: Value) -> Result<T> {
+pub fn from_json<T: DeserializeOwned + Default>(value: Value) -> Result<T> {
     let mut map = match value {
         Value::Null => return Ok(T::default()),
         Value::Object(map) => map,
@@ -79,6 +83,34 @@ fn check_fields(map: &mut Map<String, Value>) -> Result<()> {
             .as_f64()
             .ok_or_else(|| CxError::invalid("level", v, "a number strictly between 0 and 1"))?;
         stats::check_level(level)?;
+    }
+    for key in ["period", "bucket"] {
+        if let Some(v) = map.get(key) {
+            text(key, v)?
+                .parse::<TimeBucket>()
+                .map_err(|_| CxError::invalid(key, v, "\"day\", \"week\" or \"month\""))?;
+        }
+    }
+    if let Some(v) = map.get("multiplier")
+        && !v.as_f64().is_some_and(|m| m.is_finite() && m > 0.0)
+    {
+        return Err(CxError::invalid("multiplier", v, "a positive number"));
+    }
+    if let Some(v) = map.get("within")
+        && !v.as_i64().is_some_and(|w| w >= 0)
+    {
+        return Err(CxError::invalid("within", v, "a whole number of periods >= 0"));
+    }
+    for key in ["observation_end", "calibration_end", "as_of"] {
+        if let Some(v) = map.get(key) {
+            let day = text(key, v)
+                .ok()
+                .and_then(parse_timestamp_ms)
+                .map(|ms| ms.div_euclid(86_400_000))
+                .and_then(date_of_day)
+                .ok_or_else(|| CxError::invalid(key, v, crate::time::ACCEPTED_FORMS))?;
+            map.insert(key.into(), Value::String(day.to_string()));
+        }
     }
     for key in ["threshold", "easy_threshold"] {
         if let Some(v) = map.get(key)
