@@ -97,7 +97,7 @@ fn check_fields(map: &mut Map<String, Value>) -> Result<()> {
         return Err(CxError::invalid("multiplier", v, "a positive number"));
     }
     if let Some(v) = map.get("within")
-        && !v.as_i64().is_some_and(|w| w >= 0)
+        && v.as_i64().is_none_or(|w| w < 0)
     {
         return Err(CxError::invalid("within", v, "a whole number of periods >= 0"));
     }
