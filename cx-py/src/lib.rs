@@ -6,6 +6,7 @@
 
 mod arrays;
 mod errors;
+mod retention;
 mod survey;
 
 use pyo3::prelude::*;
@@ -21,5 +22,6 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::group_by, m)?)?;
     m.add_function(wrap_pyfunction!(survey::parse_timestamps, m)?)?;
     m.add_class::<survey::PyDistribution>()?;
+    m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
     Ok(())
 }

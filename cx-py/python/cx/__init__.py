@@ -27,6 +27,19 @@ from ._errors import (
     ParseError,
     ZeroWeightError,
 )
+from .retention import (
+    RowReport,
+    SecondPurchase,
+    StoreSummary,
+    cadence,
+    calibration_holdout,
+    cohort_retention,
+    customer_summary,
+    returning_customers,
+    rfm,
+    store_summary,
+    time_to_second_purchase,
+)
 from .survey import (
     Ces,
     Comparison,
@@ -84,4 +97,15 @@ __all__ = [
     "nps_by",
     "smiley",
     "smiley_by",
+    "RowReport",
+    "SecondPurchase",
+    "StoreSummary",
+    "cadence",
+    "calibration_holdout",
+    "cohort_retention",
+    "customer_summary",
+    "returning_customers",
+    "rfm",
+    "store_summary",
+    "time_to_second_purchase",
 ]

@@ -22,6 +22,15 @@ def group_by(
     unit: str = "ns",
     bucket: str = "week",
 ) -> List[Tuple[Optional[int], Optional[int], _Distribution]]: ...
+def retention(
+    measure: str,
+    customers: npt.NDArray[np.int64],
+    timestamps: npt.NDArray[np.int64],
+    unit: str,
+    amounts: Optional[npt.NDArray[np.float64]] = None,
+    options: Optional[Dict[str, Any]] = None,
+    customers_missing_sentinel: bool = False,
+) -> Any: ...
 def parse_timestamps(texts: List[str]) -> npt.NDArray[np.int64]: ...
 
 class _Distribution:

@@ -116,7 +116,7 @@ def _parse(values: List[Any], parse: Any) -> Tuple[np.ndarray, str]:
     return parse(texts), "ms"
 
 
-def as_keys(x: Any) -> Tuple[np.ndarray, Optional[List[Any]], bool]:
+def as_keys(x: Any, argument: str = "keys") -> Tuple[np.ndarray, Optional[List[Any]], bool]:
     """Integer codes of a key column, the labels they stand for (``None``
     when the keys are integers themselves), and whether -1 marks a missing
     key. Codes follow the sorted order of the labels, so groups come out
@@ -131,7 +131,7 @@ def as_keys(x: Any) -> Tuple[np.ndarray, Optional[List[Any]], bool]:
         codes = (x.rank("dense") - 1).fill_null(-1).cast(pl.Int64).to_numpy()
         return np.ascontiguousarray(codes), labels, True
     if mod == "pandas":
-        if x.dtype.kind in "iu":
+        if x.dtype.kind in "iu" and not x.hasnans:
             return np.ascontiguousarray(x.to_numpy().astype(np.int64, copy=False)), None, False
         import pandas as pd
 
@@ -139,7 +139,7 @@ def as_keys(x: Any) -> Tuple[np.ndarray, Optional[List[Any]], bool]:
         return np.ascontiguousarray(codes.astype(np.int64, copy=False)), list(uniques), True
     arr = np.asarray(x) if mod != "pyarrow" else x.to_numpy(zero_copy_only=False)
     if arr.ndim != 1:
-        raise InputTypeError("`keys` must be one-dimensional", {"argument": "keys"})
+        raise InputTypeError(f"`{argument}` must be one-dimensional", {"argument": argument})
     if arr.dtype.kind in "iu":
         return np.ascontiguousarray(arr.astype(np.int64, copy=False)), None, False
     missing = [i for i, v in enumerate(arr) if v is None or (isinstance(v, float) and v != v)]

@@ -1,0 +1,397 @@
+"""Repeat purchase and retention from raw transactions.
+
+Every function takes the order table as a pandas or polars DataFrame (or a
+pyarrow Table) with the column names given as arguments, or the columns
+themselves as arrays with ``data=None``. Rows may come in any order.
+Integer customer ids and datetime columns are read in place; string ids are
+factorized by pandas/polars first. No per-row Python objects are made.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _cx
+from ._input import as_array, as_keys, as_timestamps, check_same_length
+from ._results import Proportion, _Result
+
+Column = Union[str, Any]
+DateLike = Union[str, _dt.date, _dt.datetime, None]
+
+
+@dataclass(frozen=True)
+class RowReport(_Result):
+    """Where the input rows went: every row is accounted for."""
+
+    rows: int
+    used: int
+    merged: int
+    after_end: int
+    customers: int
+
+
+@dataclass(frozen=True)
+class StoreSummary(_Result):
+    """Repeat-purchase rate and the base numbers of a shop."""
+
+    customers: int
+    purchases: int
+    repeat_customers: int
+    repeat_purchase_rate: Proportion
+    purchases_per_customer: float
+    revenue: Optional[float]
+    average_order_value: Optional[float]
+    report: RowReport
+
+
+@dataclass(frozen=True)
+class SecondPurchase(_Result):
+    """Days from the first to the second purchase."""
+
+    customers: int
+    repeaters: int
+    mean: Optional[float]
+    median: Optional[float]
+    q1: Optional[float]
+    q3: Optional[float]
+    within: int
+    repeated_within: int
+    share_within: Proportion
+
+
+def _date_text(d: DateLike) -> Optional[str]:
+    if d is None:
+        return None
+    if isinstance(d, str):
+        return d
+    if hasattr(d, "isoformat"):
+        return d.isoformat()
+    raise TypeError(f"expected a date, datetime or ISO string, got {type(d).__name__}")
+
+
+class _Frame:
+    """The transaction columns, read once."""
+
+    def __init__(self, data: Any, customer_id: Column, timestamp: Column, amount: Optional[Column]) -> None:
+        def col(c: Any) -> Any:
+            return data[c] if isinstance(c, str) and data is not None else c
+
+        customers = col(customer_id)
+        timestamps = col(timestamp)
+        amounts = col(amount) if amount is not None else None
+        if customers is None or timestamps is None:
+            raise TypeError("customer_id and timestamp columns are required")
+        n = len(customers)
+        check_same_length(n, timestamps, "timestamps")
+        check_same_length(n, amounts, "amounts")
+        self.codes, self.labels, self.sentinel = as_keys(customers, argument="customers")
+        self.ts, self.unit = as_timestamps(timestamps)
+        self.amounts = None if amounts is None else as_array(amounts, "amounts", float64=True)
+        self.data = data
+        self.customer_name = customer_id if isinstance(customer_id, str) else "customer_id"
+
+    def run(self, measure: str, options: Dict[str, Any]) -> Any:
+        return _cx.retention(
+            measure, self.codes, self.ts, self.unit, self.amounts, options, customers_missing_sentinel=self.sentinel
+        )
+
+    def customers(self, codes: List[int]) -> List[Any]:
+        return list(codes) if self.labels is None else [self.labels[c] for c in codes]
+
+    def frame(self, columns: Dict[str, Any]) -> Any:
+        mod = type(self.data).__module__.split(".")[0] if self.data is not None else ""
+        if mod == "polars":
+            import polars as pl
+
+            return pl.DataFrame(columns)
+        import pandas as pd
+
+        return pd.DataFrame(columns)
+
+
+def _dates(xs: Sequence[Optional[str]]) -> List[Optional[_dt.date]]:
+    return [None if x is None else _dt.date.fromisoformat(x) for x in xs]
+
+
+def _with_report(df: Any, report: Dict[str, Any]) -> Any:
+    if hasattr(df, "attrs"):
+        df.attrs["report"] = RowReport(**report)
+    return df
+
+
+def customer_summary(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    amount: Optional[Column] = None,
+    period: str = "day",
+    multiplier: float = 1,
+    observation_end: DateLike = None,
+    include_first_transaction: bool = False,
+    allow_negative_amounts: bool = False,
+) -> Any:
+    """The buy-till-you-die summary: one row per customer with frequency
+    (repeat purchase periods), recency and T (in periods / ``multiplier``)
+    and monetary value (mean spend of the repeat periods), with the
+    semantics of ``lifetimes.utils.summary_data_from_transaction_data``.
+
+    ``period="day", multiplier=7`` gives exact weeks, as in the CDNOW
+    literature. A pandas result carries ``df.attrs["report"]``, a
+    :class:`RowReport` of the rows used, merged and left out.
+
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "timestamp": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-05"])})
+    >>> customer_summary(tx)[["customer_id", "frequency", "recency", "T"]].values.tolist()
+    [[1.0, 1.0, 10.0, 10.0], [2.0, 0.0, 0.0, 6.0]]
+    """
+    f = _Frame(data, customer_id, timestamp, amount)
+    opts = {
+        "period": period,
+        "multiplier": multiplier,
+        "observation_end": _date_text(observation_end),
+        "include_first_transaction": include_first_transaction,
+        "allow_negative_amounts": allow_negative_amounts,
+    }
+    r = f.run("customer_summary", opts)
+    cols: Dict[str, Any] = {
+        f.customer_name: f.customers(r["customers"]),
+        "frequency": np.asarray(r["frequency"], dtype=np.int64),
+        "recency": np.asarray(r["recency"], dtype=np.float64),
+        "T": np.asarray(r["t"], dtype=np.float64),
+    }
+    if r["monetary_value"] is not None:
+        cols["monetary_value"] = np.asarray(r["monetary_value"], dtype=np.float64)
+    cols["first_purchase"] = _dates(r["first_purchase"])
+    return _with_report(f.frame(cols), r["report"])
+
+
+def calibration_holdout(
+    data: Any = None,
+    *,
+    calibration_end: DateLike,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    amount: Optional[Column] = None,
+    period: str = "day",
+    multiplier: float = 1,
+    observation_end: DateLike = None,
+    allow_negative_amounts: bool = False,
+) -> Any:
+    """The summary up to ``calibration_end`` (inclusive) and each customer's
+    purchase periods after it, up to ``observation_end``: the columns of
+    ``lifetimes.utils.calibration_and_holdout_data``. Holdout monetary values
+    are means of per-period sums, like the calibration side (lifetimes
+    averages raw rows there). Customers first seen in the holdout are left
+    out; their number is ``attrs["new_in_holdout"]`` of a pandas result.
+    """
+    f = _Frame(data, customer_id, timestamp, amount)
+    opts = {
+        "calibration_end": _date_text(calibration_end),
+        "period": period,
+        "multiplier": multiplier,
+        "observation_end": _date_text(observation_end),
+        "allow_negative_amounts": allow_negative_amounts,
+    }
+    r = f.run("calibration_holdout", opts)
+    cal = r["calibration"]
+    cols: Dict[str, Any] = {
+        f.customer_name: f.customers(cal["customers"]),
+        "frequency_cal": np.asarray(cal["frequency"], dtype=np.int64),
+        "recency_cal": np.asarray(cal["recency"], dtype=np.float64),
+        "T_cal": np.asarray(cal["t"], dtype=np.float64),
+    }
+    if cal["monetary_value"] is not None:
+        cols["monetary_value_cal"] = np.asarray(cal["monetary_value"], dtype=np.float64)
+    cols["frequency_holdout"] = np.asarray(r["frequency_holdout"], dtype=np.int64)
+    if r["monetary_value_holdout"] is not None:
+        cols["monetary_value_holdout"] = np.asarray(r["monetary_value_holdout"], dtype=np.float64)
+    cols["duration_holdout"] = np.full(len(cal["customers"]), r["duration_holdout"], dtype=np.float64)
+    df = _with_report(f.frame(cols), cal["report"])
+    if hasattr(df, "attrs"):
+        df.attrs["new_in_holdout"] = r["new_in_holdout"]
+    return df
+
+
+def _store_opts(observation_end: DateLike, allow_negative_amounts: bool, **more: Any) -> Dict[str, Any]:
+    return {"observation_end": _date_text(observation_end), "allow_negative_amounts": allow_negative_amounts, **more}
+
+
+def store_summary(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    amount: Optional[Column] = None,
+    observation_end: DateLike = None,
+    allow_negative_amounts: bool = False,
+    level: float = 0.95,
+) -> StoreSummary:
+    """Repeat-purchase rate (Wilson interval), purchases per customer and
+    average order value; a purchase is one customer's orders of one day."""
+    f = _Frame(data, customer_id, timestamp, amount)
+    r = f.run("store_summary", _store_opts(observation_end, allow_negative_amounts, level=level))
+    r["repeat_purchase_rate"] = Proportion._from_core(r["repeat_purchase_rate"])
+    r["report"] = RowReport(**r["report"])
+    return StoreSummary(**r)
+
+
+def returning_customers(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    bucket: str = "month",
+    observation_end: DateLike = None,
+    level: float = 0.95,
+) -> Any:
+    """Per week or month: customers who bought, how many of them had bought
+    before the period (returning) and the returning rate with a Wilson
+    interval."""
+    f = _Frame(data, customer_id, timestamp, None)
+    rows = f.run("returning_customers", _store_opts(observation_end, False, bucket=bucket, level=level))
+    return f.frame(
+        {
+            "period": _dates([r["period"] for r in rows]),
+            "customers": [r["customers"] for r in rows],
+            "returning": [r["returning"] for r in rows],
+            "new": [r["new"] for r in rows],
+            "rate": [r["rate"]["share"] for r in rows],
+            "ci_low": [r["rate"]["ci_low"] for r in rows],
+            "ci_high": [r["rate"]["ci_high"] for r in rows],
+        }
+    )
+
+
+def cohort_retention(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    bucket: str = "month",
+    observation_end: DateLike = None,
+    counts: bool = False,
+) -> Any:
+    """Cohort retention matrix: one row per cohort (customers by the week
+    or month of their first purchase) with its size and, in column ``k``,
+    the share (or with ``counts=True`` the number) of the cohort that bought
+    in the k-th period after. Cells after the end of observation are empty."""
+    f = _Frame(data, customer_id, timestamp, None)
+    rows = f.run("cohort_retention", _store_opts(observation_end, False, bucket=bucket))
+    width = max((len(r["active"]) for r in rows), default=0)
+    cols: Dict[str, Any] = {"cohort": _dates([r["start"] for r in rows]), "size": [r["size"] for r in rows]}
+    key = "active" if counts else "share"
+    for k in range(width):
+        cols[str(k)] = [r[key][k] if k < len(r[key]) else None for r in rows]
+    return f.frame(cols)
+
+
+def time_to_second_purchase(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    within: int = 30,
+    observation_end: DateLike = None,
+    level: float = 0.95,
+) -> SecondPurchase:
+    """Days from the first to the second purchase: mean, median and
+    quartiles over the customers who came back, and the share of all
+    customers who came back within ``within`` days (Wilson interval)."""
+    f = _Frame(data, customer_id, timestamp, None)
+    r = f.run("time_to_second_purchase", _store_opts(observation_end, False, within=within, level=level))
+    r["share_within"] = Proportion._from_core(r["share_within"])
+    return SecondPurchase(**r)
+
+
+def rfm(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    amount: Optional[Column] = None,
+    as_of: DateLike = None,
+    grid: Optional[Sequence[Sequence[str]]] = None,
+    observation_end: DateLike = None,
+    allow_negative_amounts: bool = False,
+) -> Any:
+    """RFM: recency (days since the last purchase), frequency (purchase
+    days) and monetary value (total amount) of each customer, scored 1-5 by
+    quintile (ties share the score of their lowest rank) and named by the
+    recency x frequency ``grid`` (5 rows for R = 1..5 of 5 names for F = 1..5;
+    default: the widely used grid of champions, loyal, at risk, ...)."""
+    f = _Frame(data, customer_id, timestamp, amount)
+    opts = _store_opts(observation_end, allow_negative_amounts, as_of=_date_text(as_of))
+    if grid is not None:
+        opts["grid"] = [list(row) for row in grid]
+    r = f.run("rfm", opts)
+    df = f.frame(
+        {
+            f.customer_name: f.customers(r["customers"]),
+            "recency_days": np.asarray(r["recency_days"], dtype=np.int64),
+            "frequency": np.asarray(r["frequency"], dtype=np.int64),
+            "monetary": np.asarray(r["monetary"], dtype=np.float64),
+            "r": np.asarray(r["r"], dtype=np.int8),
+            "f": np.asarray(r["f"], dtype=np.int8),
+            "m": np.asarray(r["m"], dtype=np.int8),
+            "segment": r["segment"],
+        }
+    )
+    if hasattr(df, "attrs"):
+        df.attrs["as_of"] = _dt.date.fromisoformat(r["as_of"])
+    return df
+
+
+def cadence(
+    data: Any = None,
+    *,
+    customer_id: Column = "customer_id",
+    timestamp: Column = "timestamp",
+    as_of: DateLike = None,
+    observation_end: DateLike = None,
+) -> Any:
+    """Each customer's own purchase rhythm: mean and sd of the days between
+    purchases, the expected next purchase, and how overdue it is (ratio of
+    days since the last purchase to the mean, and a z-score). Customers with
+    one purchase fall back to the store's mean interval (``fallback``)."""
+    f = _Frame(data, customer_id, timestamp, None)
+    r = f.run("cadence", _store_opts(observation_end, False, as_of=_date_text(as_of)))
+    nan = float("nan")
+    df = f.frame(
+        {
+            f.customer_name: f.customers(r["customers"]),
+            "purchases": np.asarray(r["purchases"], dtype=np.int64),
+            "mean_interval": [nan if v is None else v for v in r["mean_interval"]],
+            "sd_interval": [nan if v is None else v for v in r["sd_interval"]],
+            "last_purchase": _dates(r["last_purchase"]),
+            "days_since": np.asarray(r["days_since"], dtype=np.int64),
+            "expected_next": _dates(r["expected_next"]),
+            "overdue_ratio": [nan if v is None else v for v in r["overdue_ratio"]],
+            "z": [nan if v is None else v for v in r["z"]],
+            "fallback": r["fallback"],
+        }
+    )
+    if hasattr(df, "attrs"):
+        df.attrs["store_mean_interval"] = r["store_mean_interval"]
+        df.attrs["as_of"] = _dt.date.fromisoformat(r["as_of"])
+    return df
+
+
+__all__ = [
+    "RowReport",
+    "StoreSummary",
+    "SecondPurchase",
+    "customer_summary",
+    "calibration_holdout",
+    "store_summary",
+    "returning_customers",
+    "cohort_retention",
+    "time_to_second_purchase",
+    "rfm",
+    "cadence",
+]
+
