@@ -34,8 +34,8 @@ pub fn retention<'py>(
     let o: RetentionOptions = match options {
         None => RetentionOptions::default(),
         Some(d) => {
-            let v: serde_json::Value =
-                depythonize(d.as_any()).map_err(|e| PyValueError::new_err(format!("invalid options: {e}")))?;
+            let v: serde_json::Value = depythonize(d.as_any())
+                .map_err(|e| PyValueError::new_err(format!("invalid options: {e}")))?;
             cx::options::from_json(v).py()?
         }
     };

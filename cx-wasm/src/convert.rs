@@ -6,6 +6,7 @@
 //! fields.
 
 use cx::CxError;
+use js_sys::Date;
 use js_sys::{
     Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Object, Reflect, Uint8Array,
 };
@@ -217,6 +218,107 @@ pub fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
     Reflect::get(obj, &key.into())
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Timestamps from JS: epoch milliseconds (numbers or a typed array),
+/// `Date` objects or ISO strings (parsed by the core's parser).
+pub fn timestamps(v: &JsValue) -> Result<Vec<i64>, JsValue> {
+    if js_sys::ArrayBuffer::is_view(v) {
+        return numbers("timestamps", v)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, ms)| ms_to_i64(i, ms))
+            .collect();
+    }
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(type_error(
+            "timestamps",
+            "must be an array of dates, ISO strings or epoch milliseconds",
+        ));
+    };
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for (i, x) in arr.iter().enumerate() {
+        let ms = if let Some(f) = x.as_f64() {
+            ms_to_i64(i, f)?
+        } else if let Some(s) = x.as_string() {
+            cx::time::parse_timestamps_ms("timestamps", &[s])
+                .map_err(|e| match e {
+                    CxError::Parse {
+                        argument,
+                        value,
+                        expected,
+                        ..
+                    } => CxError::Parse {
+                        argument,
+                        index: i,
+                        value,
+                        expected,
+                    },
+                    other => other,
+                })
+                .map_err(error)?[0]
+        } else if let Some(d) = x.dyn_ref::<Date>() {
+            ms_to_i64(i, d.get_time())?
+        } else if x.is_null() || x.is_undefined() {
+            return Err(error(CxError::Missing {
+                argument: "timestamps",
+                index: i,
+            }));
+        } else {
+            return Err(type_error("timestamps", &format!("[{i}] is not a date")));
+        };
+        out.push(ms);
+    }
+    Ok(out)
+}
+
+fn ms_to_i64(index: usize, ms: f64) -> Result<i64, JsValue> {
+    if ms.is_finite() {
+        Ok(ms.floor() as i64)
+    } else {
+        Err(error(CxError::Missing {
+            argument: "timestamps",
+            index,
+        }))
+    }
+}
+
+/// Group keys from JS: strings or integers (null is missing).
+pub enum Keys {
+    /// All strings.
+    Text(Vec<String>),
+    /// All integers.
+    Int(Vec<i64>),
+}
+
+pub fn keys(argument: &'static str, v: &JsValue) -> Result<Keys, JsValue> {
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        let n = numbers(argument, v)?;
+        return Ok(Keys::Int(n.into_iter().map(|x| x as i64).collect()));
+    };
+    let text = arr.length() > 0 && arr.get(0).is_string();
+    let mut strings = Vec::new();
+    let mut ints = Vec::new();
+    for (i, x) in arr.iter().enumerate() {
+        if x.is_null() || x.is_undefined() {
+            return Err(error(CxError::Missing { argument, index: i }));
+        }
+        match (text, x.as_string(), x.as_f64()) {
+            (true, Some(s), _) => strings.push(s),
+            (false, _, Some(f)) if f.fract() == 0.0 => ints.push(f as i64),
+            _ => {
+                return Err(type_error(
+                    argument,
+                    &format!("[{i}] must be all strings or all integers like the first key"),
+                ));
+            }
+        }
+    }
+    Ok(if text {
+        Keys::Text(strings)
+    } else {
+        Keys::Int(ints)
+    })
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //! `value`, …). Nothing here panics on user input.
 
 mod convert;
+mod retention;
 mod survey;
 
+pub use retention::*;
 pub use survey::*;
 
 use wasm_bindgen::prelude::*;
@@ -59,6 +61,55 @@ export interface Smiley { n: number; counts: [number, number, number, number]; p
 /** Difference b - a of two independent samples. */
 export interface Comparison { a: number; b: number; difference: number; se: number; z: number | null; pValue: number; ciLow: number; ciHigh: number; level: number }
 export interface Group { key: string | number | null; period: string | null; distribution: Distribution }
+
+/** Columns of a transaction table: one entry per order (line). */
+export interface TransactionTable {
+  customers: ArrayLike<string | number>;
+  /** ISO strings, Date objects or epoch milliseconds (UTC). */
+  timestamps: ArrayLike<number | string | Date> | Float64Array;
+  amounts?: ArrayLike<number> | Float64Array;
+}
+export interface RetentionOptions {
+  period?: "day" | "week" | "month";
+  multiplier?: number;
+  observationEnd?: string;
+  includeFirstTransaction?: boolean;
+  allowNegativeAmounts?: boolean;
+  calibrationEnd?: string;
+  bucket?: "day" | "week" | "month";
+  within?: number;
+  asOf?: string;
+  grid?: string[][];
+  level?: number;
+}
+export interface RowReport { rows: number; used: number; merged: number; afterEnd: number; customers: number }
+export interface CustomerSummary {
+  customers: Array<string | number>; frequency: number[]; recency: number[]; t: number[];
+  monetaryValue: number[] | null; firstPurchase: string[]; report: RowReport;
+}
+export interface CalibrationHoldout {
+  calibration: CustomerSummary; frequencyHoldout: number[]; monetaryValueHoldout: number[] | null;
+  durationHoldout: number; newInHoldout: number;
+}
+export interface StoreSummary {
+  customers: number; purchases: number; repeatCustomers: number; repeatPurchaseRate: Proportion;
+  purchasesPerCustomer: number; revenue: number | null; averageOrderValue: number | null; report: RowReport;
+}
+export interface ReturningPeriod { period: string; customers: number; returning: number; new: number; rate: Proportion }
+export interface Cohort { start: string; size: number; active: number[]; share: number[] }
+export interface SecondPurchase {
+  customers: number; repeaters: number; mean: number | null; median: number | null; q1: number | null; q3: number | null;
+  within: number; repeatedWithin: number; shareWithin: Proportion;
+}
+export interface Rfm {
+  customers: Array<string | number>; recencyDays: number[]; frequency: number[]; monetary: number[];
+  r: number[]; f: number[]; m: number[]; segment: string[]; asOf: string;
+}
+export interface Cadence {
+  customers: Array<string | number>; purchases: number[]; meanInterval: Array<number | null>; sdInterval: Array<number | null>;
+  lastPurchase: string[]; daysSince: number[]; expectedNext: Array<string | null>; overdueRatio: Array<number | null>;
+  z: Array<number | null>; fallback: boolean[]; storeMeanInterval: number | null; asOf: string;
+}
 
 /** Errors thrown by cx: an Error with name "CxError" and the core's fields. */
 export interface CxError extends Error {

@@ -1,16 +1,15 @@
 //! Survey measures for JavaScript.
 
-use cx::CxError;
 use cx::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, Nps, NpsOptions, Proportion, Scale, Smiley, SmileyOptions,
     TimeBucket, TimeUnit, Timestamps, options_from_json,
 };
-use js_sys::{Array, Date, Reflect, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, answers, error, get, numbers, result, with_answers};
+use crate::convert::{self, Keys, answers, error, get, keys, numbers, result, timestamps, with_answers};
 
 type JsResult = Result<JsValue, JsValue>;
 
@@ -319,108 +318,6 @@ impl Distribution {
     }
 }
 
-/// Timestamps from JS: epoch milliseconds (numbers or a typed array),
-/// `Date` objects or ISO strings (parsed by the core's parser).
-fn timestamps(v: &JsValue) -> Result<Vec<i64>, JsValue> {
-    if js_sys::ArrayBuffer::is_view(v) {
-        return numbers("timestamps", v)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, ms)| ms_to_i64(i, ms))
-            .collect();
-    }
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        return Err(convert::type_error(
-            "timestamps",
-            "must be an array of dates, ISO strings or epoch milliseconds",
-        ));
-    };
-    let mut out = Vec::with_capacity(arr.length() as usize);
-    for (i, x) in arr.iter().enumerate() {
-        let ms = if let Some(f) = x.as_f64() {
-            ms_to_i64(i, f)?
-        } else if let Some(s) = x.as_string() {
-            cx::time::parse_timestamps_ms("timestamps", &[s])
-                .map_err(|e| match e {
-                    CxError::Parse {
-                        argument,
-                        value,
-                        expected,
-                        ..
-                    } => CxError::Parse {
-                        argument,
-                        index: i,
-                        value,
-                        expected,
-                    },
-                    other => other,
-                })
-                .map_err(error)?[0]
-        } else if let Some(d) = x.dyn_ref::<Date>() {
-            ms_to_i64(i, d.get_time())?
-        } else if x.is_null() || x.is_undefined() {
-            return Err(error(CxError::Missing {
-                argument: "timestamps",
-                index: i,
-            }));
-        } else {
-            return Err(convert::type_error("timestamps", &format!("[{i}] is not a date")));
-        };
-        out.push(ms);
-    }
-    Ok(out)
-}
-
-fn ms_to_i64(index: usize, ms: f64) -> Result<i64, JsValue> {
-    if ms.is_finite() {
-        Ok(ms.floor() as i64)
-    } else {
-        Err(error(CxError::Missing {
-            argument: "timestamps",
-            index,
-        }))
-    }
-}
-
-/// Group keys from JS: strings or integers (null is missing).
-enum Keys {
-    Text(Vec<String>),
-    Int(Vec<i64>),
-}
-
-fn keys(v: &JsValue) -> Result<Keys, JsValue> {
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        let n = numbers("keys", v)?;
-        return Ok(Keys::Int(n.into_iter().map(|x| x as i64).collect()));
-    };
-    let text = arr.length() > 0 && arr.get(0).is_string();
-    let mut strings = Vec::new();
-    let mut ints = Vec::new();
-    for (i, x) in arr.iter().enumerate() {
-        if x.is_null() || x.is_undefined() {
-            return Err(error(CxError::Missing {
-                argument: "keys",
-                index: i,
-            }));
-        }
-        match (text, x.as_string(), x.as_f64()) {
-            (true, Some(s), _) => strings.push(s),
-            (false, _, Some(f)) if f.fract() == 0.0 => ints.push(f as i64),
-            _ => {
-                return Err(convert::type_error(
-                    "keys",
-                    &format!("[{i}] must be all strings or all integers like the first key"),
-                ));
-            }
-        }
-    }
-    Ok(if text {
-        Keys::Text(strings)
-    } else {
-        Keys::Int(ints)
-    })
-}
-
 /// Splits answers by `keys` and/or the `bucket` (`"day"`, `"week"` from
 /// Monday, `"month"`, in UTC) of `timestamps` in one pass. Returns
 /// `{key, period, distribution}` objects ordered by key, then period
@@ -441,7 +338,7 @@ pub fn group_by(
         }
     };
     let a = answers("scores", &scores)?;
-    let k = get(&options, "keys").map(|k| keys(&k)).transpose()?;
+    let k = get(&options, "keys").map(|k| keys("keys", &k)).transpose()?;
     let ts = get(&options, "timestamps").map(|t| timestamps(&t)).transpose()?;
     let bucket: TimeBucket = get(&options, "bucket")
         .and_then(|b| b.as_string())

@@ -45,7 +45,7 @@ test("shared vectors pass in headless Chromium", { timeout: 120_000 }, async () 
     const results = await page.evaluate(() => window.__cxResults);
     const failed = results.filter((r) => !r.ok);
     assert.deepEqual(failed, [], failed.map((f) => `${f.name}: ${f.message}`).join("\n"));
-    assert.ok(results.length >= 150, `only ${results.length} vector runs`);
+    assert.ok(results.length >= 200, `only ${results.length} vector runs`);
     assert.deepEqual(consoleErrors, []);
     console.log(`# chromium: ${results.length} vector runs passed`);
   } finally {

@@ -4,13 +4,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { survey } from "./vectors.mjs";
+import { retention, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
 test("the vector file has its cases", () => assert.ok(cases.length >= 40));
 
 for (const t of survey(cx, cases)) test(t.name, t.run);
+
+const retentionDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/retention.json", import.meta.url)));
+test("the retention vector file has its cases", () => assert.ok(retentionDoc.cases.length >= 25));
+for (const t of retention(cx, retentionDoc)) test(`retention: ${t.name}`, t.run);
 
 test("accumulator: stream, merge, bytes", () => {
   const a = new cx.Distribution();

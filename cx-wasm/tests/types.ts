@@ -1,8 +1,8 @@
 // Compile-time check of the published TypeScript declarations (tsc --noEmit).
 // Every line uses the API as a web-shop developer would; a wrong type in
 // the declarations makes this file fail to compile.
-import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution } from "cx-wasm";
-import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError } from "cx-wasm";
+import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution, customerSummary, storeSummary, cohortRetention, rfm, cadence, calibrationHoldout } from "cx-wasm";
+import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError, CustomerSummary, StoreSummary, Cohort, Rfm, Cadence, TransactionTable } from "cx-wasm";
 
 const r: Nps = nps(Uint8Array.from([10, 9, 3]), { interval: "wald", level: 0.9 });
 const score: number = r.score;
@@ -24,7 +24,20 @@ d.merge(Distribution.fromBytes(d.toBytes()));
 const n: number = d.n;
 const isCx = (x: unknown): x is CxError => x instanceof Error && x.name === "CxError";
 
+const table: TransactionTable = { customers: ["a", "a", "b"], timestamps: ["2024-01-01", new Date(), 1704067200000], amounts: Float64Array.from([1, 2, 3]) };
+const summary: CustomerSummary = customerSummary(table, { period: "week", multiplier: 1, observationEnd: "2024-03-31" });
+const tOfFirst: number = summary.t[0];
+const used: number = summary.report.used;
+const store: StoreSummary = storeSummary(table);
+const aov: number | null = store.averageOrderValue;
+const cohorts: Cohort[] = cohortRetention(table, { bucket: "month" });
+const seg: string = rfm(table, { asOf: "2024-04-01" }).segment[0];
+const z2: number | null = cadence(table).z[0];
+const holdout: number[] = calibrationHoldout(table, { calibrationEnd: "2024-01-15" }).frequencyHoldout;
+const r2: Rfm = rfm(table);
+const c3: Cadence = cadence(table);
+
 // @ts-expect-error: the interval method is a closed set.
 nps([10], { interval: "exact" });
 
-export { score, low, share, sd, e, m, p, z, c2, first, n, isCx };
+export { score, low, share, sd, e, m, p, z, c2, first, n, isCx, tOfFirst, used, aov, cohorts, seg, z2, holdout, r2, c3 };

@@ -122,3 +122,53 @@ export function survey(cx, cases) {
   }
   return out;
 }
+
+const RETENTION_CALLS = {
+  customer_summary: "customerSummary",
+  calibration_holdout: "calibrationHoldout",
+  store_summary: "storeSummary",
+  returning_customers: "returningCustomers",
+  cohort_retention: "cohortRetention",
+  time_to_second_purchase: "timeToSecondPurchase",
+  rfm: "rfm",
+  cadence: "cadence",
+};
+
+function runRetention(cx, doc, c, asTyped) {
+  const t = c.transactions ?? doc.shop;
+  const tx = { customers: t.customers, timestamps: t.timestamps };
+  if (t.amounts) tx.amounts = asTyped ? Float64Array.from(floats(t.amounts)) : floats(t.amounts);
+  return cx[RETENTION_CALLS[c.call]](tx, camelOptions(c.options));
+}
+
+function checkRetention(cx, doc, c, asTyped) {
+  if (c.error) {
+    let thrown = null;
+    try {
+      runRetention(cx, doc, c, asTyped);
+    } catch (e) {
+      thrown = e;
+    }
+    if (!thrown) throw new Error("expected an error, got none");
+    if (thrown.name !== "CxError") throw new Error(`error name ${thrown.name}: ${thrown.message}`);
+    if (thrown.code !== c.error.code) throw new Error(`code ${thrown.code} != ${c.error.code}: ${thrown.message}`);
+    if (thrown.argument !== c.error.argument) throw new Error(`argument ${thrown.argument} != ${c.error.argument}`);
+    if ("index" in c.error && thrown.index !== c.error.index) throw new Error(`index ${thrown.index} != ${c.error.index}`);
+    return;
+  }
+  const got = runRetention(cx, doc, c, asTyped);
+  const tol = c.tol ?? 0;
+  if (c.expected) {
+    for (const [path, want] of Object.entries(c.expected)) close(path, at(got, path), want, tol);
+  } else {
+    close("rows", got, c.expected_rows, tol);
+  }
+}
+
+/** The retention vectors: {name, run()} entries as for the survey. */
+export function retention(cx, doc) {
+  return doc.cases.flatMap((c) => [
+    { name: `${c.name} [arrays]`, run: () => checkRetention(cx, doc, c, false) },
+    { name: `${c.name} [Float64Array amounts]`, run: () => checkRetention(cx, doc, c, true) },
+  ]);
+}

@@ -1,0 +1,59 @@
+//! Retention hot path: the customer summary (hash customers, counting sort,
+//! per-customer merge) at 1e5, 1e6 and 1e7 order rows, and the store-level
+//! measures from the grouped purchases.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use cx::retention::{
+    PurchaseOptions, Purchases, RfmOptions, SummaryOptions, Transactions, cohort_retention, customer_summary,
+    rfm, store_summary,
+};
+use cx::time::{TimeBucket, TimeUnit};
+use cx_benches::orders;
+
+fn summary(c: &mut Criterion) {
+    let mut g = c.benchmark_group("customer_summary");
+    g.sample_size(10);
+    for n in [100_000usize, 1_000_000, 10_000_000] {
+        let o = orders(n, 3);
+        let tx = Transactions {
+            customers: &o.customers,
+            timestamps: &o.days,
+            unit: TimeUnit::Days,
+            amounts: Some(&o.amounts),
+        };
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &tx, |b, tx| {
+            b.iter(|| customer_summary(black_box(tx), &SummaryOptions::default()).expect("valid"))
+        });
+    }
+    g.finish();
+}
+
+fn store_measures(c: &mut Criterion) {
+    let o = orders(1_000_000, 5);
+    let tx = Transactions {
+        customers: &o.customers,
+        timestamps: &o.days,
+        unit: TimeUnit::Days,
+        amounts: Some(&o.amounts),
+    };
+    let p = Purchases::from_transactions(&tx, &PurchaseOptions::default()).expect("valid");
+    let mut g = c.benchmark_group("store_1e6_rows");
+    g.sample_size(10);
+    g.bench_function("store_summary", |b| {
+        b.iter(|| store_summary(black_box(&p), 0.95).expect("valid"))
+    });
+    g.bench_function("cohort_retention_month", |b| {
+        b.iter(|| cohort_retention(black_box(&p), TimeBucket::Month))
+    });
+    g.bench_function("rfm", |b| {
+        b.iter(|| rfm(black_box(&p), &RfmOptions::default()).expect("valid"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, summary, store_measures);
+criterion_main!(benches);
