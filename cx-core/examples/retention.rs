@@ -33,7 +33,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn read(path: &str) -> Result<(Vec<String>, Vec<i64>, Vec<f64>), Box<dyn Error>> {
+/// Customer, day and amount columns.
+type Columns = (Vec<String>, Vec<i64>, Vec<f64>);
+
+fn read(path: &str) -> Result<Columns, Box<dyn Error>> {
     let text = std::fs::read_to_string(path)?;
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("epoch")?;
     let (mut c, mut d, mut a) = (Vec::new(), Vec::new(), Vec::new());
