@@ -7,6 +7,8 @@
 //! | module | what it answers |
 //! |---|---|
 //! | [`survey`] | NPS, CSAT, CES and smiley terminals with confidence intervals, weights, comparisons, grouping and mergeable accumulators |
+//! | [`retention`] | the customer summary, repeat purchase, returning customers, cohorts, RFM and cadence from raw transactions |
+//! | [`churn`] | BG/NBD, MBG/NBD, Pareto/NBD and gamma-gamma: probability alive, expected purchases, lifetime value |
 //!
 //! ## Example
 //!
@@ -23,6 +25,7 @@
 //! Errors are values of [`CxError`]: each names the argument, and where one
 //! row is at fault, its index and value.
 
+pub mod churn;
 mod error;
 pub mod options;
 pub mod retention;

@@ -70,3 +70,26 @@ pub fn published_summary() -> Vec<SummaryRow> {
         })
         .collect()
 }
+
+/// The published calibration summary as model input columns (x, t_x, T, zbar).
+pub struct ModelInput {
+    /// Repeat purchases.
+    pub x: Vec<f64>,
+    /// Recency in weeks.
+    pub t_x: Vec<f64>,
+    /// Age in weeks.
+    pub t: Vec<f64>,
+    /// Mean repeat spend.
+    pub zbar: Vec<f64>,
+}
+
+/// cdnow_customers_summary_with_transactions.csv as model input.
+pub fn model_input() -> ModelInput {
+    let rows = published_summary();
+    ModelInput {
+        x: rows.iter().map(|r| f64::from(r.x)).collect(),
+        t_x: rows.iter().map(|r| r.t_x).collect(),
+        t: rows.iter().map(|r| r.t).collect(),
+        zbar: rows.iter().map(|r| r.zbar).collect(),
+    }
+}

@@ -1,0 +1,157 @@
+//! Validated model input: frequency, recency and age per customer, with
+//! identical rows compressed into weights.
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+
+use crate::error::{CxError, Result};
+
+/// Per-customer sufficient statistics of the buy-till-you-die models, as
+/// produced by [`crate::retention::customer_summary`]: `frequency` (repeat
+/// purchases x), `recency` (t_x, time of the last purchase from the first)
+/// and `t` (T, time from the first purchase to the end of observation), all
+/// in the same time unit.
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerData<'a> {
+    /// Repeat purchases x (whole numbers ≥ 0).
+    pub frequency: &'a [f64],
+    /// Recency t_x (0 ≤ t_x ≤ T; 0 when x = 0).
+    pub recency: &'a [f64],
+    /// Age T (> 0).
+    pub t: &'a [f64],
+}
+
+/// Distinct (x, t_x, T) rows with how many customers (or how much weight)
+/// each stands for. Fitting sums over these: on CDNOW 2,357 customers make
+/// 1,016 rows.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rows {
+    pub x: Vec<f64>,
+    pub tx: Vec<f64>,
+    pub t: Vec<f64>,
+    pub w: Vec<f64>,
+    /// Σw: the number of customers (or total weight).
+    pub total: f64,
+}
+
+fn check_len(argument: &'static str, len: usize, n: usize) -> Result<()> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(CxError::LengthMismatch {
+            argument,
+            expected: n,
+            actual: len,
+            other: "frequency",
+        })
+    }
+}
+
+fn finite(argument: &'static str, index: usize, v: f64) -> Result<f64> {
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(CxError::NotFinite {
+            argument,
+            index,
+            value: v,
+        })
+    }
+}
+
+fn out_of_range(argument: &'static str, index: usize, v: f64, allowed: &str) -> CxError {
+    CxError::OutOfRange {
+        argument,
+        index,
+        value: v.to_string(),
+        allowed: allowed.to_owned(),
+    }
+}
+
+impl CustomerData<'_> {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.frequency.len()
+    }
+
+    /// Whether there are no customers.
+    pub fn is_empty(&self) -> bool {
+        self.frequency.is_empty()
+    }
+
+    /// Checks every row: equal lengths, finite values, whole x ≥ 0,
+    /// 0 ≤ t_x ≤ T, T > 0, and t_x = 0 when x = 0.
+    ///
+    /// # Errors
+    /// [`CxError::Empty`], [`CxError::LengthMismatch`],
+    /// [`CxError::NotFinite`], [`CxError::NotInteger`] and
+    /// [`CxError::OutOfRange`] naming the argument and row.
+    pub fn validate(&self) -> Result<()> {
+        let n = self.len();
+        if n == 0 {
+            return Err(CxError::Empty {
+                argument: "frequency",
+            });
+        }
+        check_len("recency", self.recency.len(), n)?;
+        check_len("t", self.t.len(), n)?;
+        for i in 0..n {
+            let x = finite("frequency", i, self.frequency[i])?;
+            let tx = finite("recency", i, self.recency[i])?;
+            let t = finite("t", i, self.t[i])?;
+            if x < 0.0 {
+                return Err(out_of_range("frequency", i, x, ">= 0"));
+            }
+            if x.fract() != 0.0 {
+                return Err(CxError::NotInteger {
+                    argument: "frequency",
+                    index: i,
+                    value: x,
+                });
+            }
+            if t <= 0.0 {
+                return Err(out_of_range("t", i, t, "> 0"));
+            }
+            if tx < 0.0 || tx > t {
+                return Err(out_of_range(
+                    "recency",
+                    i,
+                    tx,
+                    &format!("0..={t} (between 0 and T)"),
+                ));
+            }
+            if x == 0.0 && tx != 0.0 {
+                return Err(out_of_range(
+                    "recency",
+                    i,
+                    tx,
+                    "0 for a customer without repeat purchases",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates and compresses identical rows into weights.
+    pub(crate) fn rows(&self) -> Result<Rows> {
+        self.validate()?;
+        let mut index: HashMap<(u64, u64, u64), usize, RandomState> = HashMap::default();
+        let mut r = Rows::default();
+        for i in 0..self.len() {
+            let (x, tx, t) = (self.frequency[i], self.recency[i], self.t[i]);
+            let key = (x.to_bits(), tx.to_bits(), t.to_bits());
+            let next = r.x.len();
+            let k = *index.entry(key).or_insert(next);
+            if k == next {
+                r.x.push(x);
+                r.tx.push(tx);
+                r.t.push(t);
+                r.w.push(0.0);
+            }
+            r.w[k] += 1.0;
+        }
+        r.total = self.len() as f64;
+        Ok(r)
+    }
+}

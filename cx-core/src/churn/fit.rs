@@ -1,0 +1,372 @@
+//! Maximum-likelihood fitting shared by the models: L-BFGS (from `argmin`)
+//! on the log-parameters, standard errors from the Hessian.
+
+use argmin::core::{CostFunction, Error as ArgminError, Executor, Gradient, State, TerminationReason};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use serde::{Deserialize, Serialize};
+
+use super::data::Rows;
+use crate::error::{CxError, Result};
+
+/// A model whose parameters are all positive and whose likelihood factors
+/// over customers.
+pub(crate) trait Model {
+    /// Parameter names, in order.
+    const NAMES: &'static [&'static str];
+
+    /// ln L of one row at natural parameters `p`; writes ∂ ln L/∂p into `g`
+    /// when given.
+    fn ll(p: &[f64], x: f64, a: f64, b: f64, g: Option<&mut [f64]>) -> f64;
+
+    /// Starting point (natural parameters).
+    fn initial(rows: &Rows) -> Vec<f64>;
+}
+
+/// Options of a fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FitOptions {
+    /// L2 penalty c·Σθ² added to the mean negative log-likelihood, as in
+    /// lifetimes' `penalizer_coef`; 0 by default.
+    pub penalizer: f64,
+    /// Starting parameters; default: a heuristic start from the data.
+    pub initial: Option<Vec<f64>>,
+    /// Iteration limit of L-BFGS; 500 by default.
+    pub max_iterations: u64,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            penalizer: 0.0,
+            initial: None,
+            max_iterations: 500,
+        }
+    }
+}
+
+/// How a fit went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitReport {
+    /// Log-likelihood at the estimate (without the penalty), summed over
+    /// customers.
+    pub log_likelihood: f64,
+    /// Customers (total weight) fitted.
+    pub customers: f64,
+    /// Distinct rows the likelihood was summed over.
+    pub distinct_rows: usize,
+    /// Akaike information criterion, 2k − 2 ln L.
+    pub aic: f64,
+    /// Bayesian information criterion, k ln n − 2 ln L.
+    pub bic: f64,
+    /// Standard errors of the parameters (inverse Hessian of −ln L, delta
+    /// method from the log scale); `None` when the Hessian is not positive
+    /// definite.
+    pub standard_errors: Option<Vec<f64>>,
+    /// L-BFGS iterations.
+    pub iterations: u64,
+    /// Whether the gradient vanished (norm below 1e-4 on the mean
+    /// log-likelihood per log-parameter).
+    pub converged: bool,
+    /// Norm of the gradient of the penalized mean negative log-likelihood
+    /// with respect to the log-parameters at the estimate.
+    pub gradient_norm: f64,
+    /// Why the optimizer stopped.
+    pub termination: String,
+    /// The penalty coefficient used.
+    pub penalizer: f64,
+}
+
+/// Sums `f(i)` over rows, on all cores for large inputs when the
+/// `parallel` feature is on.
+fn sum_rows<F>(n: usize, k: usize, f: F) -> (f64, Vec<f64>)
+where
+    F: Fn(usize, &mut [f64]) -> f64 + Sync,
+{
+    let run = |range: std::ops::Range<usize>| {
+        let mut g = vec![0.0; k];
+        let mut tmp = vec![0.0; k];
+        let mut s = 0.0;
+        for i in range {
+            tmp.iter_mut().for_each(|v| *v = 0.0);
+            s += f(i, &mut tmp);
+            for (a, b) in g.iter_mut().zip(&tmp) {
+                *a += b;
+            }
+        }
+        (s, g)
+    };
+    #[cfg(feature = "parallel")]
+    if n >= 20_000 {
+        use rayon::prelude::*;
+        let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
+        let starts: Vec<usize> = (0..n).step_by(chunk).collect();
+        return starts.into_par_iter().map(|s| run(s..(s + chunk).min(n))).reduce(
+            || (0.0, vec![0.0; k]),
+            |(s1, mut g1), (s2, g2)| {
+                for (a, b) in g1.iter_mut().zip(&g2) {
+                    *a += b;
+                }
+                (s1 + s2, g1)
+            },
+        );
+    }
+    run(0..n)
+}
+
+/// Total weighted ln L and its gradient in natural parameters.
+pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
+    let k = M::NAMES.len();
+    sum_rows(rows.x.len(), k, |i, g| {
+        let w = rows.w[i];
+        let l = if with_grad {
+            let l = M::ll(p, rows.x[i], rows.tx[i], rows.t[i], Some(g));
+            g.iter_mut().for_each(|v| *v *= w);
+            l
+        } else {
+            M::ll(p, rows.x[i], rows.tx[i], rows.t[i], None)
+        };
+        w * l
+    })
+}
+
+struct Problem<'a, M> {
+    rows: &'a Rows,
+    penalizer: f64,
+    _m: std::marker::PhantomData<M>,
+}
+
+/// Log-parameters beyond this make exp() meaningless; the objective is
+/// made large there so the line search backs off.
+const LOG_BOUND: f64 = 40.0;
+
+impl<M: Model> Problem<'_, M> {
+    fn eval(&self, phi: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
+        let k = phi.len();
+        if phi.iter().any(|v| !v.is_finite() || v.abs() > LOG_BOUND) {
+            return (1e100, vec![0.0; k]);
+        }
+        let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
+        let (ll, g) = total_ll::<M>(self.rows, &p, with_grad);
+        let n = self.rows.total;
+        let pen: f64 = self.penalizer * p.iter().map(|v| v * v).sum::<f64>();
+        let cost = -ll / n + pen;
+        if !cost.is_finite() {
+            return (1e100, vec![0.0; k]);
+        }
+        let grad = (0..k)
+            .map(|j| -g[j] * p[j] / n + 2.0 * self.penalizer * p[j] * p[j])
+            .collect();
+        (cost, grad)
+    }
+}
+
+impl<M: Model> CostFunction for Problem<'_, M> {
+    type Param = Vec<f64>;
+    type Output = f64;
+    fn cost(&self, phi: &Self::Param) -> std::result::Result<f64, ArgminError> {
+        Ok(self.eval(phi, false).0)
+    }
+}
+
+impl<M: Model> Gradient for Problem<'_, M> {
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+    fn gradient(&self, phi: &Self::Param) -> std::result::Result<Vec<f64>, ArgminError> {
+        Ok(self.eval(phi, true).1)
+    }
+}
+
+fn optimizer_error(e: impl std::fmt::Display) -> CxError {
+    CxError::invalid(
+        "fit",
+        e,
+        "a fit the optimizer can run (check the data and the starting values)",
+    )
+}
+
+/// Fits `M` to `rows`; returns natural parameters and the report.
+pub(crate) fn fit<M: Model>(rows: &Rows, options: &FitOptions) -> Result<(Vec<f64>, FitReport)> {
+    let k = M::NAMES.len();
+    if !(options.penalizer.is_finite() && options.penalizer >= 0.0) {
+        return Err(CxError::invalid("penalizer", options.penalizer, "a number >= 0"));
+    }
+    let start = match &options.initial {
+        Some(v) => {
+            if v.len() != k || v.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
+                return Err(CxError::invalid(
+                    "initial",
+                    format!("{v:?}"),
+                    format!("{k} positive parameters ({})", M::NAMES.join(", ")),
+                ));
+            }
+            v.clone()
+        }
+        None => M::initial(rows),
+    };
+    let problem = Problem::<M> {
+        rows,
+        penalizer: options.penalizer,
+        _m: std::marker::PhantomData,
+    };
+    let linesearch = MoreThuenteLineSearch::new();
+    let solver = LBFGS::new(linesearch, 10)
+        .with_tolerance_grad(1e-12)
+        .map_err(optimizer_error)?
+        .with_tolerance_cost(1e-15)
+        .map_err(optimizer_error)?;
+    let phi0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
+    let res = Executor::new(problem, solver)
+        .configure(|s| s.param(phi0).max_iters(options.max_iterations))
+        .run()
+        .map_err(optimizer_error)?;
+    let state = res.state();
+    let phi = state
+        .get_best_param()
+        .cloned()
+        .ok_or_else(|| optimizer_error("no parameters were evaluated"))?;
+    let iterations = state.get_iter();
+    let termination = match state.get_termination_reason() {
+        Some(TerminationReason::SolverConverged) => "converged".to_owned(),
+        Some(TerminationReason::MaxItersReached) => "iteration limit reached".to_owned(),
+        Some(other) => format!("{other:?}"),
+        None => "stopped".to_owned(),
+    };
+    let problem = Problem::<M> {
+        rows,
+        penalizer: options.penalizer,
+        _m: std::marker::PhantomData,
+    };
+    let (_, grad) = problem.eval(&phi, true);
+    let gradient_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
+    let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
+    let (ll, _) = total_ll::<M>(rows, &p, false);
+    if !ll.is_finite() {
+        return Err(optimizer_error(
+            "the log-likelihood is not finite at the estimate",
+        ));
+    }
+    let n = rows.total;
+    let standard_errors = standard_errors::<M>(rows, &phi);
+    Ok((
+        p,
+        FitReport {
+            log_likelihood: ll,
+            customers: n,
+            distinct_rows: rows.x.len(),
+            aic: 2.0 * k as f64 - 2.0 * ll,
+            bic: k as f64 * n.ln() - 2.0 * ll,
+            standard_errors,
+            iterations,
+            converged: gradient_norm < 1e-4,
+            gradient_norm,
+            termination,
+            penalizer: options.penalizer,
+        },
+    ))
+}
+
+/// Standard errors from the Hessian of −ln L in the log-parameters
+/// (central differences of the gradient), mapped back with the delta
+/// method: se(θ) = θ·se(ln θ).
+fn standard_errors<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<f64>> {
+    let k = phi.len();
+    let grad = |phi: &[f64]| -> Vec<f64> {
+        let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
+        let (_, g) = total_ll::<M>(rows, &p, true);
+        g.iter().zip(&p).map(|(g, p)| -g * p).collect()
+    };
+    let h = 1e-5;
+    let mut hess = vec![vec![0.0; k]; k];
+    for i in 0..k {
+        let mut up = phi.to_vec();
+        let mut down = phi.to_vec();
+        up[i] += h;
+        down[i] -= h;
+        let (gu, gd) = (grad(&up), grad(&down));
+        for j in 0..k {
+            hess[i][j] = (gu[j] - gd[j]) / (2.0 * h);
+        }
+    }
+    for i in 0..k {
+        for j in 0..i {
+            let m = 0.5 * (hess[i][j] + hess[j][i]);
+            hess[i][j] = m;
+            hess[j][i] = m;
+        }
+    }
+    let inv = invert_spd(&hess)?;
+    Some((0..k).map(|i| phi[i].exp() * inv[i][i].sqrt()).collect())
+}
+
+/// Inverse of a small symmetric positive-definite matrix by Cholesky
+/// factorization (written out: the matrices here are at most 4×4, too
+/// small to justify a linear-algebra dependency). `None` if not positive
+/// definite.
+pub(crate) fn invert_spd(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if !(d > 0.0 && d.is_finite()) {
+                    return None;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    // Invert L, then A⁻¹ = L⁻ᵀ L⁻¹.
+    let mut li = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        li[i][i] = 1.0 / l[i][i];
+        for j in 0..i {
+            let s: f64 = (j..i).map(|k| l[i][k] * li[k][j]).sum();
+            li[i][j] = -s / l[i][i];
+        }
+    }
+    let mut inv = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..n {
+            inv[i][j] = (i.max(j)..n).map(|k| li[k][i] * li[k][j]).sum();
+        }
+    }
+    Some(inv)
+}
+
+/// Numerical gradient of `ll` in natural parameters by central
+/// differences on the log scale, for models without analytic derivatives.
+pub(crate) fn numeric_grad(p: &[f64], g: &mut [f64], ll: impl Fn(&[f64]) -> f64) {
+    let h: f64 = 1e-6;
+    let mut q = p.to_vec();
+    for j in 0..p.len() {
+        q[j] = p[j] * h.exp();
+        let up = ll(&q);
+        q[j] = p[j] * (-h).exp();
+        let down = ll(&q);
+        q[j] = p[j];
+        // d/dθ = (d/dφ)/θ
+        g[j] = (up - down) / (2.0 * h) / p[j];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spd_inverse() {
+        let a = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
+        let inv = invert_spd(&a).expect("spd");
+        // [[3, -2], [-2, 4]] / 8
+        assert!((inv[0][0] - 0.375).abs() < 1e-12);
+        assert!((inv[0][1] + 0.25).abs() < 1e-12);
+        assert!((inv[1][1] - 0.5).abs() < 1e-12);
+        assert!(invert_spd(&[vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+    }
+}

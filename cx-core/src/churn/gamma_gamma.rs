@@ -1,0 +1,201 @@
+//! The gamma-gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV:
+//! using iso-value curves for customer base analysis", J. Marketing
+//! Research 42(4); Fader & Hardie, "The gamma-gamma model of monetary
+//! value", 2013 note).
+
+use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
+use serde::{Deserialize, Serialize};
+
+use super::check_params;
+use super::data::Rows;
+use super::fit::{FitOptions, FitReport, Model, fit};
+use super::special::{digamma, ln_gamma};
+use crate::error::{CxError, Result};
+
+/// ln L of a customer with x repeat purchases of mean value m:
+/// ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ+xm).
+fn ll(p: &[f64], x: f64, m: f64, g: Option<&mut [f64]>) -> f64 {
+    let (pp, q, v) = (p[0], p[1], p[2]);
+    let px = pp * x;
+    let lvm = (v + x * m).ln();
+    if let Some(g) = g {
+        let d = digamma(px + q);
+        g[0] = x * (d - digamma(px) + m.ln() + x.ln() - lvm);
+        g[1] = d - digamma(q) + v.ln() - lvm;
+        g[2] = q / v - (px + q) / (v + x * m);
+    }
+    ln_gamma(px + q) - ln_gamma(px) - ln_gamma(q) + q * v.ln() + (px - 1.0) * m.ln() + px * x.ln()
+        - (px + q) * lvm
+}
+
+struct GgModel;
+
+impl Model for GgModel {
+    const NAMES: &'static [&'static str] = &["p", "q", "v"];
+    fn ll(p: &[f64], x: f64, m: f64, _unused: f64, g: Option<&mut [f64]>) -> f64 {
+        ll(p, x, m, g)
+    }
+    fn initial(rows: &Rows) -> Vec<f64> {
+        // Method-of-moments flavoured start: mean spend around p·v/(q−1).
+        let mean = rows
+            .x
+            .iter()
+            .zip(&rows.tx)
+            .zip(&rows.w)
+            .map(|((_, m), w)| m * w)
+            .sum::<f64>()
+            / rows.total;
+        vec![1.0, 3.0, (2.0 * mean).max(1e-6)]
+    }
+}
+
+/// A fitted (or given) gamma-gamma model of spend per transaction.
+///
+/// Each customer's transaction values are gamma(p, ν) with ν ~ Gamma(q, γ)
+/// across customers (γ is called `v` here, as in lifetimes). Fitted on the
+/// customers with at least one repeat purchase, from their repeat count and
+/// mean repeat spend.
+///
+/// # Examples
+/// ```
+/// use cx::churn::GammaGamma;
+/// let m = GammaGamma::new(6.25, 3.74, 15.44)?;
+/// // Shrinks a customer's mean towards the population mean p·v/(q−1).
+/// let e = m.conditional_expected_average_profit(1.0, 100.0)?;
+/// assert!(e > m.population_mean()? && e < 100.0);
+/// # Ok::<(), cx::CxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GammaGamma {
+    /// Shape of the per-transaction gamma.
+    pub p: f64,
+    /// Shape of the gamma mixing the scale.
+    pub q: f64,
+    /// Scale (γ) of the gamma mixing the scale.
+    pub v: f64,
+    /// How the fit went, when the model was fitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fit: Option<FitReport>,
+}
+
+impl GammaGamma {
+    /// A model with given parameters.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidParameter`] unless all are positive and finite.
+    pub fn new(p: f64, q: f64, v: f64) -> Result<Self> {
+        check_params(&[("p", p), ("q", q), ("v", v)])?;
+        Ok(GammaGamma { p, q, v, fit: None })
+    }
+
+    /// Maximum-likelihood fit from each customer's repeat purchases
+    /// (`frequency`) and mean repeat spend (`monetary_value`). Customers
+    /// without repeat purchases carry no spend information and are left
+    /// out; the report's `customers` counts those used.
+    ///
+    /// # Errors
+    /// [`CxError::LengthMismatch`]; [`CxError::NotFinite`],
+    /// [`CxError::OutOfRange`] for negative frequencies or a non-positive
+    /// spend of a repeat customer; [`CxError::Empty`] when no customer has a
+    /// repeat purchase.
+    pub fn fit(frequency: &[f64], monetary_value: &[f64], options: &FitOptions) -> Result<Self> {
+        let rows = spend_rows(frequency, monetary_value)?;
+        let (p, report) = fit::<GgModel>(&rows, options)?;
+        Ok(GammaGamma {
+            p: p[0],
+            q: p[1],
+            v: p[2],
+            fit: Some(report),
+        })
+    }
+
+    /// ln L of one repeat customer.
+    pub fn log_likelihood(&self, x: f64, m: f64) -> f64 {
+        ll(&[self.p, self.q, self.v], x, m, None)
+    }
+
+    /// Mean spend of a new customer, p·v/(q − 1).
+    ///
+    /// # Errors
+    /// [`CxError::InvalidParameter`] when q ≤ 1 (the mean is infinite).
+    pub fn population_mean(&self) -> Result<f64> {
+        if self.q <= 1.0 {
+            return Err(CxError::invalid("q", self.q, "q > 1 for a finite mean spend"));
+        }
+        Ok(self.p * self.v / (self.q - 1.0))
+    }
+
+    /// E[M | x, m̄] = (1 − w)·p·v/(q−1) + w·m̄ with w = px/(px + q − 1): a
+    /// customer's mean spend shrunk towards the population mean (FHL 2005,
+    /// eq. 3). For x = 0 it is the population mean.
+    ///
+    /// # Errors
+    /// As [`population_mean`](Self::population_mean).
+    pub fn conditional_expected_average_profit(&self, x: f64, m: f64) -> Result<f64> {
+        let mean = self.population_mean()?;
+        let w = self.p * x / (self.p * x + self.q - 1.0);
+        Ok((1.0 - w) * mean + w * m)
+    }
+}
+
+/// Validated (x, m̄) rows of the repeat customers, compressed.
+fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
+    if monetary.len() != frequency.len() {
+        return Err(CxError::LengthMismatch {
+            argument: "monetary_value",
+            expected: frequency.len(),
+            actual: monetary.len(),
+            other: "frequency",
+        });
+    }
+    let mut index: HashMap<(u64, u64), usize, RandomState> = HashMap::default();
+    let mut r = Rows::default();
+    for (i, (&x, &m)) in frequency.iter().zip(monetary).enumerate() {
+        for (argument, v) in [("frequency", x), ("monetary_value", m)] {
+            if !v.is_finite() {
+                return Err(CxError::NotFinite {
+                    argument,
+                    index: i,
+                    value: v,
+                });
+            }
+        }
+        if x < 0.0 {
+            return Err(CxError::OutOfRange {
+                argument: "frequency",
+                index: i,
+                value: x.to_string(),
+                allowed: ">= 0".into(),
+            });
+        }
+        if x == 0.0 {
+            continue;
+        }
+        if m <= 0.0 {
+            return Err(CxError::OutOfRange {
+                argument: "monetary_value",
+                index: i,
+                value: m.to_string(),
+                allowed: "> 0 for a customer with repeat purchases".into(),
+            });
+        }
+        let next = r.x.len();
+        let k = *index.entry((x.to_bits(), m.to_bits())).or_insert(next);
+        if k == next {
+            r.x.push(x);
+            r.tx.push(m);
+            r.t.push(0.0);
+            r.w.push(0.0);
+        }
+        r.w[k] += 1.0;
+        r.total += 1.0;
+    }
+    if r.x.is_empty() {
+        return Err(CxError::Empty {
+            argument: "frequency",
+        });
+    }
+    Ok(r)
+}

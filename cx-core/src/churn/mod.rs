@@ -1,0 +1,171 @@
+//! Churn models of non-contractual retail: who is still alive, how many
+//! purchases each customer will make, and what they are worth.
+//!
+//! | model | type |
+//! |---|---|
+//! | BG/NBD (Fader, Hardie & Lee 2005) | [`BetaGeo`] |
+//! | MBG/NBD (Batislam, Denizel & Filiztekin 2007) | [`ModifiedBetaGeo`] |
+//! | Pareto/NBD (Schmittlein, Morrison & Colombo 1987) | [`ParetoNbd`] |
+//! | gamma-gamma spend (Fader, Hardie & Lee 2005) | [`GammaGamma`] |
+//!
+//! The input is the customer summary of [`crate::retention::customer_summary`]
+//! ([`CustomerData`]). Fits maximize the likelihood on the log-parameters
+//! with L-BFGS, over distinct (x, tₓ, T) rows weighted by their count; the
+//! [`FitReport`] gives the log-likelihood, AIC/BIC, standard errors and
+//! whether the optimizer converged. Every likelihood and prediction is
+//! evaluated in log space, so that large frequencies and ages give finite
+//! numbers. Models are serde values: fit in one language, score in another
+//! ([`AnyModel`] reads any of them from JSON).
+
+mod bgnbd;
+mod clv;
+mod data;
+mod fit;
+mod gamma_gamma;
+mod pareto;
+mod special;
+
+use serde::{Deserialize, Serialize};
+
+pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
+pub use clv::{ClvOptions, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value};
+pub use data::CustomerData;
+pub use fit::{FitOptions, FitReport};
+pub use gamma_gamma::GammaGamma;
+pub use pareto::ParetoNbd;
+
+use crate::error::{CxError, Result};
+
+/// Predictions every purchase model makes.
+pub trait ChurnModel {
+    /// Probability that a customer with history (x, tₓ, T) is still alive.
+    fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64;
+
+    /// Expected purchases in the next `horizon` time units of a customer
+    /// with history (x, tₓ, T).
+    fn conditional_expected_purchases(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64;
+
+    /// Expected purchases of a new customer within `t` of the first purchase.
+    fn expected_purchases(&self, t: f64) -> f64;
+
+    /// [`probability_alive`](Self::probability_alive) for every customer.
+    ///
+    /// # Errors
+    /// Input errors of [`CustomerData::validate`].
+    fn predict_alive(&self, data: &CustomerData<'_>) -> Result<Vec<f64>> {
+        data.validate()?;
+        Ok((0..data.len())
+            .map(|i| self.probability_alive(data.frequency[i], data.recency[i], data.t[i]))
+            .collect())
+    }
+
+    /// [`conditional_expected_purchases`](Self::conditional_expected_purchases)
+    /// for every customer.
+    ///
+    /// # Errors
+    /// Input errors of [`CustomerData::validate`]; a horizon that is not a
+    /// finite number ≥ 0.
+    fn predict_purchases(&self, horizon: f64, data: &CustomerData<'_>) -> Result<Vec<f64>> {
+        check_horizon(horizon)?;
+        data.validate()?;
+        Ok((0..data.len())
+            .map(|i| {
+                self.conditional_expected_purchases(horizon, data.frequency[i], data.recency[i], data.t[i])
+            })
+            .collect())
+    }
+}
+
+pub(crate) fn check_horizon(horizon: f64) -> Result<()> {
+    if horizon.is_finite() && horizon >= 0.0 {
+        Ok(())
+    } else {
+        Err(CxError::invalid("horizon", horizon, "a finite time span >= 0"))
+    }
+}
+
+pub(crate) fn check_params(params: &[(&'static str, f64)]) -> Result<()> {
+    for &(name, v) in params {
+        if !(v.is_finite() && v > 0.0) {
+            return Err(CxError::invalid(name, v, "a positive finite number"));
+        }
+    }
+    Ok(())
+}
+
+/// 1/(1 + eᵈ) without overflow.
+pub(crate) fn logistic_of_neg(d: f64) -> f64 {
+    if d > 0.0 {
+        let e = (-d).exp();
+        e / (1.0 + e)
+    } else {
+        1.0 / (1.0 + d.exp())
+    }
+}
+
+/// 1 − eˡ, accurate for small l.
+pub(crate) fn one_minus_exp(l: f64) -> f64 {
+    -l.exp_m1()
+}
+
+/// Any of the models, tagged by name in JSON
+/// (`{"model": "bg_nbd", "r": …, "alpha": …, "a": …, "b": …}`), so that a
+/// model fitted in one language loads in another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum AnyModel {
+    /// BG/NBD.
+    BgNbd(BetaGeo),
+    /// MBG/NBD.
+    MbgNbd(ModifiedBetaGeo),
+    /// Pareto/NBD.
+    ParetoNbd(ParetoNbd),
+    /// Gamma-gamma spend model.
+    GammaGamma(GammaGamma),
+}
+
+impl AnyModel {
+    /// Reads a model from JSON, checking its parameters.
+    ///
+    /// # Errors
+    /// [`CxError::Decode`] for malformed JSON or an unknown model;
+    /// [`CxError::InvalidParameter`] for a parameter that is not positive.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let m: AnyModel = serde_json::from_str(text).map_err(|e| CxError::Decode {
+            argument: "model",
+            reason: e.to_string(),
+        })?;
+        match &m {
+            AnyModel::BgNbd(p) => BetaGeo::new(p.r, p.alpha, p.a, p.b).map(|_| ()),
+            AnyModel::MbgNbd(p) => ModifiedBetaGeo::new(p.r, p.alpha, p.a, p.b).map(|_| ()),
+            AnyModel::ParetoNbd(p) => ParetoNbd::new(p.r, p.alpha, p.s, p.beta).map(|_| ()),
+            AnyModel::GammaGamma(p) => GammaGamma::new(p.p, p.q, p.v).map(|_| ()),
+        }?;
+        Ok(m)
+    }
+
+    /// The model as tagged JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The purchase model inside, unless this is the spend model.
+    pub fn purchase_model(&self) -> Option<&dyn ChurnModel> {
+        match self {
+            AnyModel::BgNbd(m) => Some(m),
+            AnyModel::MbgNbd(m) => Some(m),
+            AnyModel::ParetoNbd(m) => Some(m),
+            AnyModel::GammaGamma(_) => None,
+        }
+    }
+
+    /// The fit report, when the model was fitted.
+    pub fn fit_report(&self) -> Option<&FitReport> {
+        match self {
+            AnyModel::BgNbd(m) => m.fit.as_ref(),
+            AnyModel::MbgNbd(m) => m.fit.as_ref(),
+            AnyModel::ParetoNbd(m) => m.fit.as_ref(),
+            AnyModel::GammaGamma(m) => m.fit.as_ref(),
+        }
+    }
+}
