@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, Rows};
 use super::fit::{FitOptions, FitReport, Model, fit, numeric_grad};
-use super::special::{hyp2f1_ln, ln_gamma, log_add_exp, log_sub_exp};
+use super::special::{hyp2f1_ln, ln_gamma, ln_integral, log_add_exp, log_sub_exp};
 use super::{ChurnModel, check_params, logistic_of_neg, one_minus_exp};
 use crate::error::Result;
 
@@ -13,6 +13,21 @@ use crate::error::Result;
 /// likelihood, a difference of two ₂F₁ terms taken in log space.
 fn ln_a0(r: f64, alpha: f64, s: f64, beta: f64, x: f64, tx: f64, t: f64) -> f64 {
     let c = r + s + x;
+    // With α and β far apart the ₂F₁ argument approaches 1 and its series
+    // crawls; then use the integral the note derives A₀ from:
+    // s/(r+s+x)·A₀ = s∫_{tₓ}^{T} (α+τ)^{−(r+x)}(β+τ)^{−(s+1)} dτ,
+    // integrated over v = ln(κ+τ), κ = min(α, β).
+    let z = (alpha - beta).abs() / (alpha.max(beta) + tx);
+    if z > 0.95 {
+        let kappa = alpha.min(beta);
+        let ln_f = |v: f64| {
+            let tau = v.exp() - kappa;
+            -(r + x) * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln() + v
+        };
+        let ln_int = ln_integral(&ln_f, (kappa + tx).ln(), (kappa + t).ln());
+        // Undo the s/(r+s+x) factor that `parts` applies.
+        return ln_int + (c).ln();
+    }
     let term = |y: f64| -> f64 {
         if alpha >= beta {
             let z = (alpha - beta) / (alpha + y);
@@ -165,5 +180,29 @@ impl ChurnModel for ParetoNbd {
     fn expected_purchases(&self, t: f64) -> f64 {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);
         r * beta / alpha * power_ratio(beta / (beta + t), s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_and_integral_forms_of_a0_agree() {
+        // Both ₂F₁ branches (α ≥ β and α < β), with z below the switch.
+        for &(r, alpha, s, beta, x, tx, t) in &[
+            (0.55, 10.58, 0.61, 11.67, 2.0, 30.43, 38.86),
+            (0.9, 20.0, 1.3, 8.0, 5.0, 3.0, 40.0),
+            (2.0, 3.0, 0.4, 30.0, 40.0, 25.0, 52.0),
+        ] {
+            let series = ln_a0(r, alpha, s, beta, x, tx, t);
+            let kappa = f64::min(alpha, beta);
+            let ln_f = |v: f64| {
+                let tau = v.exp() - kappa;
+                -(r + x) * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln() + v
+            };
+            let integral = ln_integral(&ln_f, (kappa + tx).ln(), (kappa + t).ln()) + (r + s + x).ln();
+            assert!((series - integral).abs() < 1e-10, "{series} vs {integral}");
+        }
     }
 }
