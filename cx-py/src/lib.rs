@@ -5,6 +5,7 @@
 //! grows with the input, and converts the result or error.
 
 mod arrays;
+mod churn;
 mod errors;
 mod retention;
 mod survey;
@@ -23,5 +24,10 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::parse_timestamps, m)?)?;
     m.add_class::<survey::PyDistribution>()?;
     m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::churn_model, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::churn_predict, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::churn_clv, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::churn_holdout, m)?)?;
     Ok(())
 }

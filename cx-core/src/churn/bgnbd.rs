@@ -222,6 +222,10 @@ macro_rules! bg_common {
         }
 
         impl ChurnModel for $ty {
+            fn customer_log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64 {
+                ll($variant, &self.params(), x, tx, t, None)
+            }
+
             fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {
                 let (r, alpha, a, b) = (self.r, self.alpha, self.a, self.b);
                 let k = $variant.k();

@@ -17,6 +17,7 @@
 //! numbers. Models are serde values: fit in one language, score in another
 //! ([`AnyModel`] reads any of them from JSON).
 
+mod api;
 mod bgnbd;
 mod clv;
 mod data;
@@ -27,6 +28,7 @@ mod special;
 
 use serde::{Deserialize, Serialize};
 
+pub use api::{Columns, MODELS, Prediction, fit_model, holdout_check, lifetime_value, model_name, predict};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use clv::{ClvOptions, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value};
 pub use data::CustomerData;
@@ -47,6 +49,9 @@ pub trait ChurnModel {
 
     /// Expected purchases of a new customer within `t` of the first purchase.
     fn expected_purchases(&self, t: f64) -> f64;
+
+    /// ln L of one customer's history (x, tₓ, T) at these parameters.
+    fn customer_log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64;
 
     /// [`probability_alive`](Self::probability_alive) for every customer.
     ///
@@ -150,7 +155,7 @@ impl AnyModel {
     }
 
     /// The purchase model inside, unless this is the spend model.
-    pub fn purchase_model(&self) -> Option<&dyn ChurnModel> {
+    pub fn purchase_model(&self) -> Option<&(dyn ChurnModel + Sync)> {
         match self {
             AnyModel::BgNbd(m) => Some(m),
             AnyModel::MbgNbd(m) => Some(m),

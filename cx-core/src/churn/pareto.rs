@@ -161,6 +161,10 @@ fn power_ratio(u: f64, s: f64) -> f64 {
 }
 
 impl ChurnModel for ParetoNbd {
+    fn customer_log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64 {
+        self.log_likelihood(x, tx, t)
+    }
+
     /// P(alive) = 1/(1 + s/(r+s+x)·(α+T)^{r+x}(β+T)^s·A₀) (Fader & Hardie
     /// 2005 note, eq. 18).
     fn probability_alive(&self, x: f64, tx: f64, t: f64) -> f64 {

@@ -1,8 +1,10 @@
 """cx: customer-experience scores.
 
 Survey scores (NPS, CSAT, CES, smiley terminals) with honest confidence
-intervals, survey weights, comparisons and mergeable accumulators, computed
-by a Rust core that gives the same numbers in Rust, Python and JavaScript.
+intervals, survey weights, comparisons and mergeable accumulators; repeat
+purchase and retention from raw orders; and the buy-till-you-die churn
+models (BG/NBD, MBG/NBD, Pareto/NBD, gamma-gamma CLV). Computed by a Rust
+core that gives the same numbers in Rust, Python and JavaScript.
 
 >>> import cx
 >>> r = cx.nps([10, 9, 9, 8, 7, 6])
@@ -26,6 +28,15 @@ from ._errors import (
     OutOfRangeError,
     ParseError,
     ZeroWeightError,
+)
+from .churn import (
+    BetaGeo,
+    FitReport,
+    GammaGamma,
+    HoldoutCheck,
+    ModifiedBetaGeo,
+    ParetoNbd,
+    load_model,
 )
 from .retention import (
     RowReport,
@@ -108,4 +119,11 @@ __all__ = [
     "rfm",
     "store_summary",
     "time_to_second_purchase",
+    "BetaGeo",
+    "FitReport",
+    "GammaGamma",
+    "HoldoutCheck",
+    "ModifiedBetaGeo",
+    "ParetoNbd",
+    "load_model",
 ]

@@ -56,3 +56,38 @@ class _Distribution:
     @property
     def effective_n(self) -> float: ...
     def measure(self, kind: str, options: Optional[Dict[str, Any]] = None) -> Dict[str, Any]: ...
+def churn_fit(
+    model: str,
+    frequency: Optional[npt.NDArray[np.float64]] = None,
+    recency: Optional[npt.NDArray[np.float64]] = None,
+    t: Optional[npt.NDArray[np.float64]] = None,
+    monetary_value: Optional[npt.NDArray[np.float64]] = None,
+    options: Optional[Dict[str, Any]] = None,
+) -> str: ...
+def churn_model(json: str) -> str: ...
+def churn_predict(
+    model: str,
+    prediction: Dict[str, Any],
+    frequency: Optional[npt.NDArray[np.float64]] = None,
+    recency: Optional[npt.NDArray[np.float64]] = None,
+    t: Optional[npt.NDArray[np.float64]] = None,
+    monetary_value: Optional[npt.NDArray[np.float64]] = None,
+) -> npt.NDArray[np.float64]: ...
+def churn_clv(
+    purchases: str,
+    spend: str,
+    frequency: npt.NDArray[np.float64],
+    recency: npt.NDArray[np.float64],
+    t: npt.NDArray[np.float64],
+    monetary_value: npt.NDArray[np.float64],
+    options: Optional[Dict[str, Any]] = None,
+) -> npt.NDArray[np.float64]: ...
+def churn_holdout(
+    model: str,
+    frequency: npt.NDArray[np.float64],
+    recency: npt.NDArray[np.float64],
+    t: npt.NDArray[np.float64],
+    frequency_holdout: npt.NDArray[np.float64],
+    duration_holdout: float,
+    last_bin: int = 7,
+) -> Dict[str, Any]: ...

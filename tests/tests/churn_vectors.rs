@@ -1,0 +1,110 @@
+//! The shared churn vectors (tests/vectors/churn.json) against the Rust
+//! API, through the entry points the bindings use (`fit_model`, `predict`,
+//! `lifetime_value`).
+
+use cx::CxError;
+use cx::churn::{AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, lifetime_value, predict};
+use cx_tests::cdnow::model_input;
+use cx_tests::{floats, vector_path};
+use serde_json::Value;
+
+fn doc() -> Value {
+    let text = std::fs::read_to_string(vector_path("churn.json")).expect("churn.json");
+    serde_json::from_str(&text).expect("json")
+}
+
+fn run(doc: &Value, case: &Value) -> Result<Vec<f64>, CxError> {
+    let model = AnyModel::from_json(&case["model"].to_string())?;
+    let table = case.get("customers").unwrap_or(&doc["customers"]);
+    let col = |name: &str| table.get(name).map(floats);
+    let (x, tx, t, m) = (col("frequency"), col("recency"), col("T"), col("monetary_value"));
+    let periods = case.get("t").map(floats);
+    let columns = Columns {
+        frequency: x.as_deref(),
+        recency: tx.as_deref(),
+        t: periods.as_deref().or(t.as_deref()),
+        monetary_value: m.as_deref(),
+    };
+    if let Some(spend) = case.get("spend_model") {
+        let spend = AnyModel::from_json(&spend.to_string())?;
+        let o: ClvOptions = serde_json::from_value(case["clv"].clone()).expect("clv options");
+        return lifetime_value(&model, &spend, &columns, &o);
+    }
+    let p: Prediction = serde_json::from_value(case["prediction"].clone()).expect("prediction");
+    predict(&model, &p, &columns)
+}
+
+#[test]
+fn predictions_match_the_references() {
+    let doc = doc();
+    let mut checked = 0;
+    for case in doc["cases"].as_array().expect("cases") {
+        let name = case["name"].as_str().expect("name");
+        match (run(&doc, case), case.get("error")) {
+            (Ok(got), None) => {
+                let want = floats(&case["expected"]);
+                let tol = case["rel_tolerance"].as_f64().expect("tolerance");
+                assert_eq!(got.len(), want.len(), "{name}");
+                for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+                    assert!(
+                        (g - w).abs() <= tol * w.abs().max(1e-300),
+                        "{name}[{i}]: {g} vs {w}"
+                    );
+                }
+            }
+            (Err(e), Some(want)) => {
+                assert_eq!(e.code(), want["code"].as_str().expect("code"), "{name}: {e}");
+                assert_eq!(
+                    e.argument(),
+                    want["argument"].as_str().expect("argument"),
+                    "{name}: {e}"
+                );
+                assert_eq!(
+                    e.index(),
+                    want.get("index").and_then(Value::as_u64).map(|i| i as usize),
+                    "{name}"
+                );
+            }
+            (Ok(got), Some(want)) => panic!("{name}: expected error {want}, got {got:?}"),
+            (Err(e), None) => panic!("{name}: {e}"),
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 25);
+}
+
+#[test]
+fn fits_match_the_references() {
+    let doc = doc();
+    let d = model_input();
+    let columns = Columns {
+        frequency: Some(&d.x),
+        recency: Some(&d.t_x),
+        t: Some(&d.t),
+        monetary_value: Some(&d.zbar),
+    };
+    for case in doc["fits"].as_array().expect("fits") {
+        let name = case["name"].as_str().expect("name");
+        let m = fit_model(
+            case["model"].as_str().expect("model"),
+            &columns,
+            &FitOptions::default(),
+        )
+        .expect(name);
+        let fitted: Value = serde_json::from_str(&m.to_json()).expect("json");
+        let report = &fitted["fit"];
+        let ll = report["log_likelihood"].as_f64().expect("ll");
+        let want = case["log_likelihood"].as_f64().expect("ll");
+        assert!(
+            (ll - want).abs() <= case["ll_tolerance"].as_f64().expect("tol"),
+            "{name}: ll {ll}"
+        );
+        assert!(report["converged"].as_bool().expect("converged"), "{name}");
+        assert_eq!(report["customers"].as_f64(), case["customers"].as_f64(), "{name}");
+        let tol = case["rel_tolerance"].as_f64().expect("tol");
+        for (k, w) in case["params"].as_object().expect("params") {
+            let (g, w) = (fitted[k].as_f64().expect("param"), w.as_f64().expect("param"));
+            assert!((g - w).abs() <= tol * w, "{name}: {k} = {g}, expected {w}");
+        }
+    }
+}

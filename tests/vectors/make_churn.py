@@ -1,0 +1,255 @@
+"""Writes churn.json: churn-model predictions from independent references.
+
+References: lifetimes 0.11.3 (the established Python tool) for BG/NBD,
+MBG/NBD, gamma-gamma and CLV, evaluated at the same parameters; mpmath at
+50 digits for Pareto/NBD (the closed form of Fader, Hardie & Shang 2005,
+"A note on deriving the Pareto/NBD model and related expressions", whose
+double-precision evaluation overflows at the extremes listed in
+REFERENCES.md section 4); published values where they exist.
+
+Run from the repository root with the test venv:
+    .venv/bin/python tests/vectors/make_churn.py
+"""
+
+import json
+import math
+import pathlib
+
+import mpmath as mp
+import numpy as np
+import pandas as pd
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter
+
+mp.mp.dps = 50
+OUT = pathlib.Path(__file__).with_name("churn.json")
+
+# (x, t_x, T, mean spend): CDNOW customers (weeks) and the extremes of the issue.
+CUSTOMERS = [
+    (0, 0.0, 38.86, 0.0),
+    (2, 30.43, 38.86, 22.35),
+    (1, 1.71, 38.86, 11.77),
+    (7, 29.43, 38.86, 73.74),
+    (5, 38.86, 38.86, 20.0),  # t_x = T
+    (26, 30.86, 31.0, 35.0),
+    (0, 0.0, 0.5, 0.0),
+    (200, 50.0, 52.0, 30.0),
+    (301, 38.0, 39.0, 40.0),
+    (1000, 100.0, 104.0, 10.0),
+]
+X = np.array([c[0] for c in CUSTOMERS], dtype=float)
+TX = np.array([c[1] for c in CUSTOMERS])
+T = np.array([c[2] for c in CUSTOMERS])
+M = np.array([c[3] for c in CUSTOMERS])
+PERIODS = [0.0, 1.0, 3.0, 32.0, 78.0]
+
+BG = {"r": 0.2425945, "alpha": 4.4136027, "a": 0.7929218, "b": 2.4259057}
+BG_ROUNDED = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+MBG = {"r": 0.5248, "alpha": 6.1831, "a": 0.8914, "b": 1.6140}
+PNBD = {"r": 0.5532622, "alpha": 10.5775399, "s": 0.6062388, "beta": 11.6686284}
+GG = {"p": 6.2488, "q": 3.7446, "v": 15.448}
+
+
+def fitter(cls, params, names):
+    f = cls()
+    f.params_ = pd.Series({n: params[k] for n, k in zip(names, params)})
+    return f
+
+
+def lt_bg(params, cls=BetaGeoFitter):
+    return fitter(cls, params, ["r", "alpha", "a", "b"])
+
+
+def floats(a):
+    return [float(v) for v in np.asarray(a, dtype=float)]
+
+
+# -- Pareto/NBD in mpmath -------------------------------------------------------
+
+
+def pnbd_parts(p, x, tx, t):
+    r, alpha, s, beta = (mp.mpf(p[k]) for k in ("r", "alpha", "s", "beta"))
+    x, tx, t = mp.mpf(x), mp.mpf(tx), mp.mpf(t)
+    c = r + s + x
+    if alpha >= beta:
+        f = lambda y: mp.hyp2f1(c, s + 1, c + 1, (alpha - beta) / (alpha + y)) / (alpha + y) ** c
+    else:
+        f = lambda y: mp.hyp2f1(c, r + x, c + 1, (beta - alpha) / (beta + y)) / (beta + y) ** c
+    a0 = f(tx) - f(t)
+    alive_term = 1 / ((alpha + t) ** (r + x) * (beta + t) ** s)
+    return r, alpha, s, beta, x, t, alive_term, s / c * a0
+
+
+def pnbd_alive(p, x, tx, t):
+    *_, alive, dead = pnbd_parts(p, x, tx, t)
+    return alive / (alive + dead)
+
+
+def pnbd_log_likelihood(p, x, tx, t):
+    r, alpha, s, beta, x, t, alive, dead = pnbd_parts(p, x, tx, t)
+    return mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha) + s * mp.log(beta) + mp.log(alive + dead)
+
+
+def bg_log_likelihood(p, x, tx, t):
+    """FHL 2005 eq. 6."""
+    r, alpha, a, b = (mp.mpf(p[k]) for k in ("r", "alpha", "a", "b"))
+    x, tx, t = mp.mpf(x), mp.mpf(tx), mp.mpf(t)
+    common = mp.beta(a, b + x) / mp.beta(a, b) * mp.gamma(r + x) * alpha**r / mp.gamma(r)
+    tail = mp.beta(a + 1, b + x - 1) / mp.beta(a, b) * mp.gamma(r + x) * alpha**r / mp.gamma(r) / (alpha + tx) ** (r + x)
+    return mp.log(common / (alpha + t) ** (r + x) + (tail if x > 0 else 0))
+
+
+def pnbd_conditional(p, h, x, tx, t):
+    r, alpha, s, beta, x, t, alive, dead = pnbd_parts(p, x, tx, t)
+    h = mp.mpf(h)
+    pa = alive / (alive + dead)
+    return (r + x) * (beta + t) / ((alpha + t) * (s - 1)) * (1 - ((beta + t) / (beta + t + h)) ** (s - 1)) * pa
+
+
+def pnbd_unconditional(p, t):
+    r, alpha, s, beta = (mp.mpf(p[k]) for k in ("r", "alpha", "s", "beta"))
+    t = mp.mpf(t)
+    return r * beta / (alpha * (s - 1)) * (1 - (beta / (beta + t)) ** (s - 1))
+
+
+# -- the cases --------------------------------------------------------------
+
+
+def case(name, model, prediction, expected, source, tol=1e-9, **extra):
+    c = {"name": name, "model": model, "prediction": prediction}
+    c.update(extra)
+    c.update({"expected": expected, "rel_tolerance": tol, "source": source})
+    return c
+
+
+def main():
+    cases = []
+    bg = lt_bg(BG)
+    LT = "lifetimes 0.11.3 at the same parameters"
+    bg_model = {"model": "bg_nbd", **BG}
+    cases.append(case("BG/NBD P(alive)", bg_model, {"kind": "probability_alive"},
+                      floats(bg.conditional_probability_alive(X, TX, T)), LT))
+    cases.append(case("BG/NBD E[X(39) | history]", bg_model,
+                      {"kind": "conditional_expected_purchases", "horizon": 39.0},
+                      floats(bg.conditional_expected_number_of_purchases_up_to_time(39.0, X, TX, T)),
+                      LT + "; customer 2 is FHL 2005's 1.22591"))
+    cases.append(case("BG/NBD log-likelihood per customer", bg_model, {"kind": "log_likelihood"},
+                      [float(bg_log_likelihood(BG, *c[:3])) for c in CUSTOMERS], "mpmath at 50 digits (FHL 2005 eq. 6)"))
+    cases.append(case("BG/NBD E[X(t)] of a new customer", bg_model, {"kind": "expected_purchases"},
+                      floats(bg.expected_number_of_purchases_up_to_time(np.array(PERIODS))), LT, t=PERIODS))
+    bgr = lt_bg(BG_ROUNDED)
+    cases.append(case("BG/NBD P(X(t) = 0), published parameters", {"model": "bg_nbd", **BG_ROUNDED},
+                      {"kind": "probability_of_purchases", "n": 0},
+                      [float(bgr.probability_of_n_purchases_up_to_time(t, 0)) for t in [39.0, 2.0]],
+                      LT + "; P(X(39)=0) = 0.573786 in REFERENCES.md", t=[39.0, 2.0]))
+    cases.append(case("BG/NBD P(X(t) = 10), published parameters", {"model": "bg_nbd", **BG_ROUNDED},
+                      {"kind": "probability_of_purchases", "n": 10},
+                      [float(bgr.probability_of_n_purchases_up_to_time(t, 10)) for t in [2.0, 39.0]],
+                      LT + "; P(X(2)=10) = 1.07869e-7 in REFERENCES.md", t=[2.0, 39.0]))
+
+    mbg = lt_bg(MBG, ModifiedBetaGeoFitter)
+    mbg_model = {"model": "mbg_nbd", **MBG}
+    cases.append(case("MBG/NBD P(alive)", mbg_model, {"kind": "probability_alive"},
+                      floats(mbg.conditional_probability_alive(X, TX, T)), LT))
+    cases.append(case("MBG/NBD E[X(39) | history]", mbg_model,
+                      {"kind": "conditional_expected_purchases", "horizon": 39.0},
+                      floats(mbg.conditional_expected_number_of_purchases_up_to_time(39.0, X, TX, T)), LT))
+    cases.append(case("MBG/NBD P(X(t) = 1)", mbg_model, {"kind": "probability_of_purchases", "n": 1},
+                      [float(mbg.probability_of_n_purchases_up_to_time(t, 1)) for t in PERIODS[1:]], LT,
+                      t=PERIODS[1:]))
+
+    MP = "mpmath at 50 digits (FHS 2005 closed form)"
+    pn_model = {"model": "pareto_nbd", **PNBD}
+    cases.append(case("Pareto/NBD P(alive), frequencies up to 1000", pn_model, {"kind": "probability_alive"},
+                      [float(pnbd_alive(PNBD, *c[:3])) for c in CUSTOMERS],
+                      MP + "; P(alive | 26, 30.86, 31) = 0.997918 in REFERENCES.md"))
+    cases.append(case("Pareto/NBD E[X(52) | history]", pn_model,
+                      {"kind": "conditional_expected_purchases", "horizon": 52.0},
+                      [float(pnbd_conditional(PNBD, 52.0, *c[:3])) for c in CUSTOMERS],
+                      MP + "; E[X(52) | 26, 30.86, 31] = 25.4564 in REFERENCES.md"))
+    cases.append(case("Pareto/NBD E[X(t)] of a new customer", pn_model, {"kind": "expected_purchases"},
+                      [float(pnbd_unconditional(PNBD, t)) for t in PERIODS], MP, t=PERIODS))
+    cases.append(case("Pareto/NBD log-likelihood per customer", pn_model, {"kind": "log_likelihood"},
+                      [float(pnbd_log_likelihood(PNBD, *c[:3])) for c in CUSTOMERS], MP))
+    far = {"r": 2.0, "alpha": 500.0, "s": 0.3, "beta": 0.5}
+    cases.append(case("Pareto/NBD P(alive), alpha far above beta", {"model": "pareto_nbd", **far},
+                      {"kind": "probability_alive"}, [float(pnbd_alive(far, *c[:3])) for c in CUSTOMERS], MP,
+                      tol=1e-8))
+
+    gg = GammaGammaFitter()
+    gg.params_ = pd.Series({"p": GG["p"], "q": GG["q"], "v": GG["v"]})
+    gg_model = {"model": "gamma_gamma", **GG}
+    cases.append(case("gamma-gamma expected spend", gg_model, {"kind": "expected_spend"},
+                      floats(gg.conditional_expected_average_profit(X, M)), LT))
+    bg.predict = bg.conditional_expected_number_of_purchases_up_to_time  # as fit() would set it
+    clv = gg.customer_lifetime_value(bg, pd.Series(X), pd.Series(TX), pd.Series(T), pd.Series(M), time=12, discount_rate=0.01, freq="W")
+    cases.append({
+        "name": "CLV over 12 months, weekly summary",
+        "model": bg_model,
+        "spend_model": gg_model,
+        "clv": {"months": 12, "discount_rate": 0.01, "periods_per_month": 4.345},
+        "expected": floats(clv),
+        "rel_tolerance": 1e-9,
+        "source": LT + ", customer_lifetime_value(freq='W')",
+    })
+
+    # Errors: the same code, argument and row in every language.
+    cases += [
+        {"name": "spend model asked for P(alive)", "model": gg_model, "prediction": {"kind": "probability_alive"},
+         "error": {"code": "invalid_parameter", "argument": "model"}},
+        {"name": "Pareto/NBD has no P(X(t) = n) here", "model": pn_model,
+         "prediction": {"kind": "probability_of_purchases", "n": 1}, "t": [1.0],
+         "error": {"code": "invalid_parameter", "argument": "model"}},
+        {"name": "recency after T", "model": bg_model, "prediction": {"kind": "probability_alive"},
+         "customers": {"frequency": [1, 2], "recency": [1.0, 9.0], "T": [5.0, 8.0]},
+         "error": {"code": "out_of_range", "argument": "recency", "index": 1}},
+        {"name": "fractional frequency", "model": bg_model, "prediction": {"kind": "probability_alive"},
+         "customers": {"frequency": [1, 1.5], "recency": [1.0, 1.0], "T": [5.0, 5.0]},
+         "error": {"code": "not_integer", "argument": "frequency", "index": 1}},
+        {"name": "missing recency", "model": bg_model, "prediction": {"kind": "probability_alive"},
+         "customers": {"frequency": [1], "recency": ["NaN"], "T": [5.0]},
+         "error": {"code": "not_finite", "argument": "recency", "index": 0}},
+        {"name": "negative horizon", "model": bg_model,
+         "prediction": {"kind": "conditional_expected_purchases", "horizon": -1.0},
+         "error": {"code": "invalid_parameter", "argument": "horizon"}},
+        {"name": "negative period", "model": bg_model, "prediction": {"kind": "expected_purchases"},
+         "t": [1.0, -2.0], "error": {"code": "out_of_range", "argument": "t", "index": 1}},
+        {"name": "non-positive parameter", "model": {"model": "bg_nbd", "r": 0.0, "alpha": 1, "a": 1, "b": 1},
+         "prediction": {"kind": "probability_alive"}, "error": {"code": "invalid_parameter", "argument": "r"}},
+        {"name": "unknown model", "model": {"model": "bg/nbd", "r": 1, "alpha": 1, "a": 1, "b": 1},
+         "prediction": {"kind": "probability_alive"}, "error": {"code": "decode", "argument": "model"}},
+    ]
+
+    fits = [
+        {"name": "BG/NBD on CDNOW", "model": "bg_nbd", "log_likelihood": -9582.4256, "ll_tolerance": 0.01,
+         "params": {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}, "rel_tolerance": 1e-3,
+         "customers": 2357, "distinct_rows": 1016, "source": "FHL 2005; REFERENCES.md section 4"},
+        {"name": "MBG/NBD on CDNOW", "model": "mbg_nbd", "log_likelihood": -9582.13, "ll_tolerance": 0.01,
+         "params": {"r": 0.5248, "alpha": 6.1831, "a": 0.8914, "b": 1.6140}, "rel_tolerance": 1e-3,
+         "customers": 2357, "distinct_rows": 1016, "source": "lifetimes estimate; REFERENCES.md section 4"},
+        {"name": "Pareto/NBD on CDNOW", "model": "pareto_nbd", "log_likelihood": -9594.98, "ll_tolerance": 0.01,
+         "params": {"r": 0.5533, "alpha": 10.5763, "s": 0.6062}, "rel_tolerance": 2e-3,
+         "customers": 2357, "distinct_rows": 1016, "source": "FHL 2005; beta is weakly identified and not compared"},
+        {"name": "gamma-gamma on CDNOW repeat customers", "model": "gamma_gamma", "log_likelihood": -4055.92,
+         "ll_tolerance": 0.01, "params": {"p": 6.25, "q": 3.74, "v": 15.44}, "rel_tolerance": 2e-3,
+         "customers": 946, "source": "Fader & Hardie note on the gamma-gamma model; REFERENCES.md section 4"},
+    ]
+
+    for c in cases:
+        for v in c.get("expected", []):
+            assert math.isfinite(v), (c["name"], c["expected"])
+
+    doc = {
+        "description": "Churn-model predictions, fits and errors, read by the Rust, Python and JS tests. "
+        "A case's columns are `customers` (default: the top-level table) or `t` (periods of a new "
+        "customer). Generated by make_churn.py; see its docstring for the references.",
+        "customers": {"frequency": floats(X), "recency": floats(TX), "T": floats(T), "monetary_value": floats(M)},
+        "cases": cases,
+        "fit_data": "data/cdnow/cdnow_customers_summary_with_transactions.csv (columns x, t_x, T, zbar)",
+        "fits": fits,
+    }
+    OUT.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {len(cases)} cases and {len(fits)} fits to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
