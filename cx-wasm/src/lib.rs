@@ -6,10 +6,12 @@
 //! stable `code` and the fields of the core error (`argument`, `index`,
 //! `value`, …). Nothing here panics on user input.
 
+mod churn;
 mod convert;
 mod retention;
 mod survey;
 
+pub use churn::*;
 pub use retention::*;
 pub use survey::*;
 
@@ -110,6 +112,25 @@ export interface Cadence {
   lastPurchase: string[]; daysSince: number[]; expectedNext: Array<string | null>; overdueRatio: Array<number | null>;
   z: Array<number | null>; fallback: boolean[]; storeMeanInterval: number | null; asOf: string;
 }
+
+/** Per-customer columns of the churn models (the shape `customerSummary` returns; `T` is accepted for `t`). */
+export interface CustomerColumns {
+  frequency?: ArrayLike<number> | Float64Array;
+  recency?: ArrayLike<number> | Float64Array;
+  t?: ArrayLike<number> | Float64Array;
+  T?: ArrayLike<number> | Float64Array;
+  monetaryValue?: ArrayLike<number | null> | Float64Array | null;
+}
+export interface FitOptions { penalizer?: number; initial?: number[]; maxIterations?: number }
+export interface ClvOptions { months?: number; discountRate?: number; periodsPerMonth?: number }
+/** How a fit went; `converged` false means the parameters are the best found, not an optimum. */
+export interface FitReport {
+  logLikelihood: number; customers: number; distinctRows: number; aic: number; bic: number;
+  standardErrors: number[] | null; iterations: number; converged: boolean; gradientNorm: number;
+  termination: string; penalizer: number;
+}
+export interface FrequencyBin { frequency: number; customers: number; actual: number; predicted: number }
+export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }
 
 /** Errors thrown by cx: an Error with name "CxError" and the core's fields. */
 export interface CxError extends Error {

@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const browserPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm" };
+const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".csv": "text/csv" };
 
 function serve() {
   const server = createServer(async (req, res) => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { retention, survey } from "./vectors.mjs";
+import { churn, retention, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -15,6 +15,11 @@ for (const t of survey(cx, cases)) test(t.name, t.run);
 const retentionDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/retention.json", import.meta.url)));
 test("the retention vector file has its cases", () => assert.ok(retentionDoc.cases.length >= 25));
 for (const t of retention(cx, retentionDoc)) test(`retention: ${t.name}`, t.run);
+
+const churnDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/churn.json", import.meta.url)));
+const cdnowCsv = readFileSync(new URL("../../data/cdnow/cdnow_customers_summary_with_transactions.csv", import.meta.url), "utf8");
+test("the churn vector file has its cases", () => assert.ok(churnDoc.cases.length >= 25 && churnDoc.fits.length === 4));
+for (const t of churn(cx, churnDoc, cdnowCsv)) test(t.name, t.run);
 
 test("accumulator: stream, merge, bytes", () => {
   const a = new cx.Distribution();
@@ -84,4 +89,37 @@ test("results compare across a JSON round trip", () => {
   const c = cx.compareCsat(a, b);
   assert.ok(Math.abs(c.difference - (0.25 - 0.75)) < 1e-12);
   assert.throws(() => cx.compareCsat(a, cx.csat([5], { threshold: 5 })), (e) => e.code === "incompatible");
+});
+
+test("churn: fit from customerSummary, score, round-trip through JSON", () => {
+  const raw = readFileSync(new URL("../../data/cdnow/CDNOW_sample.txt", import.meta.url), "utf8").trim().split("\n");
+  const rows = raw.map((l) => l.trim().split(/\s+/));
+  const iso = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+  const summary = cx.customerSummary(
+    { customers: rows.map((r) => Number(r[1])), timestamps: rows.map((r) => iso(r[2])), amounts: rows.map((r) => Number(r[4])) },
+    { multiplier: 7, observationEnd: "1997-09-30" },
+  );
+  const m = cx.ChurnModel.fit("bg_nbd", summary);
+  assert.equal(m.kind, "bg_nbd");
+  assert.ok(m.report.converged && m.report.customers === 2357);
+  assert.ok(Math.abs(m.report.logLikelihood - -9582.43) < 0.5);
+  const alive = m.probabilityAlive(summary);
+  assert.ok(alive instanceof Float64Array && alive.length === 2357 && alive.every((p) => p >= 0 && p <= 1));
+  const back = cx.loadModel(m.toJson());
+  assert.deepEqual(Array.from(back.probabilityAlive(summary)), Array.from(alive));
+  const gg = cx.ChurnModel.fit("gamma_gamma", summary);
+  const clv = gg.clv(m, summary, { periodsPerMonth: 4.345 });
+  assert.ok(clv.every((v) => Number.isFinite(v) && v >= 0));
+  const check = m.calibrationVsHoldout(summary, new Float64Array(2357), 39);
+  assert.equal(check.customers, 2357);
+  assert.equal(check.actualTotal, 0);
+});
+
+test("churn: bad input is a CxError naming the argument", () => {
+  const m = cx.loadModel('{"model": "bg_nbd", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}');
+  assert.throws(() => m.probabilityAlive({ frequency: [1], recency: [1] }), (e) => e.name === "CxError" && e.argument === "t");
+  assert.throws(() => m.probabilityAlive(null), (e) => e.name === "CxError" && e.code === "input_type");
+  assert.throws(() => m.predictPurchases(NaN, { frequency: [1], recency: [1], t: [2] }), (e) => e.argument === "horizon");
+  assert.throws(() => cx.ChurnModel.fit("bg_nbd", { frequency: [1], recency: [1], t: [2] }, { penalty: 1 }), (e) => e.argument === "options");
+  assert.throws(() => cx.loadModel("{"), (e) => e.code === "decode");
 });

@@ -1,8 +1,8 @@
 // Compile-time check of the published TypeScript declarations (tsc --noEmit).
 // Every line uses the API as a web-shop developer would; a wrong type in
 // the declarations makes this file fail to compile.
-import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution, customerSummary, storeSummary, cohortRetention, rfm, cadence, calibrationHoldout } from "cx-wasm";
-import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError, CustomerSummary, StoreSummary, Cohort, Rfm, Cadence, TransactionTable } from "cx-wasm";
+import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution, customerSummary, storeSummary, cohortRetention, rfm, cadence, calibrationHoldout, ChurnModel, loadModel } from "cx-wasm";
+import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError, CustomerSummary, StoreSummary, Cohort, Rfm, Cadence, TransactionTable, FitReport, HoldoutCheck } from "cx-wasm";
 
 const r: Nps = nps(Uint8Array.from([10, 9, 3]), { interval: "wald", level: 0.9 });
 const score: number = r.score;
@@ -37,7 +37,18 @@ const holdout: number[] = calibrationHoldout(table, { calibrationEnd: "2024-01-1
 const r2: Rfm = rfm(table);
 const c3: Cadence = cadence(table);
 
+const bg: ChurnModel = ChurnModel.fit("bg_nbd", summary, { penalizer: 0.001, maxIterations: 200 });
+const fit: FitReport | null = bg.report;
+const alive: Float64Array = bg.probabilityAlive(summary);
+const next: Float64Array = bg.predictPurchases(30, { frequency: [1], recency: [2], T: [10] });
+const params: Record<string, number> = loadModel(bg.toJson()).params;
+const gg: ChurnModel = ChurnModel.fit("gamma_gamma", summary);
+const clv: Float64Array = gg.clv(bg, summary, { months: 6, discountRate: 0.01, periodsPerMonth: 30 });
+const check: HoldoutCheck = bg.calibrationVsHoldout(summary, [0], 30);
+// @ts-expect-error: CLV options are a closed set.
+gg.clv(bg, summary, { years: 1 });
+
 // @ts-expect-error: the interval method is a closed set.
 nps([10], { interval: "exact" });
 
-export { score, low, share, sd, e, m, p, z, c2, first, n, isCx, tOfFirst, used, aov, cohorts, seg, z2, holdout, r2, c3 };
+export { score, low, share, sd, e, m, p, z, c2, first, n, isCx, tOfFirst, used, aov, cohorts, seg, z2, holdout, r2, c3, fit, alive, next, params, clv, check };

@@ -172,3 +172,95 @@ export function retention(cx, doc) {
     { name: `${c.name} [Float64Array amounts]`, run: () => checkRetention(cx, doc, c, true) },
   ]);
 }
+
+/** Parses the CDNOW summary CSV (ID,x,t_x,T,zbar) into churn-model columns. */
+export function cdnowColumns(csvText) {
+  const rows = csvText.trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
+  return {
+    frequency: Float64Array.from(rows, (r) => r[1]),
+    recency: Float64Array.from(rows, (r) => r[2]),
+    t: Float64Array.from(rows, (r) => r[3]),
+    monetaryValue: Float64Array.from(rows, (r) => r[4]),
+  };
+}
+
+function runChurn(cx, doc, c) {
+  const model = cx.loadModel(JSON.stringify(c.model));
+  const table = c.customers ?? doc.customers;
+  const customers = {
+    frequency: floats(table.frequency),
+    recency: floats(table.recency),
+    T: floats(table.T),
+    monetaryValue: table.monetary_value ? floats(table.monetary_value) : undefined,
+  };
+  if (c.spend_model) {
+    return cx.loadModel(JSON.stringify(c.spend_model)).clv(model, customers, camelOptions(c.clv));
+  }
+  const p = c.prediction;
+  switch (p.kind) {
+    case "probability_alive":
+      return model.probabilityAlive(customers);
+    case "conditional_expected_purchases":
+      return model.predictPurchases(p.horizon, customers);
+    case "expected_purchases":
+      return model.expectedPurchases(floats(c.t));
+    case "probability_of_purchases":
+      return model.probabilityOfPurchases(Float64Array.from(floats(c.t)), p.n);
+    case "expected_spend":
+      return model.expectedSpend(customers);
+    case "log_likelihood":
+      return model.logLikelihood(customers);
+    default:
+      throw new Error(`unknown prediction ${p.kind}`);
+  }
+}
+
+function checkChurn(cx, doc, c) {
+  if (c.error) {
+    let thrown = null;
+    try {
+      runChurn(cx, doc, c);
+    } catch (e) {
+      thrown = e;
+    }
+    if (!thrown) throw new Error("expected an error, got none");
+    if (thrown.name !== "CxError") throw new Error(`error name ${thrown.name}: ${thrown.message}`);
+    if (thrown.code !== c.error.code) throw new Error(`code ${thrown.code} != ${c.error.code}: ${thrown.message}`);
+    if (thrown.argument !== c.error.argument) throw new Error(`argument ${thrown.argument} != ${c.error.argument}`);
+    if ("index" in c.error && thrown.index !== c.error.index) throw new Error(`index ${thrown.index} != ${c.error.index}`);
+    return;
+  }
+  const got = runChurn(cx, doc, c);
+  if (!(got instanceof Float64Array)) throw new Error("predictions must be a Float64Array");
+  if (got.length !== c.expected.length) throw new Error(`length ${got.length} != ${c.expected.length}`);
+  c.expected.forEach((w, i) => {
+    if (!(Math.abs(got[i] - w) <= c.rel_tolerance * Math.abs(w))) {
+      throw new Error(`[${i}]: got ${got[i]}, expected ${w} (rel ${c.rel_tolerance})`);
+    }
+  });
+}
+
+function checkFit(cx, f, columns) {
+  const m = cx.ChurnModel.fit(f.model, columns);
+  const r = m.report;
+  if (!r.converged) throw new Error(`not converged: ${r.termination}`);
+  if (Math.abs(r.logLikelihood - f.log_likelihood) > f.ll_tolerance) {
+    throw new Error(`log-likelihood ${r.logLikelihood}, expected ${f.log_likelihood}`);
+  }
+  if (r.customers !== f.customers) throw new Error(`customers ${r.customers} != ${f.customers}`);
+  const params = m.params;
+  for (const [k, w] of Object.entries(f.params)) {
+    if (!(Math.abs(params[k] - w) <= f.rel_tolerance * w)) throw new Error(`${k} = ${params[k]}, expected ${w}`);
+  }
+  const back = cx.loadModel(m.toJson());
+  if (back.toJson() !== m.toJson()) throw new Error("JSON round trip changed the model");
+}
+
+/** The churn vectors and fits: {name, run()} entries; `cdnowCsv` is the text of the fit data. */
+export function churn(cx, doc, cdnowCsv) {
+  const columns = cdnowColumns(cdnowCsv);
+  return [
+    ...doc.cases.map((c) => ({ name: `churn: ${c.name}`, run: () => checkChurn(cx, doc, c) })),
+    ...doc.fits.map((f) => ({ name: `churn fit: ${f.name}`, run: () => checkFit(cx, f, columns) })),
+  ];
+}

@@ -131,51 +131,82 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
     })
 }
 
-struct Problem<'a, M> {
-    rows: &'a Rows,
-    penalizer: f64,
-    _m: std::marker::PhantomData<M>,
+/// (cost, gradient) at the log-parameters, with or without the gradient.
+type Objective<'a> = dyn Fn(&[f64], bool) -> (f64, Vec<f64>) + Sync + 'a;
+
+/// The objective as argmin sees it: (cost, gradient) of the log-parameters.
+/// Not generic over the model, so the optimizer is compiled once rather
+/// than once per model (this keeps the WebAssembly module small).
+struct Problem<'a> {
+    eval: &'a Objective<'a>,
 }
 
 /// Log-parameters beyond this make exp() meaningless; the objective is
 /// made large there so the line search backs off.
 const LOG_BOUND: f64 = 40.0;
 
-impl<M: Model> Problem<'_, M> {
-    fn eval(&self, phi: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
-        let k = phi.len();
-        if phi.iter().any(|v| !v.is_finite() || v.abs() > LOG_BOUND) {
-            return (1e100, vec![0.0; k]);
-        }
-        let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
-        let (ll, g) = total_ll::<M>(self.rows, &p, with_grad);
-        let n = self.rows.total;
-        let pen: f64 = self.penalizer * p.iter().map(|v| v * v).sum::<f64>();
-        let cost = -ll / n + pen;
-        if !cost.is_finite() {
-            return (1e100, vec![0.0; k]);
-        }
-        let grad = (0..k)
-            .map(|j| -g[j] * p[j] / n + 2.0 * self.penalizer * p[j] * p[j])
-            .collect();
-        (cost, grad)
+/// The penalized mean negative log-likelihood of `M` and its gradient in
+/// the log-parameters φ = ln θ.
+fn objective<M: Model>(rows: &Rows, penalizer: f64, phi: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
+    let k = phi.len();
+    if phi.iter().any(|v| !v.is_finite() || v.abs() > LOG_BOUND) {
+        return (1e100, vec![0.0; k]);
     }
+    let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
+    let (ll, g) = total_ll::<M>(rows, &p, with_grad);
+    let n = rows.total;
+    let pen: f64 = penalizer * p.iter().map(|v| v * v).sum::<f64>();
+    let cost = -ll / n + pen;
+    if !cost.is_finite() {
+        return (1e100, vec![0.0; k]);
+    }
+    let grad = (0..k)
+        .map(|j| -g[j] * p[j] / n + 2.0 * penalizer * p[j] * p[j])
+        .collect();
+    (cost, grad)
 }
 
-impl<M: Model> CostFunction for Problem<'_, M> {
+impl CostFunction for Problem<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, phi: &Self::Param) -> std::result::Result<f64, ArgminError> {
-        Ok(self.eval(phi, false).0)
+        Ok((self.eval)(phi, false).0)
     }
 }
 
-impl<M: Model> Gradient for Problem<'_, M> {
+impl Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, phi: &Self::Param) -> std::result::Result<Vec<f64>, ArgminError> {
-        Ok(self.eval(phi, true).1)
+        Ok((self.eval)(phi, true).1)
     }
+}
+
+/// Runs L-BFGS from `phi0`; returns the best point, the iterations and why
+/// the optimizer stopped.
+fn minimize(eval: &Objective<'_>, phi0: Vec<f64>, max_iterations: u64) -> Result<(Vec<f64>, u64, String)> {
+    let linesearch = MoreThuenteLineSearch::new();
+    let solver = LBFGS::new(linesearch, 10)
+        .with_tolerance_grad(1e-12)
+        .map_err(optimizer_error)?
+        .with_tolerance_cost(1e-15)
+        .map_err(optimizer_error)?;
+    let res = Executor::new(Problem { eval }, solver)
+        .configure(|s| s.param(phi0).max_iters(max_iterations))
+        .run()
+        .map_err(optimizer_error)?;
+    let state = res.state();
+    let phi = state
+        .get_best_param()
+        .cloned()
+        .ok_or_else(|| optimizer_error("no parameters were evaluated"))?;
+    let termination = match state.get_termination_reason() {
+        Some(TerminationReason::SolverConverged) => "converged".to_owned(),
+        Some(TerminationReason::MaxItersReached) => "iteration limit reached".to_owned(),
+        Some(other) => format!("{other:?}"),
+        None => "stopped".to_owned(),
+    };
+    Ok((phi, state.get_iter(), termination))
 }
 
 fn optimizer_error(e: impl std::fmt::Display) -> CxError {
@@ -205,40 +236,10 @@ pub(crate) fn fit<M: Model>(rows: &Rows, options: &FitOptions) -> Result<(Vec<f6
         }
         None => M::initial(rows),
     };
-    let problem = Problem::<M> {
-        rows,
-        penalizer: options.penalizer,
-        _m: std::marker::PhantomData,
-    };
-    let linesearch = MoreThuenteLineSearch::new();
-    let solver = LBFGS::new(linesearch, 10)
-        .with_tolerance_grad(1e-12)
-        .map_err(optimizer_error)?
-        .with_tolerance_cost(1e-15)
-        .map_err(optimizer_error)?;
+    let eval = |phi: &[f64], with_grad: bool| objective::<M>(rows, options.penalizer, phi, with_grad);
     let phi0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
-    let res = Executor::new(problem, solver)
-        .configure(|s| s.param(phi0).max_iters(options.max_iterations))
-        .run()
-        .map_err(optimizer_error)?;
-    let state = res.state();
-    let phi = state
-        .get_best_param()
-        .cloned()
-        .ok_or_else(|| optimizer_error("no parameters were evaluated"))?;
-    let iterations = state.get_iter();
-    let termination = match state.get_termination_reason() {
-        Some(TerminationReason::SolverConverged) => "converged".to_owned(),
-        Some(TerminationReason::MaxItersReached) => "iteration limit reached".to_owned(),
-        Some(other) => format!("{other:?}"),
-        None => "stopped".to_owned(),
-    };
-    let problem = Problem::<M> {
-        rows,
-        penalizer: options.penalizer,
-        _m: std::marker::PhantomData,
-    };
-    let (_, grad) = problem.eval(&phi, true);
+    let (phi, iterations, termination) = minimize(&eval, phi0, options.max_iterations)?;
+    let (_, grad) = eval(&phi, true);
     let gradient_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
     let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
     let (ll, _) = total_ll::<M>(rows, &p, false);

@@ -1,0 +1,260 @@
+//! Churn models for JavaScript: `ChurnModel` holds a fitted (or loaded)
+//! model; columns come in as arrays or typed arrays, predictions go out as
+//! `Float64Array`s. The JSON of `toJson()` is the one Python and Rust read.
+
+use cx::churn::{
+    AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, holdout_check, lifetime_value, predict,
+};
+use js_sys::Float64Array;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{self, error, get, numbers, result};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Per-customer columns (declared in lib.rs).
+    #[wasm_bindgen(typescript_type = "CustomerColumns")]
+    pub type JsCustomers;
+    /// Fit options.
+    #[wasm_bindgen(typescript_type = "FitOptions")]
+    pub type JsFitOptions;
+    /// CLV options.
+    #[wasm_bindgen(typescript_type = "ClvOptions")]
+    pub type JsClvOptions;
+}
+
+/// Owned columns read from a JS object; `T` is accepted for `t`.
+struct Table {
+    frequency: Option<Vec<f64>>,
+    recency: Option<Vec<f64>>,
+    t: Option<Vec<f64>>,
+    monetary_value: Option<Vec<f64>>,
+}
+
+impl Table {
+    fn read(v: &JsValue) -> Result<Table, JsValue> {
+        if !v.is_object() {
+            return Err(convert::type_error(
+                "customers",
+                "must be an object of columns {frequency, recency, t, monetaryValue?}",
+            ));
+        }
+        let col = |keys: &[&str], name: &str| -> Result<Option<Vec<f64>>, JsValue> {
+            keys.iter()
+                .find_map(|k| get(v, k))
+                .map(|c| numbers(name, &c))
+                .transpose()
+        };
+        Ok(Table {
+            frequency: col(&["frequency"], "frequency")?,
+            recency: col(&["recency"], "recency")?,
+            t: col(&["t", "T"], "t")?,
+            monetary_value: col(&["monetaryValue", "monetary_value"], "monetaryValue")?,
+        })
+    }
+
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            frequency: self.frequency.as_deref(),
+            recency: self.recency.as_deref(),
+            t: self.t.as_deref(),
+            monetary_value: self.monetary_value.as_deref(),
+        }
+    }
+}
+
+fn options<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, JsValue> {
+    let json = convert::options(&v.unwrap_or(JsValue::UNDEFINED), &[])?;
+    if json.is_null() {
+        return Ok(T::default());
+    }
+    serde_json::from_value(json).map_err(|e| convert::type_error("options", &e.to_string()))
+}
+
+fn array(v: Vec<f64>) -> Float64Array {
+    Float64Array::from(&v[..])
+}
+
+/// A churn model: BG/NBD, MBG/NBD, Pareto/NBD or gamma-gamma.
+#[wasm_bindgen(js_name = ChurnModel)]
+pub struct JsChurnModel {
+    inner: AnyModel,
+}
+
+#[wasm_bindgen(js_class = ChurnModel)]
+impl JsChurnModel {
+    /// Fits `model` (`"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"` or
+    /// `"gamma_gamma"`) to customer columns, e.g. the result of
+    /// `customerSummary`. Options: `penalizer`, `initial`, `maxIterations`.
+    pub fn fit(
+        model: &str,
+        customers: &JsCustomers,
+        options: Option<JsFitOptions>,
+    ) -> Result<JsChurnModel, JsValue> {
+        let o: FitOptions = self::options(options.map(Into::into))?;
+        let table = Table::read(customers.as_ref())?;
+        let inner = fit_model(model, &table.columns(), &o).map_err(error)?;
+        Ok(JsChurnModel { inner })
+    }
+
+    /// Reads a model's JSON (from `toJson()`, Python's `to_json()` or Rust).
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> Result<JsChurnModel, JsValue> {
+        Ok(JsChurnModel {
+            inner: AnyModel::from_json(json).map_err(error)?,
+        })
+    }
+
+    /// The model as JSON (snake_case keys, as in every language).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// `"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"` or `"gamma_gamma"`.
+    #[wasm_bindgen(getter)]
+    pub fn kind(&self) -> String {
+        cx::churn::model_name(&self.inner).to_owned()
+    }
+
+    /// The parameters by name.
+    #[wasm_bindgen(getter, unchecked_return_type = "Record<string, number>")]
+    pub fn params(&self) -> Result<JsValue, JsValue> {
+        let mut v = serde_json::to_value(&self.inner).map_err(|e| JsValue::from(e.to_string()))?;
+        if let Some(m) = v.as_object_mut() {
+            m.remove("model");
+            m.remove("fit");
+        }
+        result(&v)
+    }
+
+    /// How the fit went (camelCase keys), or null for a model from given
+    /// parameters.
+    #[wasm_bindgen(getter, unchecked_return_type = "FitReport | null")]
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        match self.inner.fit_report() {
+            Some(r) => result(r),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    fn run(&self, p: Prediction, customers: &JsValue) -> Result<Float64Array, JsValue> {
+        let table = Table::read(customers)?;
+        Ok(array(predict(&self.inner, &p, &table.columns()).map_err(error)?))
+    }
+
+    /// P(alive) of each customer.
+    #[wasm_bindgen(js_name = probabilityAlive)]
+    pub fn probability_alive(&self, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::ProbabilityAlive, customers.as_ref())
+    }
+
+    /// Expected purchases of each customer in the next `horizon` time units.
+    #[wasm_bindgen(js_name = predictPurchases)]
+    pub fn predict_purchases(&self, horizon: f64, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(
+            Prediction::ConditionalExpectedPurchases { horizon },
+            customers.as_ref(),
+        )
+    }
+
+    /// Expected purchases of a new customer within each period length `t`.
+    #[wasm_bindgen(js_name = expectedPurchases)]
+    pub fn expected_purchases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number> | Float64Array")] t: JsValue,
+    ) -> Result<Float64Array, JsValue> {
+        let t = numbers("t", &t)?;
+        let c = Columns {
+            t: Some(&t),
+            ..Columns::default()
+        };
+        Ok(array(
+            predict(&self.inner, &Prediction::ExpectedPurchases, &c).map_err(error)?,
+        ))
+    }
+
+    /// P(X(t) = n) of a new customer for each `t` (BG/NBD and MBG/NBD).
+    #[wasm_bindgen(js_name = probabilityOfPurchases)]
+    pub fn probability_of_purchases(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number> | Float64Array")] t: JsValue,
+        n: u32,
+    ) -> Result<Float64Array, JsValue> {
+        let t = numbers("t", &t)?;
+        let c = Columns {
+            t: Some(&t),
+            ..Columns::default()
+        };
+        Ok(array(
+            predict(&self.inner, &Prediction::ProbabilityOfPurchases { n }, &c).map_err(error)?,
+        ))
+    }
+
+    /// Expected spend per purchase of each customer (gamma-gamma).
+    #[wasm_bindgen(js_name = expectedSpend)]
+    pub fn expected_spend(&self, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::ExpectedSpend, customers.as_ref())
+    }
+
+    /// Each customer's log-likelihood at these parameters.
+    #[wasm_bindgen(js_name = logLikelihood)]
+    pub fn log_likelihood(&self, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::LogLikelihood, customers.as_ref())
+    }
+
+    /// Customer lifetime value, called on the gamma-gamma model with the
+    /// purchase model. Options: `months` (12), `discountRate` (0.01 per
+    /// month), `periodsPerMonth` (30 for days, 4.345 for weeks).
+    pub fn clv(
+        &self,
+        purchases: &JsChurnModel,
+        customers: &JsCustomers,
+        options: Option<JsClvOptions>,
+    ) -> Result<Float64Array, JsValue> {
+        let o: ClvOptions = self::options(options.map(Into::into))?;
+        let table = Table::read(customers.as_ref())?;
+        Ok(array(
+            lifetime_value(&purchases.inner, &self.inner, &table.columns(), &o).map_err(error)?,
+        ))
+    }
+
+    /// Predicted vs actual purchases in a holdout period of length
+    /// `durationHoldout`, in aggregate and by calibration frequency.
+    #[wasm_bindgen(js_name = calibrationVsHoldout, unchecked_return_type = "HoldoutCheck")]
+    pub fn calibration_vs_holdout(
+        &self,
+        customers: &JsCustomers,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number> | Float64Array")] frequency_holdout: JsValue,
+        duration_holdout: f64,
+        last_bin: Option<u32>,
+    ) -> Result<JsValue, JsValue> {
+        let table = Table::read(customers.as_ref())?;
+        let holdout = numbers("frequencyHoldout", &frequency_holdout)?;
+        let c = table.columns();
+        let need = |col: Option<&[f64]>, name: &str| {
+            col.map(<[f64]>::to_vec)
+                .ok_or_else(|| convert::type_error(name, "is required"))
+        };
+        let (x, tx, t) = (
+            need(c.frequency, "frequency")?,
+            need(c.recency, "recency")?,
+            need(c.t, "t")?,
+        );
+        let d = cx::churn::CustomerData {
+            frequency: &x,
+            recency: &tx,
+            t: &t,
+        };
+        let r = holdout_check(&self.inner, &d, &holdout, duration_holdout, last_bin.unwrap_or(7))
+            .map_err(error)?;
+        result(&r)
+    }
+}
+
+/// Reads a model's JSON: the same as `ChurnModel.fromJson`.
+#[wasm_bindgen(js_name = loadModel)]
+pub fn load_model(json: &str) -> Result<JsChurnModel, JsValue> {
+    JsChurnModel::from_json(json)
+}
