@@ -134,11 +134,35 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
 /// (cost, gradient) at the log-parameters, with or without the gradient.
 type Objective<'a> = dyn Fn(&[f64], bool) -> (f64, Vec<f64>) + Sync + 'a;
 
+/// A point with its cost and gradient.
+type Evaluated = (Vec<f64>, f64, Vec<f64>);
+
 /// The objective as argmin sees it: (cost, gradient) of the log-parameters.
 /// Not generic over the model, so the optimizer is compiled once rather
 /// than once per model (this keeps the WebAssembly module small).
 struct Problem<'a> {
     eval: &'a Objective<'a>,
+    /// The last point with its cost and gradient: the line search asks for
+    /// the cost and then the gradient at the same point, and the analytic
+    /// gradients come almost free with the cost.
+    last: std::sync::Mutex<Option<Evaluated>>,
+}
+
+impl Problem<'_> {
+    fn at(&self, phi: &[f64]) -> (f64, Vec<f64>) {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((p, c, g)) = last.as_ref()
+            && p.as_slice() == phi
+        {
+            return (*c, g.clone());
+        }
+        let (c, g) = (self.eval)(phi, true);
+        *last = Some((phi.to_vec(), c, g.clone()));
+        (c, g)
+    }
 }
 
 /// Log-parameters beyond this make exp() meaningless; the objective is
@@ -170,7 +194,7 @@ impl CostFunction for Problem<'_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, phi: &Self::Param) -> std::result::Result<f64, ArgminError> {
-        Ok((self.eval)(phi, false).0)
+        Ok(self.at(phi).0)
     }
 }
 
@@ -178,7 +202,7 @@ impl Gradient for Problem<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, phi: &Self::Param) -> std::result::Result<Vec<f64>, ArgminError> {
-        Ok((self.eval)(phi, true).1)
+        Ok(self.at(phi).1)
     }
 }
 
@@ -191,10 +215,16 @@ fn minimize(eval: &Objective<'_>, phi0: Vec<f64>, max_iterations: u64) -> Result
         .map_err(optimizer_error)?
         .with_tolerance_cost(1e-15)
         .map_err(optimizer_error)?;
-    let res = Executor::new(Problem { eval }, solver)
-        .configure(|s| s.param(phi0).max_iters(max_iterations))
-        .run()
-        .map_err(optimizer_error)?;
+    let res = Executor::new(
+        Problem {
+            eval,
+            last: std::sync::Mutex::new(None),
+        },
+        solver,
+    )
+    .configure(|s| s.param(phi0).max_iters(max_iterations))
+    .run()
+    .map_err(optimizer_error)?;
     let state = res.state();
     let phi = state
         .get_best_param()
