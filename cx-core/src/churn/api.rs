@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::per_row;
 use super::{
     AnyModel, BetaGeo, ChurnModel, ClvOptions, CustomerData, FitOptions, GammaGamma, HoldoutCheck,
     ModifiedBetaGeo, ParetoNbd, calibration_vs_holdout, check_horizon, customer_lifetime_value,
@@ -96,18 +97,6 @@ pub enum Prediction {
 
 /// Runs `f` for every row; on all cores for large inputs when the
 /// `parallel` feature is on (predictions are independent per customer).
-fn per_row<F>(n: usize, f: F) -> Result<Vec<f64>>
-where
-    F: Fn(usize) -> Result<f64> + Sync + Send,
-{
-    #[cfg(feature = "parallel")]
-    if n >= 50_000 {
-        use rayon::prelude::*;
-        return (0..n).into_par_iter().map(f).collect();
-    }
-    (0..n).map(f).collect()
-}
-
 fn purchase_model<'m>(model: &'m AnyModel, task: &str) -> Result<&'m (dyn ChurnModel + Sync)> {
     match model {
         AnyModel::BgNbd(m) => Ok(m),

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ChurnModel, CustomerData, GammaGamma, check_horizon};
+use super::{ChurnModel, CustomerData, GammaGamma, check_horizon, per_row};
 use crate::error::{CxError, Result};
 
 /// Options of [`customer_lifetime_value`].
@@ -42,7 +42,7 @@ impl Default for ClvOptions {
 /// `monetary_value`; [`CxError::InvalidParameter`] for a negative discount
 /// rate, non-positive periods per month, or a spend model with q ≤ 1.
 pub fn customer_lifetime_value(
-    model: &dyn ChurnModel,
+    model: &(dyn ChurnModel + Sync),
     spend: &GammaGamma,
     data: &CustomerData<'_>,
     monetary_value: &[f64],
@@ -73,28 +73,26 @@ pub fn customer_lifetime_value(
     }
     spend.population_mean()?;
     let f = options.periods_per_month;
-    (0..data.len())
-        .map(|i| {
-            let (x, tx, t, m) = (data.frequency[i], data.recency[i], data.t[i], monetary_value[i]);
-            if !m.is_finite() || m < 0.0 {
-                return Err(CxError::OutOfRange {
-                    argument: "monetary_value",
-                    index: i,
-                    value: m.to_string(),
-                    allowed: ">= 0".into(),
-                });
-            }
-            let value = spend.conditional_expected_average_profit(x, m)?;
-            let mut clv = 0.0;
-            let mut before = 0.0;
-            for month in 1..=options.months {
-                let upto = model.conditional_expected_purchases(f64::from(month) * f, x, tx, t);
-                clv += value * (upto - before) / (1.0 + options.discount_rate).powi(month as i32);
-                before = upto;
-            }
-            Ok(clv)
-        })
-        .collect()
+    per_row(data.len(), |i| {
+        let (x, tx, t, m) = (data.frequency[i], data.recency[i], data.t[i], monetary_value[i]);
+        if !m.is_finite() || m < 0.0 {
+            return Err(CxError::OutOfRange {
+                argument: "monetary_value",
+                index: i,
+                value: m.to_string(),
+                allowed: ">= 0".into(),
+            });
+        }
+        let value = spend.conditional_expected_average_profit(x, m)?;
+        let mut clv = 0.0;
+        let mut before = 0.0;
+        for month in 1..=options.months {
+            let upto = model.conditional_expected_purchases(f64::from(month) * f, x, tx, t);
+            clv += value * (upto - before) / (1.0 + options.discount_rate).powi(month as i32);
+            before = upto;
+        }
+        Ok(clv)
+    })
 }
 
 /// Predicted and actual holdout purchases of the customers with one

@@ -33,6 +33,32 @@ pub(crate) struct Rows {
     pub w: Vec<f64>,
     /// Σw: the number of customers (or total weight).
     pub total: f64,
+    /// The distinct frequencies, and each row's index into them: terms of
+    /// the likelihood that depend only on the parameters and x (ln Γ, ψ,
+    /// ln B) are computed once per distinct x rather than once per row.
+    pub xs: Vec<f64>,
+    pub xi: Vec<u32>,
+}
+
+impl Rows {
+    /// Fills [`xs`](Self::xs) and [`xi`](Self::xi) from the rows' x.
+    pub fn index_frequencies(mut self) -> Self {
+        let mut seen: HashMap<u64, u32, RandomState> = HashMap::default();
+        self.xs.clear();
+        self.xi = self
+            .x
+            .iter()
+            .map(|x| {
+                let next = self.xs.len() as u32;
+                let k = *seen.entry(x.to_bits()).or_insert(next);
+                if k == next {
+                    self.xs.push(*x);
+                }
+                k
+            })
+            .collect();
+        self
+    }
 }
 
 fn check_len(argument: &'static str, len: usize, n: usize) -> Result<()> {
@@ -152,6 +178,6 @@ impl CustomerData<'_> {
             r.w[k] += 1.0;
         }
         r.total = self.len() as f64;
-        Ok(r)
+        Ok(r.index_frequencies())
     }
 }

@@ -19,6 +19,24 @@ pub(crate) trait Model {
     /// when given.
     fn ll(p: &[f64], x: f64, a: f64, b: f64, g: Option<&mut [f64]>) -> f64;
 
+    /// Rows from which a likelihood sum is split across cores: a row of a
+    /// closed-form model costs tens of nanoseconds, so splitting pays only
+    /// for large inputs; models with series per row lower it.
+    const PARALLEL_FROM: usize = 20_000;
+
+    /// Number of values [`prepare`](Self::prepare) stores per distinct x
+    /// (0: no preparation, [`ll_prepared`](Self::ll_prepared) is `ll`).
+    const PREPARED: usize = 0;
+
+    /// Computes the terms of ln L (and of its gradient, when `with_grad`)
+    /// that depend only on the parameters and x, into `out`.
+    fn prepare(_p: &[f64], _x: f64, _with_grad: bool, _out: &mut [f64]) {}
+
+    /// ln L of one row from the prepared terms of its x; as [`ll`](Self::ll).
+    fn ll_prepared(p: &[f64], _prepared: &[f64], x: f64, a: f64, b: f64, g: Option<&mut [f64]>) -> f64 {
+        Self::ll(p, x, a, b, g)
+    }
+
     /// Starting point (natural parameters).
     fn initial(rows: &Rows) -> Vec<f64>;
 }
@@ -78,9 +96,9 @@ pub struct FitReport {
     pub penalizer: f64,
 }
 
-/// Sums `f(i)` over rows, on all cores for large inputs when the
-/// `parallel` feature is on.
-fn sum_rows<F>(n: usize, k: usize, f: F) -> (f64, Vec<f64>)
+/// Sums `f(i)` over rows, on all cores when there are at least
+/// `parallel_from` rows and the `parallel` feature is on.
+fn sum_rows<F>(n: usize, k: usize, parallel_from: usize, f: F) -> (f64, Vec<f64>)
 where
     F: Fn(usize, &mut [f64]) -> f64 + Sync,
 {
@@ -98,7 +116,7 @@ where
         (s, g)
     };
     #[cfg(feature = "parallel")]
-    if n >= 20_000 {
+    if n >= parallel_from {
         use rayon::prelude::*;
         let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(1);
         let starts: Vec<usize> = (0..n).step_by(chunk).collect();
@@ -112,20 +130,35 @@ where
             },
         );
     }
+    #[cfg(not(feature = "parallel"))]
+    let _ = parallel_from;
     run(0..n)
 }
 
 /// Total weighted ln L and its gradient in natural parameters.
 pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
     let k = M::NAMES.len();
-    sum_rows(rows.x.len(), k, |i, g| {
+    let c = M::PREPARED;
+    let mut prepared = vec![0.0; rows.xs.len() * c];
+    if c > 0 {
+        for (j, &x) in rows.xs.iter().enumerate() {
+            M::prepare(p, x, with_grad, &mut prepared[j * c..(j + 1) * c]);
+        }
+    }
+    sum_rows(rows.x.len(), k, M::PARALLEL_FROM, |i, g| {
         let w = rows.w[i];
+        let pre = if c > 0 {
+            let j = rows.xi[i] as usize;
+            &prepared[j * c..(j + 1) * c]
+        } else {
+            &[]
+        };
         let l = if with_grad {
-            let l = M::ll(p, rows.x[i], rows.tx[i], rows.t[i], Some(g));
+            let l = M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], Some(g));
             g.iter_mut().for_each(|v| *v *= w);
             l
         } else {
-            M::ll(p, rows.x[i], rows.tx[i], rows.t[i], None)
+            M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], None)
         };
         w * l
     })

@@ -197,5 +197,5 @@ fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
             argument: "frequency",
         });
     }
-    Ok(r)
+    Ok(r.index_frequencies())
 }

@@ -174,3 +174,17 @@ impl AnyModel {
         }
     }
 }
+
+/// Maps `f` over row indices, on all cores from 50,000 rows when the
+/// `parallel` feature is on; the first error wins.
+pub(crate) fn per_row<F>(n: usize, f: F) -> Result<Vec<f64>>
+where
+    F: Fn(usize) -> Result<f64> + Sync + Send,
+{
+    #[cfg(feature = "parallel")]
+    if n >= 50_000 {
+        use rayon::prelude::*;
+        return (0..n).into_par_iter().map(f).collect();
+    }
+    (0..n).map(f).collect()
+}

@@ -129,28 +129,28 @@ pub(crate) fn hyp2f1_ln_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f6
     positive_series_grad(a, b, c, z)
 }
 
-/// The series of [`hyp2f1_ln_grad`] with positive terms, in log space.
+/// The series of [`hyp2f1_ln_grad`] with positive terms. Summed in linear
+/// space (a multiply per term, no ln/exp) and rescaled whenever a term
+/// passes 1e200, so that it cannot overflow.
 fn positive_series_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f64; 4])> {
-    let ln_z = z.ln();
-    let (mut scale, mut acc) = (0.0f64, 1.0f64);
-    // Σ tₖ·Sₐ, Σ tₖ·S_b, Σ tₖ·S_c, Σ k·tₖ, all scaled by e^{−scale}.
+    // Sum and the sums Σ tₖ·Sₐ, Σ tₖ·S_b, Σ tₖ·S_c, Σ k·tₖ, all × e^{−scale}.
+    let (mut scale, mut acc, mut t) = (0.0f64, 1.0f64, 1.0f64);
     let mut d = [0.0f64; 4];
     let (mut sa, mut sb, mut sc) = (0.0f64, 0.0f64, 0.0f64);
-    let mut ln_term = 0.0f64;
     for k in 0..100_000 {
         let kf = k as f64;
-        let ratio = (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0));
+        let ratio = (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0)) * z;
         sa += 1.0 / (a + kf);
         sb += 1.0 / (b + kf);
         sc += 1.0 / (c + kf);
-        ln_term += ratio.ln() + ln_z;
-        if ln_term > scale {
-            let f = (scale - ln_term).exp();
+        t *= ratio;
+        if t > 1e200 {
+            let f = t.recip();
             acc *= f;
             d.iter_mut().for_each(|v| *v *= f);
-            scale = ln_term;
+            scale += t.ln();
+            t = 1.0;
         }
-        let t = (ln_term - scale).exp();
         acc += t;
         d[0] += t * sa;
         d[1] += t * sb;
@@ -158,7 +158,7 @@ fn positive_series_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f64; 4]
         d[3] += t * (kf + 1.0);
         // Stop once terms shrink and are negligible, also against the
         // derivative sums (whose terms carry the growing Sₖ factors).
-        if ratio * z < 1.0 && t * (1.0 + sa + sb + sc + kf) < acc * 1e-17 {
+        if ratio < 1.0 && t * (1.0 + sa + sb + sc + kf) < acc * 1e-17 {
             return Some((
                 scale + acc.ln(),
                 [d[0] / acc, d[1] / acc, -d[2] / acc, d[3] / (acc * z)],
