@@ -6,7 +6,8 @@ import re
 README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_readme_python_blocks_run(capsys):
+def test_readme_python_blocks_run(capsys, monkeypatch):
+    monkeypatch.chdir(README.parent)  # the examples read data/ from the repository root
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     assert blocks, "the README lost its Python example"
     namespace: dict = {}
@@ -15,3 +16,4 @@ def test_readme_python_blocks_run(capsys):
     out = capsys.readouterr().out
     assert "NPS 0.0" in out  # 4 promoters, 4 detractors of 10
     assert "scores 1 12" in out
+    assert "12-month value of the repeaters" in out

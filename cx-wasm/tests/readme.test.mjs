@@ -26,4 +26,5 @@ test("README js blocks run", async () => {
   }
   assert.ok(lines.some((l) => l.startsWith("NPS 0.0")), lines.join("\n"));
   assert.ok(lines.includes("CxError out_of_range scores 1"), lines.join("\n"));
+  assert.ok(lines.includes("P(alive) 0.727, next quarter 1.28"), lines.join("\n"));
 });
