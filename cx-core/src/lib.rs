@@ -27,6 +27,7 @@
 
 pub mod churn;
 mod error;
+pub mod gaps;
 pub mod options;
 pub mod retention;
 mod stats;

@@ -1,0 +1,574 @@
+//! Promise gaps from operations data: delivery against the promise, answer
+//! times against service levels, first-contact resolution and customers who
+//! have to contact the shop again.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{CxError, Result};
+use crate::stats;
+use crate::survey::Proportion;
+use crate::time::TimeUnit;
+
+/// Summary of a set of durations (or signed delays).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    /// Values summarized.
+    pub n: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Median (linear interpolation, numpy's default).
+    pub median: f64,
+    /// 90th percentile (same method).
+    pub p90: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+}
+
+impl Distribution {
+    fn of(mut v: Vec<f64>) -> Option<Distribution> {
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let q = |p| stats::quantile_sorted(&v, p).unwrap_or(f64::NAN);
+        Some(Distribution {
+            n: v.len() as u64,
+            mean: v.iter().sum::<f64>() / v.len() as f64,
+            median: q(0.5),
+            p90: q(0.9),
+            min: v[0],
+            max: v[v.len() - 1],
+        })
+    }
+}
+
+/// A result for one key (carrier, channel, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Keyed<K, T> {
+    /// The key.
+    pub key: K,
+    /// The result of the rows with this key.
+    #[serde(flatten)]
+    pub result: T,
+}
+
+fn check_len(argument: &'static str, len: usize, other: &'static str, n: usize) -> Result<()> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(CxError::LengthMismatch {
+            argument,
+            expected: n,
+            actual: len,
+            other,
+        })
+    }
+}
+
+/// Row indices per key, ordered by key.
+fn split<K: Ord>(keys: &[K]) -> BTreeMap<&K, Vec<usize>> {
+    let mut m: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        m.entry(k).or_default().push(i);
+    }
+    m
+}
+
+/// Delivery against the promise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Orders in the input.
+    pub orders: u64,
+    /// Orders delivered (used for the shares and delays).
+    pub delivered: u64,
+    /// Orders not delivered yet: reported, not dropped, not in the shares.
+    pub pending: u64,
+    /// Share of delivered orders that arrived by the promise (+ grace),
+    /// with a Wilson interval; `None` when nothing was delivered.
+    pub on_time: Option<Proportion>,
+    /// Share of delivered orders that arrived before the promise.
+    pub early: Option<Proportion>,
+    /// Delay in days of the delivered orders (actual − promised; negative
+    /// is early).
+    pub delay_days: Option<Distribution>,
+    /// Lateness in days of the late orders only.
+    pub lateness_days: Option<Distribution>,
+}
+
+/// On-time delivery: `promised` and `delivered` timestamps per order in
+/// `unit` (`None` = not delivered yet). An order is on time when delivered
+/// ≤ promised + `grace` (in `unit`; e.g. the rest of the promised day when
+/// promises are dates). Returns the overall result and, with `keys`
+/// (carrier, shipping option, week), one per key in key order.
+///
+/// # Errors
+/// [`CxError::Empty`] for no orders; [`CxError::LengthMismatch`];
+/// [`CxError::InvalidParameter`] for a negative grace or a level outside
+/// (0, 1).
+///
+/// # Examples
+/// ```
+/// use cx::gaps::delivery;
+/// use cx::time::TimeUnit;
+/// // Days: promised day 10 for all; delivered on 9, 10, 13 and not yet.
+/// let (all, _) = delivery::<&str>(&[10, 10, 10, 10], &[Some(9), Some(10), Some(13), None], TimeUnit::Days, 0, None, 0.95)?;
+/// assert_eq!((all.delivered, all.pending), (3, 1));
+/// assert_eq!(all.on_time.unwrap().successes, 2);
+/// assert_eq!(all.lateness_days.unwrap().max, 3.0);
+/// # Ok::<(), cx::CxError>(())
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn delivery<K: Ord + Clone>(
+    promised: &[i64],
+    delivered: &[Option<i64>],
+    unit: TimeUnit,
+    grace: i64,
+    keys: Option<&[K]>,
+    level: f64,
+) -> Result<(Delivery, Vec<Keyed<K, Delivery>>)> {
+    let level = stats::check_level(level)?;
+    let n = promised.len();
+    if n == 0 {
+        return Err(CxError::Empty { argument: "promised" });
+    }
+    check_len("delivered", delivered.len(), "promised", n)?;
+    if grace < 0 {
+        return Err(CxError::invalid("grace", grace, "a duration >= 0"));
+    }
+    let day = unit.per_day() as f64;
+    let one = |rows: &mut dyn Iterator<Item = usize>| -> Delivery {
+        let (mut orders, mut pending, mut on_time, mut early) = (0u64, 0u64, 0u64, 0u64);
+        let (mut delays, mut late) = (Vec::new(), Vec::new());
+        for i in rows {
+            orders += 1;
+            let Some(d) = delivered[i] else {
+                pending += 1;
+                continue;
+            };
+            let delay = d - promised[i];
+            delays.push(delay as f64 / day);
+            if delay <= grace {
+                on_time += 1;
+            } else {
+                late.push(delay as f64 / day);
+            }
+            if delay < 0 {
+                early += 1;
+            }
+        }
+        let done = orders - pending;
+        let share = |s| (done > 0).then(|| Proportion::from_counts(s, done, level));
+        Delivery {
+            orders,
+            delivered: done,
+            pending,
+            on_time: share(on_time),
+            early: share(early),
+            delay_days: Distribution::of(delays),
+            lateness_days: Distribution::of(late),
+        }
+    };
+    let overall = one(&mut (0..n));
+    let groups = match keys {
+        None => Vec::new(),
+        Some(k) => {
+            check_len("keys", k.len(), "promised", n)?;
+            split(k)
+                .into_iter()
+                .map(|(key, rows)| Keyed {
+                    key: key.clone(),
+                    result: one(&mut rows.into_iter()),
+                })
+                .collect()
+        }
+    };
+    Ok((overall, groups))
+}
+
+/// Answer times of one channel (or of all contacts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerTimes {
+    /// Contacts received.
+    pub contacts: u64,
+    /// Contacts answered.
+    pub answered: u64,
+    /// Contacts not answered (yet): counted, not in the shares.
+    pub unanswered: u64,
+    /// The service level applied, in seconds (`None` for the overall
+    /// result when channels have different levels).
+    pub service_level_seconds: Option<f64>,
+    /// Share of answered contacts answered within their level (Wilson).
+    pub within_level: Option<Proportion>,
+    /// Answer times in seconds.
+    pub seconds: Option<Distribution>,
+}
+
+/// Answer times against service levels: `received` and `answered`
+/// timestamps per contact in `unit` (`None` = unanswered), a default level
+/// in seconds and per-channel levels (`channel_levels`, by key of
+/// `channels`). Returns the overall result and one per channel.
+///
+/// # Errors
+/// [`CxError::Empty`]; [`CxError::LengthMismatch`]; [`CxError::OutOfRange`]
+/// for a contact answered before it was received (row and value);
+/// [`CxError::InvalidParameter`] for a negative or non-finite level.
+///
+/// # Examples
+/// ```
+/// use cx::gaps::answer_times;
+/// use cx::time::TimeUnit;
+/// let received = [0, 0, 0];
+/// let answered = [Some(30), Some(7200), None];        // seconds
+/// let channels = ["chat", "email", "chat"];
+/// let levels = [("email", 86_400.0)];                 // e-mail: a day; others: 60 s
+/// let (all, per) = answer_times(&received, &answered, TimeUnit::Seconds, Some(&channels), 60.0, &levels, 0.95)?;
+/// assert_eq!((all.answered, all.unanswered), (2, 1));
+/// assert_eq!(all.within_level.unwrap().successes, 2);
+/// assert_eq!(per[0].key, "chat");
+/// # Ok::<(), cx::CxError>(())
+/// ```
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+pub fn answer_times<K: Ord + Clone + Hash>(
+    received: &[i64],
+    answered: &[Option<i64>],
+    unit: TimeUnit,
+    channels: Option<&[K]>,
+    service_level_seconds: f64,
+    channel_levels: &[(K, f64)],
+    level: f64,
+) -> Result<(AnswerTimes, Vec<Keyed<K, AnswerTimes>>)> {
+    let level = stats::check_level(level)?;
+    let n = received.len();
+    if n == 0 {
+        return Err(CxError::Empty { argument: "received" });
+    }
+    check_len("answered", answered.len(), "received", n)?;
+    let check_level_value = |v: f64| {
+        if v.is_finite() && v >= 0.0 {
+            Ok(v)
+        } else {
+            Err(CxError::invalid("service_level", v, "seconds >= 0"))
+        }
+    };
+    check_level_value(service_level_seconds)?;
+    let mut levels: HashMap<&K, f64> = HashMap::new();
+    for (k, v) in channel_levels {
+        levels.insert(k, check_level_value(*v)?);
+    }
+    if let Some(c) = channels {
+        check_len("channels", c.len(), "received", n)?;
+    }
+    let per_second = unit.per_day() as f64 / 86_400.0;
+    let mut secs = vec![f64::NAN; n];
+    for i in 0..n {
+        if let Some(a) = answered[i] {
+            if a < received[i] {
+                return Err(CxError::OutOfRange {
+                    argument: "answered",
+                    index: i,
+                    value: a.to_string(),
+                    allowed: format!(">= received ({})", received[i]),
+                });
+            }
+            secs[i] = (a - received[i]) as f64 / per_second;
+        }
+    }
+    let level_of = |i: usize| {
+        channels
+            .and_then(|c| levels.get(&c[i]).copied())
+            .unwrap_or(service_level_seconds)
+    };
+    let one = |rows: &[usize]| -> AnswerTimes {
+        let times: Vec<f64> = rows.iter().map(|&i| secs[i]).filter(|s| !s.is_nan()).collect();
+        let within = rows
+            .iter()
+            .filter(|&&i| !secs[i].is_nan() && secs[i] <= level_of(i))
+            .count() as u64;
+        let first = rows.first().map(|&i| level_of(i));
+        let same = rows.iter().all(|&i| Some(level_of(i)) == first);
+        let answered = times.len() as u64;
+        AnswerTimes {
+            contacts: rows.len() as u64,
+            answered,
+            unanswered: rows.len() as u64 - answered,
+            service_level_seconds: if same { first } else { None },
+            within_level: (answered > 0).then(|| Proportion::from_counts(within, answered, level)),
+            seconds: Distribution::of(times),
+        }
+    };
+    let all: Vec<usize> = (0..n).collect();
+    let groups = match channels {
+        None => Vec::new(),
+        Some(c) => split(c)
+            .into_iter()
+            .map(|(key, rows)| Keyed {
+                key: key.clone(),
+                result: one(&rows),
+            })
+            .collect(),
+    };
+    Ok((one(&all), groups))
+}
+
+/// First-contact resolution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FcrResult {
+    /// Cases (distinct case ids).
+    pub cases: u64,
+    /// Contacts in those cases.
+    pub contacts: u64,
+    /// Share of cases resolved at the first contact (Wilson).
+    pub resolved_first: Proportion,
+}
+
+/// First-contact resolution from contacts grouped into cases: a case counts
+/// as resolved at the first contact when its earliest contact is marked
+/// resolved and no later contact belongs to the case. With `channels`, each
+/// case is credited to the channel of its first contact.
+///
+/// # Errors
+/// [`CxError::Empty`]; [`CxError::LengthMismatch`].
+///
+/// # Examples
+/// ```
+/// use cx::gaps::first_contact_resolution;
+/// let cases = ["c1", "c2", "c2", "c3"];
+/// let times = [1, 2, 5, 3];
+/// let resolved = [true, false, true, false];
+/// let (all, _) = first_contact_resolution(&cases, &times, &resolved, None::<&[&str]>, 0.95)?;
+/// assert_eq!((all.cases, all.resolved_first.successes), (3, 1));
+/// # Ok::<(), cx::CxError>(())
+/// ```
+#[allow(clippy::type_complexity)]
+pub fn first_contact_resolution<K: Ord + Clone + Hash>(
+    cases: &[K],
+    timestamps: &[i64],
+    resolved: &[bool],
+    channels: Option<&[K]>,
+    level: f64,
+) -> Result<(FcrResult, Vec<Keyed<K, FcrResult>>)> {
+    let level = stats::check_level(level)?;
+    let n = cases.len();
+    if n == 0 {
+        return Err(CxError::Empty { argument: "cases" });
+    }
+    check_len("timestamps", timestamps.len(), "cases", n)?;
+    check_len("resolved", resolved.len(), "cases", n)?;
+    if let Some(c) = channels {
+        check_len("channels", c.len(), "cases", n)?;
+    }
+    // Per case: (contacts, row of the earliest contact; ties: the first row).
+    let mut per_case: HashMap<&K, (u64, usize)> = HashMap::new();
+    for i in 0..n {
+        let e = per_case.entry(&cases[i]).or_insert((0, i));
+        e.0 += 1;
+        if timestamps[i] < timestamps[e.1] {
+            e.1 = i;
+        }
+    }
+    let mut tally: BTreeMap<Option<&K>, (u64, u64, u64)> = BTreeMap::new();
+    for (count, first) in per_case.values() {
+        let fcr = u64::from(*count == 1 && resolved[*first]);
+        let mut add = |k| {
+            let t = tally.entry(k).or_insert((0, 0, 0));
+            *t = (t.0 + 1, t.1 + count, t.2 + fcr);
+        };
+        add(None);
+        if let Some(c) = channels {
+            add(Some(&c[*first]));
+        }
+    }
+    let make = |(cases, contacts, fcr): (u64, u64, u64)| FcrResult {
+        cases,
+        contacts,
+        resolved_first: Proportion::from_counts(fcr, cases, level),
+    };
+    let overall = make(tally.remove(&None).unwrap_or_default());
+    let groups = tally
+        .into_iter()
+        .filter_map(|(k, t)| {
+            k.map(|k| Keyed {
+                key: k.clone(),
+                result: make(t),
+            })
+        })
+        .collect();
+    Ok((overall, groups))
+}
+
+/// Options of [`repeat_contacts`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RepeatOptions {
+    /// A contact is a repeat when the same customer contacted within this
+    /// many days before; 7 by default.
+    pub window_days: f64,
+    /// Count only contacts about the same case (needs case ids); `false`
+    /// by default: any earlier contact counts.
+    pub same_case: bool,
+    /// Confidence level of the rate's interval; 0.95 by default.
+    pub level: f64,
+}
+
+impl Default for RepeatOptions {
+    fn default() -> Self {
+        RepeatOptions {
+            window_days: 7.0,
+            same_case: false,
+            level: 0.95,
+        }
+    }
+}
+
+/// How often customers moved from one channel to another on a repeat
+/// contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelSwitch<K> {
+    /// Channel of the earlier contact.
+    pub from: K,
+    /// Channel of the repeat contact.
+    pub to: K,
+    /// Repeat contacts with this pair.
+    pub count: u64,
+}
+
+/// The result of [`repeat_contacts`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RepeatContacts<K> {
+    /// Contacts in the input.
+    pub contacts: u64,
+    /// Customers who contacted.
+    pub customers: u64,
+    /// Share of contacts that repeat an earlier one within the window
+    /// (Wilson).
+    pub repeat_rate: Proportion,
+    /// Customers with at least one repeat contact.
+    pub customers_repeating: u64,
+    /// Repeat contacts on another channel than the contact before.
+    pub channel_switches: u64,
+    /// Repeat contacts by (previous channel, channel), most frequent first.
+    pub switches: Vec<ChannelSwitch<K>>,
+}
+
+/// Customers contacting again within `window_days` (of the same case, or
+/// any), on any channel — the customers who had to repeat themselves —
+/// with the channel switches as a table.
+///
+/// # Errors
+/// [`CxError::Empty`]; [`CxError::LengthMismatch`];
+/// [`CxError::InvalidParameter`] for a negative window, or `same_case`
+/// without case ids.
+///
+/// # Examples
+/// ```
+/// use cx::gaps::{repeat_contacts, RepeatOptions};
+/// use cx::time::TimeUnit;
+/// let customers = ["ann", "ann", "bob", "ann"];
+/// let days = [1, 3, 3, 30];
+/// let channels = ["chat", "phone", "chat", "email"];
+/// let r = repeat_contacts(&customers, &days, TimeUnit::Days, &channels, None, &RepeatOptions::default())?;
+/// assert_eq!(r.repeat_rate.successes, 1);          // ann's phone call two days after her chat
+/// assert_eq!((r.switches[0].from, r.switches[0].to), ("chat", "phone"));
+/// # Ok::<(), cx::CxError>(())
+/// ```
+pub fn repeat_contacts<K: Ord + Clone + Hash>(
+    customers: &[K],
+    timestamps: &[i64],
+    unit: TimeUnit,
+    channels: &[K],
+    cases: Option<&[K]>,
+    options: &RepeatOptions,
+) -> Result<RepeatContacts<K>> {
+    let level = stats::check_level(options.level)?;
+    let n = customers.len();
+    if n == 0 {
+        return Err(CxError::Empty {
+            argument: "customers",
+        });
+    }
+    check_len("timestamps", timestamps.len(), "customers", n)?;
+    check_len("channels", channels.len(), "customers", n)?;
+    if let Some(c) = cases {
+        check_len("cases", c.len(), "customers", n)?;
+    }
+    if !(options.window_days.is_finite() && options.window_days >= 0.0) {
+        return Err(CxError::invalid("window_days", options.window_days, "days >= 0"));
+    }
+    if options.same_case && cases.is_none() {
+        return Err(CxError::invalid(
+            "same_case",
+            true,
+            "case ids when counting repeats per case",
+        ));
+    }
+    let window = options.window_days * unit.per_day() as f64;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        customers[a]
+            .cmp(&customers[b])
+            .then(timestamps[a].cmp(&timestamps[b]))
+            .then(a.cmp(&b))
+    });
+    let (mut repeats, mut switched, mut repeating, mut people) = (0u64, 0u64, 0u64, 0u64);
+    let mut table: HashMap<(&K, &K), u64> = HashMap::new();
+    let mut start = 0;
+    while start < n {
+        let who = &customers[order[start]];
+        let end = start
+            + order[start..]
+                .iter()
+                .take_while(|&&i| &customers[i] == who)
+                .count();
+        people += 1;
+        let mut any = false;
+        // Latest earlier contact per thread (the case, or the customer).
+        let mut last: HashMap<Option<&K>, usize> = HashMap::new();
+        for &i in &order[start..end] {
+            let thread = if options.same_case {
+                cases.map(|c| &c[i])
+            } else {
+                None
+            };
+            if let Some(&prev) = last.get(&thread)
+                && (timestamps[i] - timestamps[prev]) as f64 <= window
+            {
+                repeats += 1;
+                any = true;
+                if channels[prev] != channels[i] {
+                    switched += 1;
+                }
+                *table.entry((&channels[prev], &channels[i])).or_insert(0) += 1;
+            }
+            last.insert(thread, i);
+        }
+        repeating += u64::from(any);
+        start = end;
+    }
+    let mut switches: Vec<ChannelSwitch<K>> = table
+        .into_iter()
+        .map(|((f, t), count)| ChannelSwitch {
+            from: f.clone(),
+            to: t.clone(),
+            count,
+        })
+        .collect();
+    switches.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.from.cmp(&b.from))
+            .then_with(|| a.to.cmp(&b.to))
+    });
+    Ok(RepeatContacts {
+        contacts: n as u64,
+        customers: people,
+        repeat_rate: Proportion::from_counts(repeats, n as u64, level),
+        customers_repeating: repeating,
+        channel_switches: switched,
+        switches,
+    })
+}
