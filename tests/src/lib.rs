@@ -54,8 +54,13 @@ pub fn scores(case: &Value) -> Vec<f64> {
 }
 
 /// The value at a dotted `path` of a JSON result.
+/// Numeric segments index arrays (`items.3.gap`).
 pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.').fold(value, |v, key| &v[key])
+    path.split('.')
+        .fold(value, |v, key| match (v, key.parse::<usize>()) {
+            (Value::Array(a), Ok(i)) => a.get(i).unwrap_or(&Value::Null),
+            _ => &v[key],
+        })
 }
 
 /// Checks every expected field of `case` against `actual`, within `tol`.

@@ -10,12 +10,14 @@
 //! ([`first_contact_resolution`]) and customers contacting again, possibly
 //! on another channel ([`repeat_contacts`]).
 
+mod api;
 mod ipa;
 mod kano;
 mod promise;
 mod reliability;
 mod servqual;
 
+pub use api::{CALLS, call};
 pub use ipa::{Crosshair, Ipa, IpaAttribute, IpaOptions, Quadrant, ipa};
 pub use kano::{Kano, KanoAnswer, KanoCategory, kano, kano_category};
 pub use promise::{
