@@ -5,17 +5,17 @@ use proptest::prelude::*;
 
 const ITEMS: usize = 4;
 
+/// One respondent's expectations and perceptions.
+type Row = ([f64; ITEMS], [f64; ITEMS]);
+
 /// Respondent rows of 1–7 answers (about one in ten missing), paired E and P.
-fn matrices() -> impl Strategy<Value = Vec<([f64; ITEMS], [f64; ITEMS])>> {
+fn matrices() -> impl Strategy<Value = Vec<Row>> {
     let answer = prop_oneof![9 => (1u8..=7).prop_map(f64::from), 1 => Just(f64::NAN)];
     let row = prop::array::uniform4(answer.clone());
     prop::collection::vec((row.clone(), row), 3..40)
 }
 
-fn flat(
-    rows: &[([f64; ITEMS], [f64; ITEMS])],
-    pick: fn(&([f64; ITEMS], [f64; ITEMS])) -> [f64; ITEMS],
-) -> Vec<f64> {
+fn flat(rows: &[Row], pick: fn(&Row) -> [f64; ITEMS]) -> Vec<f64> {
     rows.iter().flat_map(pick).collect()
 }
 
@@ -32,7 +32,7 @@ fn dims() -> Vec<Dimension> {
     ]
 }
 
-fn answered_everywhere(rows: &[([f64; ITEMS], [f64; ITEMS])]) -> bool {
+fn answered_everywhere(rows: &[Row]) -> bool {
     (0..ITEMS).all(|j| rows.iter().any(|(e, p)| !e[j].is_nan() && !p[j].is_nan()))
 }
 
