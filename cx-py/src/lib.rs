@@ -7,6 +7,7 @@
 mod arrays;
 mod churn;
 mod errors;
+mod gaps;
 mod retention;
 mod survey;
 
@@ -24,6 +25,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::parse_timestamps, m)?)?;
     m.add_class::<survey::PyDistribution>()?;
     m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
+    m.add_function(wrap_pyfunction!(gaps::gaps, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_model, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_predict, m)?)?;

@@ -22,7 +22,10 @@ def scores_of(case):
 
 def at(obj, path):
     for key in path.split("."):
-        obj = obj[key] if isinstance(obj, dict) else getattr(obj, key)
+        if isinstance(obj, (list, tuple)) and key.isdigit():
+            obj = obj[int(key)]
+        else:
+            obj = obj[key] if isinstance(obj, dict) else getattr(obj, key)
     return obj
 
 

@@ -38,6 +38,17 @@ from .churn import (
     ParetoNbd,
     load_model,
 )
+from .gaps import (
+    GapReport,
+    answer_times,
+    cronbach_alpha,
+    delivery,
+    first_contact_resolution,
+    ipa,
+    kano,
+    repeat_contacts,
+    servqual,
+)
 from .retention import (
     RowReport,
     SecondPurchase,
@@ -126,4 +137,13 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNbd",
     "load_model",
+    "GapReport",
+    "answer_times",
+    "cronbach_alpha",
+    "delivery",
+    "first_contact_resolution",
+    "ipa",
+    "kano",
+    "repeat_contacts",
+    "servqual",
 ]

@@ -1,0 +1,441 @@
+"""Expectation gaps: SERVQUAL, importance–performance, Kano, Cronbach's
+alpha, and promise gaps from operations data (delivery, answer times,
+first-contact resolution, repeat contacts).
+
+Inputs are DataFrames (pandas or polars), numpy arrays or lists; matrices
+are respondents × items with NaN/None for no answer. Every function returns
+a :class:`GapReport`: attribute access to the result fields, ``to_dict()``,
+and ``frame(part)`` for a list part (``"items"``, ``"dimensions"``,
+``"attributes"``, ``"groups"``, ``"switches"``) as a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _cx
+from ._errors import InputTypeError
+
+Column = Union[str, Any]
+
+
+class GapReport:
+    """A gap measure's result: fields as attributes (nested parts as
+    :class:`GapReport` or lists of them), ``to_dict()`` and ``frame()``."""
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return _wrap(self._data[name])
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return _wrap(self._data[name])
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def keys(self) -> Any:
+        return self._data.keys()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The result as plain dicts and lists (the same fields in Rust and JS)."""
+        return self._data
+
+    def frame(self, part: str) -> Any:
+        """A list part of the result as a pandas DataFrame, nested fields
+        flattened with dots (``on_time.share``)."""
+        import pandas as pd
+
+        return pd.json_normalize(self._data[part])
+
+    def __repr__(self) -> str:
+        scalars = {k: v for k, v in self._data.items() if not isinstance(v, (list, dict))}
+        return f"GapReport({', '.join(f'{k}={v!r}' for k, v in scalars.items())})"
+
+
+def _wrap(v: Any) -> Any:
+    if isinstance(v, dict):
+        return GapReport(v)
+    if isinstance(v, list) and v and isinstance(v[0], dict):
+        return [GapReport(x) for x in v]
+    return v
+
+
+def _module(x: Any) -> str:
+    return type(x).__module__.split(".")[0]
+
+
+def _matrix(x: Any, argument: str) -> Tuple[Optional[List[List[Any]]], Optional[List[str]]]:
+    """Rows of numbers with None for no answer, and the column names of a frame."""
+    if x is None:
+        return None, None
+    names = None
+    mod = _module(x)
+    if mod in ("pandas", "polars"):
+        names = [str(c) for c in x.columns]
+        arr = x.to_numpy()
+    else:
+        arr = np.asarray(x, dtype=object if _has_none(x) else None)
+    if arr.size == 0:
+        return [], names  # the core reports the empty input
+    if arr.ndim != 2:
+        raise InputTypeError(f"`{argument}` must be two-dimensional (respondents × items), got shape {arr.shape}", {"argument": argument})
+    try:
+        arr = np.asarray(arr, dtype=np.float64) if arr.dtype == object else arr.astype(np.float64, copy=False)
+    except (TypeError, ValueError):
+        arr = np.array([[np.nan if v is None else v for v in row] for row in arr], dtype=np.float64)
+    rows = arr.tolist()
+    return [[None if v != v else v for v in row] for row in rows], names
+
+
+def _has_none(x: Any) -> bool:
+    try:
+        return any(v is None for row in x for v in row)
+    except TypeError:
+        return False
+
+
+def _values(x: Any) -> Optional[List[Any]]:
+    """A column as a list, with None for NaN/NaT/null."""
+    if x is None:
+        return None
+    mod = _module(x)
+    if mod == "polars":
+        v = x.to_list()
+    elif mod == "pandas":
+        v = x.astype(object).where(x.notna(), None).tolist()
+    else:
+        v = np.asarray(x).tolist() if not isinstance(x, list) else x
+    return [None if (isinstance(e, float) and math.isnan(e)) else e for e in v]
+
+
+def _times(x: Any) -> Optional[List[Any]]:
+    """Timestamps as epoch nanoseconds (None for NaT) or ISO strings."""
+    if x is None:
+        return None
+    mod = _module(x)
+    if mod == "pandas":
+        if getattr(x.dtype, "tz", None) is not None:
+            x = x.dt.tz_localize(None)
+        if x.dtype.kind == "M":
+            arr = x.to_numpy().astype("datetime64[ns]")
+            return _ns(arr)
+        return [None if v is None or v != v else (v if isinstance(v, str) else v.isoformat()) for v in x.tolist()]
+    if mod == "polars":
+        if str(x.dtype).startswith("Datetime") or str(x.dtype) == "Date":
+            return _ns(x.to_numpy().astype("datetime64[ns]"))
+        return x.to_list()
+    arr = np.asarray(x)
+    if arr.dtype.kind == "M":
+        return _ns(arr.astype("datetime64[ns]"))
+    return [None if v is None else (v if isinstance(v, str) else v.isoformat()) for v in list(x)]
+
+
+def _ns(arr: np.ndarray) -> List[Optional[int]]:
+    ints = arr.view(np.int64).tolist()
+    nat = np.iinfo(np.int64).min
+    return [None if v == nat else v for v in ints]
+
+
+def _col(data: Any, c: Optional[Column]) -> Any:
+    if c is None:
+        return None
+    if isinstance(c, str):
+        if data is None:
+            raise InputTypeError(f"column name {c!r} given without a DataFrame", {"argument": c})
+        return data[c]
+    return c
+
+
+def _call(measure: str, **args: Any) -> GapReport:
+    return GapReport(_cx.gaps(measure, {k: v for k, v in args.items() if v is not None}))
+
+
+def _dimension_indices(dimensions: Any, names: Optional[List[str]]) -> Any:
+    if not isinstance(dimensions, Mapping):
+        return dimensions
+    out = {}
+    for dim, items in dimensions.items():
+        idx = []
+        for it in items:
+            if isinstance(it, str):
+                if names is None or it not in names:
+                    raise InputTypeError(f"dimension {dim!r} names an unknown column {it!r}", {"argument": "dimensions"})
+                idx.append(names.index(it))
+            else:
+                idx.append(int(it))
+        out[str(dim)] = idx
+    return out
+
+
+def servqual(
+    perceptions: Any,
+    expectations: Any = None,
+    *,
+    dimensions: Any = None,
+    importance: Optional[Sequence[float]] = None,
+    groups: Any = None,
+    names: Optional[Sequence[str]] = None,
+    scale: Tuple[int, int] = (1, 7),
+    level: float = 0.95,
+) -> GapReport:
+    """Expectation–perception gaps per item and dimension (SERVQUAL), or
+    perception-only scores (SERVPERF) without ``expectations``.
+
+    ``dimensions``: ``"servqual22"`` (the 22-item, five-dimension map), or a
+    dict of dimension → column names or indices. ``importance``: points per
+    dimension (e.g. the mean of 100 points split by each respondent).
+    ``groups``: one key per respondent (touchpoint, segment); the result then
+    has ``groups``. ``names``: item names for arrays (frames use their
+    columns). Missing answers (NaN/None) are left out per item and counted.
+
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"on_time": [7, 6], "friendly": [6, 6]})
+    >>> p = pd.DataFrame({"on_time": [5, 6], "friendly": [6, 7]})
+    >>> r = servqual(p, e, dimensions={"delivery": ["on_time", "friendly"]})
+    >>> [(i.name, i.gap) for i in r.items], r.unweighted
+    ([('on_time', -1.0), ('friendly', 0.5)], -0.25)
+    """
+    p, columns = _matrix(perceptions, "perceptions")
+    e, _ = _matrix(expectations, "expectations")
+    names = list(names) if names is not None else columns
+    return _call(
+        "servqual",
+        perceptions=p,
+        expectations=e,
+        dimensions=_dimension_indices(dimensions, names),
+        importance=list(importance) if importance is not None else None,
+        groups=_values(groups),
+        names=names,
+        scale=list(scale),
+        level=level,
+    )
+
+
+def ipa(
+    performance: Any,
+    importance: Any = None,
+    *,
+    overall: Any = None,
+    names: Optional[Sequence[str]] = None,
+    scale: Tuple[int, int] = (1, 5),
+    crosshair: str = "data",
+) -> GapReport:
+    """Importance–performance analysis (Martilla & James 1977): per
+    attribute (column) importance, performance, gap and quadrant
+    (``concentrate_here``, ``keep_up_the_good_work``, ``low_priority``,
+    ``possible_overkill``). Importance is stated (a matrix like
+    ``performance``) or derived from ``overall`` (one score per respondent)
+    as the correlation with each attribute. ``crosshair``: ``"data"``
+    (means) or ``"scale"`` (scale midpoint).
+
+    >>> r = ipa([[2, 5], [2, 4]], [[5, 2], [4, 2]])
+    >>> [a.quadrant for a in r.attributes]
+    ['concentrate_here', 'possible_overkill']
+    """
+    perf, columns = _matrix(performance, "performance")
+    imp, _ = _matrix(importance, "importance")
+    names = list(names) if names is not None else columns
+    ov = _values(overall)
+    return _call("ipa", performance=perf, importance=imp, overall=ov, names=names, scale=list(scale), crosshair=crosshair)
+
+
+def _kano_table(x: Any, argument: str) -> Tuple[List[Any], Optional[List[str]]]:
+    mod = _module(x)
+    if mod in ("pandas", "polars"):
+        if len(getattr(x, "shape", ())) == 1:
+            return _values(x) or [], None
+        names = [str(c) for c in x.columns]
+        rows = x.to_numpy().tolist() if mod == "pandas" else x.rows()
+        return [[_kano_value(v) for v in row] for row in rows], names
+    arr = list(x)
+    if arr and isinstance(arr[0], (list, tuple, np.ndarray)):
+        return [[_kano_value(v) for v in row] for row in arr], None
+    return [_kano_value(v) for v in arr], None
+
+
+def _kano_value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, (np.integer, float)) and float(v).is_integer():
+        return int(v)
+    return v
+
+
+def kano(functional: Any, dysfunctional: Any, *, names: Optional[Sequence[str]] = None) -> GapReport:
+    """Kano categories per attribute from functional / dysfunctional answer
+    pairs: labels (``like``, ``must-be``, ``neutral``, ``live-with``,
+    ``dislike``) or codes 1–5; one column per attribute (DataFrames use their
+    column names). Each attribute gets counts of A/O/M/I/R/Q, the dominant
+    category (ties: M > O > A > I > R > Q) and Berger's better/worse
+    coefficients (None when undefined).
+
+    >>> k = kano(["like", "like", "neutral"], ["neutral", "dislike", "dislike"])
+    >>> a = k.attributes[0]
+    >>> (a.a, a.o, a.m, a.category, round(a.better, 3))
+    (1, 1, 1, 'M', 0.667)
+    """
+    f, fn = _kano_table(functional, "functional")
+    d, _ = _kano_table(dysfunctional, "dysfunctional")
+    return _call("kano", functional=f, dysfunctional=d, names=list(names) if names is not None else fn)
+
+
+def cronbach_alpha(answers: Any, level: float = 0.95) -> GapReport:
+    """Cronbach's alpha of the items (columns) over the respondents who
+    answered all of them, with the Feldt interval, alpha if each item were
+    deleted, and each item's correlation with the rest.
+
+    >>> r = cronbach_alpha([[4, 5, 4], [2, 2, 3], [3, 3, 3], [5, 4, 5]])
+    >>> round(r.alpha, 3), r.n
+    (0.916, 4)
+    """
+    a, _ = _matrix(answers, "answers")
+    return _call("cronbach_alpha", answers=a, level=level)
+
+
+def delivery(
+    data: Any = None,
+    *,
+    promised: Column = "promised",
+    delivered: Column = "delivered",
+    by: Optional[Column] = None,
+    grace_days: float = 0.0,
+    level: float = 0.95,
+) -> GapReport:
+    """Delivery against the promise: on-time and early shares (Wilson),
+    delay and lateness in days (mean, median, p90, max); orders not yet
+    delivered (NaT/None) are counted as ``pending``. ``by``: a key column
+    (carrier, shipping option, week) for ``groups``. An order is on time when
+    delivered ≤ promised + ``grace_days``.
+
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"promised": pd.to_datetime(["2024-03-04", "2024-03-05", "2024-03-05"]),
+    ...                        "delivered": pd.to_datetime(["2024-03-04", "2024-03-07", None])})
+    >>> r = delivery(orders)
+    >>> r.on_time.share, r.pending, r.lateness_days.max
+    (0.5, 1, 2.0)
+    """
+    return _call(
+        "delivery",
+        promised=_times(_col(data, promised)),
+        delivered=_times(_col(data, delivered)),
+        keys=_values(_col(data, by)),
+        unit="ns",
+        grace_days=grace_days,
+        level=level,
+    )
+
+
+def answer_times(
+    data: Any = None,
+    *,
+    received: Column = "received",
+    answered: Column = "answered",
+    channel: Optional[Column] = None,
+    service_level_seconds: float,
+    channel_levels: Optional[Mapping[Any, float]] = None,
+    level: float = 0.95,
+) -> GapReport:
+    """Answer times against service levels (seconds; per channel with
+    ``channel_levels``): share answered within the level (Wilson), answer
+    time distribution, unanswered contacts counted.
+
+    >>> r = answer_times(received=["2024-05-01T09:00:00", "2024-05-01T10:00:00"],
+    ...                  answered=["2024-05-01T09:00:40", None], service_level_seconds=60)
+    >>> r.within_level.share, r.unanswered
+    (1.0, 1)
+    """
+    levels = [{"channel": k, "seconds": float(v)} for k, v in (channel_levels or {}).items()]
+    return _call(
+        "answer_times",
+        received=_times(_col(data, received)),
+        answered=_times(_col(data, answered)),
+        channels=_values(_col(data, channel)),
+        service_level_seconds=float(service_level_seconds),
+        channel_levels=levels or None,
+        unit="ns",
+        level=level,
+    )
+
+
+def first_contact_resolution(
+    data: Any = None,
+    *,
+    case: Column = "case",
+    timestamp: Column = "timestamp",
+    resolved: Column = "resolved",
+    channel: Optional[Column] = None,
+    level: float = 0.95,
+) -> GapReport:
+    """Share of cases resolved at the first contact (the earliest contact
+    is marked resolved and the case has no other contact), with a Wilson
+    interval; with ``channel``, per channel of the first contact.
+
+    >>> r = first_contact_resolution(case=["a", "b", "b"], timestamp=["2024-01-01", "2024-01-01", "2024-01-02"],
+    ...                              resolved=[True, False, True])
+    >>> r.resolved_first.share
+    0.5
+    """
+    res = _values(_col(data, resolved))
+    return _call(
+        "first_contact_resolution",
+        cases=_values(_col(data, case)),
+        timestamps=_times(_col(data, timestamp)),
+        resolved=[bool(v) for v in res] if res is not None else None,
+        channels=_values(_col(data, channel)),
+        unit="ns",
+        level=level,
+    )
+
+
+def repeat_contacts(
+    data: Any = None,
+    *,
+    customer: Column = "customer",
+    timestamp: Column = "timestamp",
+    channel: Column = "channel",
+    case: Optional[Column] = None,
+    window_days: float = 7.0,
+    same_case: bool = False,
+    level: float = 0.95,
+) -> GapReport:
+    """Customers who contact again within ``window_days`` (about the same
+    case with ``same_case``), on any channel: the repeat-contact rate
+    (Wilson) and the channel switches as a table (``frame("switches")``).
+
+    >>> r = repeat_contacts(customer=["ann", "ann", "bob"], timestamp=["2024-02-01", "2024-02-03", "2024-02-01"],
+    ...                     channel=["chat", "phone", "email"])
+    >>> r.repeat_rate.successes, r.switches[0]["from"], r.switches[0].to
+    (1, 'chat', 'phone')
+    """
+    return _call(
+        "repeat_contacts",
+        customers=_values(_col(data, customer)),
+        timestamps=_times(_col(data, timestamp)),
+        channels=_values(_col(data, channel)),
+        cases=_values(_col(data, case)),
+        unit="ns",
+        window_days=window_days,
+        same_case=same_case,
+        level=level,
+    )
+
+
+__all__ = [
+    "GapReport",
+    "answer_times",
+    "cronbach_alpha",
+    "delivery",
+    "first_contact_resolution",
+    "ipa",
+    "kano",
+    "repeat_contacts",
+    "servqual",
+]
