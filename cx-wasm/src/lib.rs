@@ -8,10 +8,12 @@
 
 mod churn;
 mod convert;
+mod gaps;
 mod retention;
 mod survey;
 
 pub use churn::*;
+pub use gaps::*;
 pub use retention::*;
 pub use survey::*;
 
@@ -139,5 +141,71 @@ export interface CxError extends Error {
   argument: string;
   index?: number;
   value?: unknown;
+}
+
+/** A respondent × item matrix: rows of answers, null/NaN for no answer. */
+export type AnswerMatrix = Array<Array<number | null> | Float64Array>;
+/** A timestamp: a Date, an ISO string or epoch milliseconds; null where the event has not happened. */
+export type TimeLike = Date | string | number;
+export type KeyLike = string | number;
+export interface ServqualArgs {
+  perceptions: AnswerMatrix; expectations?: AnswerMatrix;
+  /** "servqual22" (the 22-item, five-dimension map) or {dimension: [item indices]}. */
+  dimensions?: "servqual22" | Record<string, number[]> | Array<{ name: string; items: number[] }>;
+  importance?: number[]; groups?: KeyLike[]; names?: string[]; scale?: [number, number]; level?: number;
+}
+export interface ItemGap {
+  item: number; name?: string; dimension: string | null; n: number; missing: number; expectation: number | null;
+  perception: number; gap: number | null; sd: number | null; ciLow: number | null; ciHigh: number | null;
+}
+export interface DimensionGap { name: string; items: number; expectation: number | null; perception: number; score: number; weight: number | null }
+export interface Servqual {
+  perceptionOnly: boolean; items: ItemGap[]; dimensions: DimensionGap[]; unweighted: number; weighted: number | null;
+  respondents: number; used: number; missing: number; level: number; groups?: Array<Servqual & { key: string }>;
+}
+export interface IpaArgs {
+  performance: AnswerMatrix; importance?: AnswerMatrix; overall?: ArrayLike<number> | Float64Array;
+  names?: string[]; scale?: [number, number]; crosshair?: "data" | "scale";
+}
+export type Quadrant = "concentrate_here" | "keep_up_the_good_work" | "low_priority" | "possible_overkill";
+export interface Ipa {
+  attributes: Array<{ attribute: number; name?: string; importance: number; performance: number; gap: number | null; quadrant: Quadrant; n: number }>;
+  importanceLine: number; performanceLine: number; derived: boolean; respondents: number;
+}
+export type KanoLabel = "like" | "must-be" | "neutral" | "live-with" | "dislike" | 1 | 2 | 3 | 4 | 5 | null;
+export interface KanoArgs { functional: KanoLabel[] | KanoLabel[][]; dysfunctional: KanoLabel[] | KanoLabel[][]; names?: string[] }
+export interface Kano {
+  a: number; o: number; m: number; i: number; r: number; q: number; n: number; missing: number;
+  category: "A" | "O" | "M" | "I" | "R" | "Q"; better: number | null; worse: number | null; name?: string;
+}
+export interface KanoResult { attributes: Kano[] }
+export interface AlphaArgs { answers: AnswerMatrix; level?: number }
+export interface Alpha {
+  alpha: number; ciLow: number; ciHigh: number; level: number; items: number; n: number; missing: number;
+  alphaIfDeleted: Array<number | null>; itemRestCorrelation: Array<number | null>;
+}
+export interface Spread { n: number; mean: number; median: number; p90: number; min: number; max: number }
+export interface DeliveryArgs { promised: TimeLike[]; delivered: Array<TimeLike | null>; keys?: KeyLike[]; graceDays?: number; level?: number }
+export interface Delivery {
+  orders: number; delivered: number; pending: number; onTime: Proportion | null; early: Proportion | null;
+  delayDays: Spread | null; latenessDays: Spread | null; groups?: Array<Delivery & { key: string }>;
+}
+export interface AnswerTimesArgs {
+  received: TimeLike[]; answered: Array<TimeLike | null>; channels?: KeyLike[]; serviceLevelSeconds: number;
+  channelLevels?: Record<string, number>; level?: number;
+}
+export interface AnswerTimes {
+  contacts: number; answered: number; unanswered: number; serviceLevelSeconds: number | null;
+  withinLevel: Proportion | null; seconds: Spread | null; groups?: Array<AnswerTimes & { key: string }>;
+}
+export interface FcrArgs { cases: KeyLike[]; timestamps: TimeLike[]; resolved: boolean[]; channels?: KeyLike[]; level?: number }
+export interface Fcr { cases: number; contacts: number; resolvedFirst: Proportion; groups?: Array<Fcr & { key: string }> }
+export interface RepeatContactsArgs {
+  customers: KeyLike[]; timestamps: TimeLike[]; channels: KeyLike[]; cases?: KeyLike[];
+  windowDays?: number; sameCase?: boolean; level?: number;
+}
+export interface RepeatContacts {
+  contacts: number; customers: number; repeatRate: Proportion; customersRepeating: number; channelSwitches: number;
+  switches: Array<{ from: string; to: string; count: number }>;
 }
 "#;

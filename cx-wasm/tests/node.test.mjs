@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { churn, retention, survey } from "./vectors.mjs";
+import { churn, gaps, retention, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -20,6 +20,10 @@ const churnDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/churn.json
 const cdnowCsv = readFileSync(new URL("../../data/cdnow/cdnow_customers_summary_with_transactions.csv", import.meta.url), "utf8");
 test("the churn vector file has its cases", () => assert.ok(churnDoc.cases.length >= 25 && churnDoc.fits.length === 4));
 for (const t of churn(cx, churnDoc, cdnowCsv)) test(t.name, t.run);
+
+const gapsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/gaps.json", import.meta.url)));
+test("the gap vector file has its cases", () => assert.ok(gapsDoc.cases.length >= 20));
+for (const t of gaps(cx, gapsDoc)) test(t.name, t.run);
 
 test("accumulator: stream, merge, bytes", () => {
   const a = new cx.Distribution();

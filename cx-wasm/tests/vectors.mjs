@@ -264,3 +264,58 @@ export function churn(cx, doc, cdnowCsv) {
     ...doc.fits.map((f) => ({ name: `churn fit: ${f.name}`, run: () => checkFit(cx, f, columns) })),
   ];
 }
+
+const GAP_FUNCTIONS = {
+  servqual: "servqual",
+  ipa: "ipa",
+  kano: "kano",
+  cronbach_alpha: "cronbachAlpha",
+  delivery: "delivery",
+  answer_times: "answerTimes",
+  first_contact_resolution: "firstContactResolution",
+  repeat_contacts: "repeatContacts",
+};
+
+/** An ISO string as a UTC Date (unparsable text stays text, to test the error). */
+function asDate(t) {
+  if (t === null) return null;
+  const d = new Date(t.length === 10 ? `${t}T00:00:00Z` : `${t}Z`);
+  return Number.isNaN(d.getTime()) ? t : d;
+}
+
+/** JS-style arguments of a gap vector: camelCase names, channel levels as an object, ISO dates as Date objects. */
+function gapArgs(args) {
+  const out = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (k === "channel_levels") out.channelLevels = Object.fromEntries(v.map((l) => [l.channel, l.seconds]));
+    else if (["promised", "received"].includes(k)) out[camel(k)] = v.map(asDate);
+    else out[camel(k)] = v;
+  }
+  return out;
+}
+
+function checkGap(cx, c) {
+  const fn = cx[GAP_FUNCTIONS[c.call]];
+  if (typeof fn !== "function") throw new Error(`no export for ${c.call}`);
+  if (c.error) {
+    let err;
+    try {
+      fn(gapArgs(c.args));
+    } catch (e) {
+      err = e;
+    }
+    if (!err) throw new Error("expected an error");
+    if (err.name !== "CxError" || err.code !== c.error.code || err.argument !== c.error.argument) {
+      throw new Error(`got ${err.name} ${err.code} ${err.argument}: ${err.message}`);
+    }
+    if ("index" in c.error && err.index !== c.error.index) throw new Error(`index ${err.index} != ${c.error.index}`);
+    return;
+  }
+  const r = fn(gapArgs(c.args));
+  for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
+}
+
+/** The expectation-gap vectors: {name, run()} entries. */
+export function gaps(cx, doc) {
+  return doc.cases.map((c) => ({ name: `gaps: ${c.name}`, run: () => checkGap(cx, c) }));
+}
