@@ -36,3 +36,15 @@ fn unknown_measure_is_an_error() {
     let e = call("servqal", Value::Null).unwrap_err();
     assert_eq!((e.code(), e.argument()), ("invalid_parameter", "measure"));
 }
+
+/// A misspelt argument is reported, not ignored.
+#[test]
+fn unknown_argument_is_an_error() {
+    let e = call(
+        "servqual",
+        serde_json::json!({"perceptions": [[5.0]], "expectation": [[5.0]]}),
+    )
+    .unwrap_err();
+    assert_eq!((e.code(), e.argument()), ("invalid_parameter", "arguments"));
+    assert!(e.to_string().contains("expectation"), "{e}");
+}

@@ -6,8 +6,7 @@
 //! timestamps are ISO strings or integers in `unit` (default `ms`); keys
 //! (groups, channels, cases, customers) are strings or numbers.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{
@@ -49,51 +48,23 @@ pub const CALLS: &[&str] = &[
 /// # Ok::<(), cx::CxError>(())
 /// ```
 pub fn call(name: &str, args: Value) -> Result<Value> {
-    match name {
-        "servqual" => run_servqual(parse(args)?),
-        "ipa" => run_ipa(parse(args)?),
-        "kano" => run_kano(parse(args)?),
-        "cronbach_alpha" => run_alpha(parse(args)?),
-        "delivery" => run_delivery(parse(args)?),
-        "answer_times" => run_answer_times(parse(args)?),
-        "first_contact_resolution" => run_fcr(parse(args)?),
-        "repeat_contacts" => run_repeats(parse(args)?),
-        other => Err(CxError::invalid("measure", other, CALLS.join(", "))),
-    }
-}
-
-fn parse<T: DeserializeOwned>(mut args: Value) -> Result<T> {
-    if let Value::Object(m) = &mut args {
-        m.retain(|_, v| !v.is_null());
-        if let Some(s) = m.get("scale") {
-            let b = match s {
-                Value::Array(a) if a.len() == 2 => (a[0].as_i64(), a[1].as_i64()),
-                Value::Object(o) => (
-                    o.get("min").and_then(Value::as_i64),
-                    o.get("max").and_then(Value::as_i64),
-                ),
-                _ => (None, None),
-            };
-            let (Some(lo), Some(hi)) = b else {
-                return Err(CxError::invalid("scale", s, "two integers (min, max)"));
-            };
-            let lo = i32::try_from(lo).map_err(|_| CxError::invalid("scale", lo, "a 32-bit integer"))?;
-            let hi = i32::try_from(hi).map_err(|_| CxError::invalid("scale", hi, "a 32-bit integer"))?;
-            let scale = Scale::new(lo, hi)?;
-            m.insert(
-                "scale".into(),
-                serde_json::json!({"min": scale.min(), "max": scale.max()}),
-            );
-        }
-    } else {
-        return Err(CxError::invalid(
-            "arguments",
-            args,
-            "an object of named arguments",
-        ));
-    }
-    serde_json::from_value(args)
-        .map_err(|e| CxError::invalid("arguments", e, "the arguments of this measure"))
+    // Arguments are read from the JSON by hand rather than through serde
+    // derives: the derived (untagged) readers cost tens of kilobytes in the
+    // WebAssembly module, and this way every error names its argument.
+    let mut a = Args::new(args)?;
+    let r = match name {
+        "servqual" => run_servqual(&mut a)?,
+        "ipa" => run_ipa(&mut a)?,
+        "kano" => run_kano(&mut a)?,
+        "cronbach_alpha" => run_alpha(&mut a)?,
+        "delivery" => run_delivery(&mut a)?,
+        "answer_times" => run_answer_times(&mut a)?,
+        "first_contact_resolution" => run_fcr(&mut a)?,
+        "repeat_contacts" => run_repeats(&mut a)?,
+        other => return Err(CxError::invalid("measure", other, CALLS.join(", "))),
+    };
+    a.finish()?;
+    Ok(r)
 }
 
 fn to_json<T: Serialize>(v: &T) -> Value {
@@ -102,98 +73,212 @@ fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-/// A respondent × item matrix: rows of numbers, `null` for no answer.
-#[derive(Debug, Deserialize)]
-struct Matrix(Vec<Vec<Option<f64>>>);
+fn wrong(argument: &'static str, v: &Value, expected: &str) -> CxError {
+    let mut text = v.to_string();
+    if text.len() > 60 {
+        text.truncate(57);
+        text.push_str("...");
+    }
+    CxError::invalid(argument, text, expected)
+}
 
-impl Matrix {
-    fn flat(&self, argument: &'static str) -> Result<(Vec<f64>, usize)> {
-        let items = self.0.first().map_or(0, Vec::len);
-        let mut out = Vec::with_capacity(self.0.len() * items);
-        for (r, row) in self.0.iter().enumerate() {
-            if row.len() != items {
-                return Err(CxError::OutOfRange {
-                    argument,
-                    index: r,
-                    value: format!("a row of {} answers", row.len()),
-                    allowed: format!("{items} answers per row (the first row's)"),
-                });
+/// The named arguments of a call; each reader removes what it reads, so
+/// that [`Args::finish`] can report a misspelt argument.
+struct Args(Map<String, Value>);
+
+impl Args {
+    fn new(v: Value) -> Result<Args> {
+        match v {
+            Value::Object(mut m) => {
+                m.retain(|_, v| !v.is_null());
+                Ok(Args(m))
             }
-            out.extend(row.iter().map(|v| v.unwrap_or(f64::NAN)));
+            Value::Null => Ok(Args(Map::new())),
+            other => Err(wrong("arguments", &other, "an object of named arguments")),
         }
-        Ok((out, items))
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.0.keys().next() {
+            None => Ok(()),
+            Some(k) => Err(CxError::invalid(
+                "arguments",
+                k,
+                "only the arguments of this measure",
+            )),
+        }
+    }
+
+    fn list(&mut self, name: &'static str) -> Result<Option<Vec<Value>>> {
+        match self.0.remove(name) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(other) => Err(wrong(name, &other, "an array")),
+        }
+    }
+
+    fn required<T>(name: &'static str, v: Option<T>) -> Result<T> {
+        v.ok_or_else(|| CxError::invalid(name, "nothing", "a value (this argument is required)"))
+    }
+
+    fn f64(&mut self, name: &'static str) -> Result<Option<f64>> {
+        self.0
+            .remove(name)
+            .map(|v| v.as_f64().ok_or_else(|| wrong(name, &v, "a number")))
+            .transpose()
+    }
+
+    fn bool(&mut self, name: &'static str) -> Result<Option<bool>> {
+        self.0
+            .remove(name)
+            .map(|v| v.as_bool().ok_or_else(|| wrong(name, &v, "true or false")))
+            .transpose()
+    }
+
+    fn text(&mut self, name: &'static str) -> Result<Option<String>> {
+        match self.0.remove(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(wrong(name, &other, "a string")),
+        }
+    }
+
+    /// Numbers, `null` read as `NaN` (no answer).
+    fn floats(&mut self, name: &'static str) -> Result<Option<Vec<f64>>> {
+        self.list(name)?
+            .map(|a| a.iter().map(|v| float(name, v)).collect())
+            .transpose()
+    }
+
+    /// A respondent × item matrix, flattened row-major, and its item count.
+    fn matrix(&mut self, name: &'static str) -> Result<Option<(Vec<f64>, usize)>> {
+        let Some(rows) = self.list(name)? else {
+            return Ok(None);
+        };
+        let items = rows.first().and_then(Value::as_array).map_or(0, Vec::len);
+        let mut out = Vec::with_capacity(rows.len() * items);
+        for (r, row) in rows.iter().enumerate() {
+            match row.as_array() {
+                Some(a) if a.len() == items => {
+                    for v in a {
+                        out.push(float(name, v)?);
+                    }
+                }
+                _ => {
+                    return Err(CxError::OutOfRange {
+                        argument: name,
+                        index: r,
+                        value: format!("{:.40}", row.to_string()),
+                        allowed: format!("a row of {items} answers (the first row's length)"),
+                    });
+                }
+            }
+        }
+        Ok(Some((out, items)))
+    }
+
+    /// Keys: strings, or numbers written as text; `null` is missing.
+    fn keys(&mut self, name: &'static str) -> Result<Option<Vec<String>>> {
+        self.list(name)?
+            .map(|a| {
+                a.into_iter()
+                    .enumerate()
+                    .map(|(index, k)| match k {
+                        Value::String(s) => Ok(s),
+                        Value::Number(n) => Ok(n.to_string()),
+                        Value::Bool(b) => Ok(b.to_string()),
+                        Value::Null => Err(CxError::Missing {
+                            argument: name,
+                            index,
+                        }),
+                        other => Err(wrong(name, &other, "strings or numbers")),
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+
+    /// Timestamps in `unit`: integers as given, ISO text parsed; `null` is
+    /// `None` when `optional`, else a missing-value error.
+    fn times(
+        &mut self,
+        name: &'static str,
+        unit: TimeUnit,
+        optional: bool,
+    ) -> Result<Option<Vec<Option<i64>>>> {
+        let per_day = unit.per_day();
+        self.list(name)?
+            .map(|a| {
+                a.iter()
+                    .enumerate()
+                    .map(|(index, v)| match v {
+                        Value::Null if optional => Ok(None),
+                        Value::Null => Err(CxError::Missing {
+                            argument: name,
+                            index,
+                        }),
+                        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                            (Some(i), _) => Ok(Some(i)),
+                            (None, Some(f)) if f.is_finite() => Ok(Some(f.floor() as i64)),
+                            _ => Err(wrong(name, v, "timestamps")),
+                        },
+                        Value::String(s) => {
+                            let ms = parse_timestamp_ms(s).ok_or_else(|| CxError::Parse {
+                                argument: name,
+                                index,
+                                value: s.clone(),
+                                expected: "an ISO date or date-time".into(),
+                            })?;
+                            Ok(Some(if per_day >= 86_400_000 {
+                                ms * (per_day / 86_400_000)
+                            } else {
+                                ms.div_euclid(86_400_000 / per_day)
+                            }))
+                        }
+                        other => Err(wrong(name, other, "dates: ISO text or integers")),
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+
+    fn unit(&mut self) -> Result<TimeUnit> {
+        self.text("unit")?
+            .map_or(Ok(TimeUnit::Milliseconds), |u| u.parse())
+    }
+
+    fn scale(&mut self, default: Scale) -> Result<Scale> {
+        let Some(s) = self.0.remove("scale") else {
+            return Ok(default);
+        };
+        let bounds = match &s {
+            Value::Array(a) if a.len() == 2 => (a[0].as_i64(), a[1].as_i64()),
+            Value::Object(o) => (
+                o.get("min").and_then(Value::as_i64),
+                o.get("max").and_then(Value::as_i64),
+            ),
+            _ => (None, None),
+        };
+        match bounds {
+            (Some(lo), Some(hi)) => match (i32::try_from(lo), i32::try_from(hi)) {
+                (Ok(lo), Ok(hi)) => Scale::new(lo, hi),
+                _ => Err(wrong("scale", &s, "two integers (min, max)")),
+            },
+            _ => Err(wrong("scale", &s, "two integers (min, max)")),
+        }
+    }
+
+    fn level(&mut self) -> Result<f64> {
+        Ok(self.f64("level")?.unwrap_or(0.95))
     }
 }
 
-/// A key: text or a number (written as text).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Key {
-    Text(String),
-    Number(serde_json::Number),
-}
-
-fn keys(argument: &'static str, v: Option<Vec<Option<Key>>>) -> Result<Option<Vec<String>>> {
-    v.map(|v| {
-        v.into_iter()
-            .enumerate()
-            .map(|(index, k)| match k {
-                Some(Key::Text(s)) => Ok(s),
-                Some(Key::Number(n)) => Ok(n.to_string()),
-                None => Err(CxError::Missing { argument, index }),
-            })
-            .collect()
-    })
-    .transpose()
-}
-
-fn required<T>(argument: &'static str, v: Option<T>) -> Result<T> {
-    v.ok_or_else(|| CxError::invalid(argument, "nothing", "a value (this argument is required)"))
-}
-
-/// A timestamp: an ISO date/time or an integer in the request's unit.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum Time {
-    Int(i64),
-    Float(f64),
-    Text(String),
-}
-
-fn times(
-    argument: &'static str,
-    v: Vec<Option<Time>>,
-    unit: TimeUnit,
-    optional: bool,
-) -> Result<Vec<Option<i64>>> {
-    let per_day = unit.per_day();
-    v.into_iter()
-        .enumerate()
-        .map(|(index, t)| match t {
-            None if optional => Ok(None),
-            None => Err(CxError::Missing { argument, index }),
-            Some(Time::Int(i)) => Ok(Some(i)),
-            Some(Time::Float(f)) if f.is_finite() => Ok(Some(f.floor() as i64)),
-            Some(Time::Float(f)) => Err(CxError::NotFinite {
-                argument,
-                index,
-                value: f,
-            }),
-            Some(Time::Text(s)) => {
-                let ms = parse_timestamp_ms(&s).ok_or_else(|| CxError::Parse {
-                    argument,
-                    index,
-                    value: s.clone(),
-                    expected: "an ISO date or date-time".into(),
-                })?;
-                Ok(Some(if per_day >= 86_400_000 {
-                    ms * (per_day / 86_400_000)
-                } else {
-                    ms.div_euclid(86_400_000 / per_day)
-                }))
-            }
-        })
-        .collect()
+fn float(name: &'static str, v: &Value) -> Result<f64> {
+    match v {
+        Value::Null => Ok(f64::NAN),
+        Value::Number(n) => n.as_f64().ok_or_else(|| wrong(name, v, "numbers")),
+        other => Err(wrong(name, other, "numbers (null for no answer)")),
+    }
 }
 
 fn all_present(v: Vec<Option<i64>>) -> Vec<i64> {
@@ -232,113 +317,98 @@ fn check_names(names: Option<&[String]>, items: usize) -> Result<()> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Dims {
-    Preset(String),
-    List(Vec<Dimension>),
-    /// Dimension name → item indices.
-    Map(Map<String, Value>),
+fn indices(name: &str, v: &Value) -> Result<Vec<usize>> {
+    v.as_array()
+        .and_then(|a| {
+            a.iter()
+                .map(|i| i.as_u64().map(|i| i as usize))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| {
+            CxError::invalid(
+                "dimensions",
+                format!("{name}: {v}"),
+                "a list of item indices per dimension",
+            )
+        })
 }
 
-fn dimensions(d: Option<Dims>) -> Result<Vec<Dimension>> {
-    match d {
+/// `"servqual22"`, `{name: [items]}` or `[{name, items}]`.
+fn dimensions(a: &mut Args) -> Result<Vec<Dimension>> {
+    match a.0.remove("dimensions") {
         None => Ok(Vec::new()),
-        Some(Dims::Preset(p)) if p == "servqual22" => Ok(servqual_dimensions()),
-        Some(Dims::Preset(p)) => Err(CxError::invalid(
-            "dimensions",
-            p,
-            "\"servqual22\", a list or a map",
-        )),
-        Some(Dims::List(l)) => Ok(l),
-        Some(Dims::Map(m)) => m
-            .into_iter()
+        Some(Value::String(p)) if p == "servqual22" => Ok(servqual_dimensions()),
+        Some(Value::Object(m)) => m
+            .iter()
             .map(|(name, items)| {
-                let items: Vec<usize> = serde_json::from_value(items.clone()).map_err(|_| {
-                    CxError::invalid("dimensions", items, "a list of item indices per dimension")
-                })?;
-                Ok(Dimension { name, items })
+                Ok(Dimension {
+                    name: name.clone(),
+                    items: indices(name, items)?,
+                })
             })
             .collect(),
+        Some(Value::Array(l)) => l
+            .iter()
+            .map(|d| {
+                let name = d.get("name").and_then(Value::as_str).unwrap_or_default();
+                Ok(Dimension {
+                    name: name.to_owned(),
+                    items: indices(name, d.get("items").unwrap_or(&Value::Null))?,
+                })
+            })
+            .collect(),
+        Some(other) => Err(wrong(
+            "dimensions",
+            &other,
+            "\"servqual22\", {name: [items]} or [{name, items}]",
+        )),
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ServqualArgs {
-    perceptions: Option<Matrix>,
-    expectations: Option<Matrix>,
-    dimensions: Option<Dims>,
-    importance: Option<Vec<f64>>,
-    groups: Option<Vec<Option<Key>>>,
-    names: Option<Vec<String>>,
-    scale: Option<Scale>,
-    level: Option<f64>,
-}
-
-fn run_servqual(a: ServqualArgs) -> Result<Value> {
-    let (p, k) = required("perceptions", a.perceptions)?.flat("perceptions")?;
-    let e = a.expectations.map(|m| m.flat("expectations")).transpose()?;
-    let dims = dimensions(a.dimensions)?;
-    check_names(a.names.as_deref(), k)?;
-    let d = ServqualOptions::default();
+fn run_servqual(a: &mut Args) -> Result<Value> {
+    let (p, k) = Args::required("perceptions", a.matrix("perceptions")?)?;
+    let e = a.matrix("expectations")?;
+    let dims = dimensions(a)?;
+    let names = a.keys("names")?;
+    check_names(names.as_deref(), k)?;
+    let groups = a.keys("groups")?;
     let o = ServqualOptions {
-        scale: a.scale.unwrap_or(d.scale),
-        level: a.level.unwrap_or(d.level),
-        importance: a.importance,
+        scale: a.scale(ServqualOptions::default().scale)?,
+        level: a.level()?,
+        importance: a.floats("importance")?,
     };
     let ea = e.as_ref().map(|(v, items)| Answers::new(v, *items));
     let pa = Answers::new(&p, k);
     let mut overall = to_json(&servqual(ea, pa, &dims, &o)?);
-    name_items(&mut overall, "items", a.names.as_deref());
-    let groups = match keys("groups", a.groups)? {
+    name_items(&mut overall, "items", names.as_deref());
+    let groups = match groups {
         None => None,
-        Some(g) => {
-            let per = servqual_by(&g, ea, pa, &dims, &o)?;
-            Some(Value::Array(
-                per.into_iter()
-                    .map(|(key, r)| {
-                        let mut v = to_json(&r);
-                        name_items(&mut v, "items", a.names.as_deref());
-                        if let Value::Object(m) = &mut v {
-                            m.insert("key".into(), Value::String(key));
-                        }
-                        v
-                    })
-                    .collect(),
-            ))
-        }
+        Some(g) => Some(Value::Array(
+            servqual_by(&g, ea, pa, &dims, &o)?
+                .into_iter()
+                .map(|(key, r)| {
+                    let mut v = to_json(&r);
+                    name_items(&mut v, "items", names.as_deref());
+                    if let Value::Object(m) = &mut v {
+                        m.insert("key".into(), Value::String(key));
+                    }
+                    v
+                })
+                .collect(),
+        )),
     };
     Ok(with_groups(overall, groups))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IpaArgs {
-    performance: Option<Matrix>,
-    importance: Option<Matrix>,
-    overall: Option<Vec<Option<f64>>>,
-    names: Option<Vec<String>>,
-    scale: Option<Scale>,
-    crosshair: Option<String>,
-}
-
-fn run_ipa(a: IpaArgs) -> Result<Value> {
-    let (p, k) = required("performance", a.performance)?.flat("performance")?;
-    let imp = a.importance.map(|m| m.flat("importance")).transpose()?;
-    check_names(a.names.as_deref(), k)?;
-    let overall: Option<Vec<f64>> = a
-        .overall
-        .map(|o| o.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect());
-    let d = IpaOptions::default();
+fn run_ipa(a: &mut Args) -> Result<Value> {
+    let (p, k) = Args::required("performance", a.matrix("performance")?)?;
+    let imp = a.matrix("importance")?;
+    let overall = a.floats("overall")?;
+    let names = a.keys("names")?;
+    check_names(names.as_deref(), k)?;
     let o = IpaOptions {
-        scale: a.scale.unwrap_or(d.scale),
-        crosshair: a
-            .crosshair
-            .as_deref()
-            .map(str::parse::<Crosshair>)
-            .transpose()?
-            .unwrap_or(d.crosshair),
+        scale: a.scale(IpaOptions::default().scale)?,
+        crosshair: a.text("crosshair")?.map_or(Ok(Crosshair::Data), |c| c.parse())?,
     };
     let r = ipa(
         Answers::new(&p, k),
@@ -347,16 +417,8 @@ fn run_ipa(a: IpaArgs) -> Result<Value> {
         &o,
     )?;
     let mut v = to_json(&r);
-    name_items(&mut v, "attributes", a.names.as_deref());
+    name_items(&mut v, "attributes", names.as_deref());
     Ok(v)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KanoArgs {
-    functional: Option<Vec<Value>>,
-    dysfunctional: Option<Vec<Value>>,
-    names: Option<Vec<String>>,
 }
 
 /// Columns of Kano answers: a 2-D array (respondents × attributes) or one
@@ -367,7 +429,10 @@ fn kano_columns(argument: &'static str, rows: Vec<Value>) -> Result<Vec<Vec<Opti
         let parsed = match v {
             Value::Null => return Ok(None),
             Value::String(s) => KanoAnswer::parse(s),
-            Value::Number(n) => n.as_i64().and_then(KanoAnswer::from_code),
+            Value::Number(n) => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0)
+                .and_then(|f| KanoAnswer::from_code(f as i64)),
             _ => None,
         };
         parsed.map(Some).ok_or_else(|| CxError::Parse {
@@ -394,7 +459,7 @@ fn kano_columns(argument: &'static str, rows: Vec<Value>) -> Result<Vec<Vec<Opti
             .ok_or_else(|| CxError::OutOfRange {
                 argument,
                 index: i,
-                value: row.to_string(),
+                value: format!("{:.40}", row.to_string()),
                 allowed: format!("a row of {k} answers"),
             })?;
         for (j, v) in row.iter().enumerate() {
@@ -404,9 +469,12 @@ fn kano_columns(argument: &'static str, rows: Vec<Value>) -> Result<Vec<Vec<Opti
     Ok(cols)
 }
 
-fn run_kano(a: KanoArgs) -> Result<Value> {
-    let f = kano_columns("functional", required("functional", a.functional)?)?;
-    let d = kano_columns("dysfunctional", required("dysfunctional", a.dysfunctional)?)?;
+fn run_kano(a: &mut Args) -> Result<Value> {
+    let f = kano_columns("functional", Args::required("functional", a.list("functional")?)?)?;
+    let d = kano_columns(
+        "dysfunctional",
+        Args::required("dysfunctional", a.list("dysfunctional")?)?,
+    )?;
     if f.len() != d.len() {
         return Err(CxError::Incompatible {
             argument: "dysfunctional",
@@ -414,177 +482,99 @@ fn run_kano(a: KanoArgs) -> Result<Value> {
             right: format!("{} in `dysfunctional`", d.len()),
         });
     }
-    check_names(a.names.as_deref(), f.len())?;
+    let names = a.keys("names")?;
+    check_names(names.as_deref(), f.len())?;
     let attributes = f
         .iter()
         .zip(&d)
         .map(|(f, d)| kano(f, d).map(|k| to_json(&k)))
         .collect::<Result<Vec<_>>>()?;
     let mut v = serde_json::json!({ "attributes": attributes });
-    name_items(&mut v, "attributes", a.names.as_deref());
+    name_items(&mut v, "attributes", names.as_deref());
     Ok(v)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AlphaArgs {
-    answers: Option<Matrix>,
-    level: Option<f64>,
-}
-
-fn run_alpha(a: AlphaArgs) -> Result<Value> {
-    let (v, k) = required("answers", a.answers)?.flat("answers")?;
-    Ok(to_json(&cronbach_alpha(
-        Answers::new(&v, k),
-        a.level.unwrap_or(0.95),
-    )?))
-}
-
-fn unit(u: Option<String>) -> Result<TimeUnit> {
-    u.as_deref().map_or(Ok(TimeUnit::Milliseconds), str::parse)
+fn run_alpha(a: &mut Args) -> Result<Value> {
+    let (v, k) = Args::required("answers", a.matrix("answers")?)?;
+    Ok(to_json(&cronbach_alpha(Answers::new(&v, k), a.level()?)?))
 }
 
 fn keyed<T: Serialize>(overall: &T, groups: Vec<super::Keyed<String, T>>, had_keys: bool) -> Value {
     with_groups(to_json(overall), had_keys.then(|| to_json(&groups)))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeliveryArgs {
-    promised: Option<Vec<Option<Time>>>,
-    delivered: Option<Vec<Option<Time>>>,
-    unit: Option<String>,
-    grace_days: Option<f64>,
-    keys: Option<Vec<Option<Key>>>,
-    level: Option<f64>,
-}
-
-fn run_delivery(a: DeliveryArgs) -> Result<Value> {
-    let u = unit(a.unit)?;
-    let promised = all_present(times("promised", required("promised", a.promised)?, u, false)?);
-    let delivered = times("delivered", required("delivered", a.delivered)?, u, true)?;
-    let grace_days = a.grace_days.unwrap_or(0.0);
+fn run_delivery(a: &mut Args) -> Result<Value> {
+    let u = a.unit()?;
+    let promised = all_present(Args::required("promised", a.times("promised", u, false)?)?);
+    let delivered = Args::required("delivered", a.times("delivered", u, true)?)?;
+    let grace_days = a.f64("grace_days")?.unwrap_or(0.0);
     if !(grace_days.is_finite() && grace_days >= 0.0) {
         return Err(CxError::invalid("grace_days", grace_days, "days >= 0"));
     }
     let grace = (grace_days * u.per_day() as f64).round() as i64;
-    let k = keys("keys", a.keys)?;
-    let (overall, groups) = delivery(
-        &promised,
-        &delivered,
-        u,
-        grace,
-        k.as_deref(),
-        a.level.unwrap_or(0.95),
-    )?;
+    let k = a.keys("keys")?;
+    let (overall, groups) = delivery(&promised, &delivered, u, grace, k.as_deref(), a.level()?)?;
     Ok(keyed(&overall, groups, k.is_some()))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChannelLevel {
-    channel: Key,
-    seconds: f64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AnswerArgs {
-    received: Option<Vec<Option<Time>>>,
-    answered: Option<Vec<Option<Time>>>,
-    unit: Option<String>,
-    channels: Option<Vec<Option<Key>>>,
-    service_level_seconds: Option<f64>,
-    channel_levels: Option<Vec<ChannelLevel>>,
-    level: Option<f64>,
-}
-
-fn run_answer_times(a: AnswerArgs) -> Result<Value> {
-    let u = unit(a.unit)?;
-    let received = all_present(times("received", required("received", a.received)?, u, false)?);
-    let answered = times("answered", required("answered", a.answered)?, u, true)?;
-    let ch = keys("channels", a.channels)?;
-    let levels: Vec<(String, f64)> = a
-        .channel_levels
+fn run_answer_times(a: &mut Args) -> Result<Value> {
+    let u = a.unit()?;
+    let received = all_present(Args::required("received", a.times("received", u, false)?)?);
+    let answered = Args::required("answered", a.times("answered", u, true)?)?;
+    let ch = a.keys("channels")?;
+    let levels = a
+        .list("channel_levels")?
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .map(|l| {
-            let k = match l.channel {
-                Key::Text(s) => s,
-                Key::Number(n) => n.to_string(),
+            let channel = match l.get("channel") {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
             };
-            (k, l.seconds)
+            match (channel, l.get("seconds").and_then(Value::as_f64)) {
+                (Some(c), Some(s)) => Ok((c, s)),
+                _ => Err(wrong("channel_levels", l, "{channel, seconds} entries")),
+            }
         })
-        .collect();
-    let sl = required("service_level_seconds", a.service_level_seconds)?;
-    let (overall, groups) = answer_times(
-        &received,
-        &answered,
-        u,
-        ch.as_deref(),
-        sl,
-        &levels,
-        a.level.unwrap_or(0.95),
-    )?;
+        .collect::<Result<Vec<_>>>()?;
+    let sl = Args::required("service_level_seconds", a.f64("service_level_seconds")?)?;
+    let (overall, groups) = answer_times(&received, &answered, u, ch.as_deref(), sl, &levels, a.level()?)?;
     Ok(keyed(&overall, groups, ch.is_some()))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FcrArgs {
-    cases: Option<Vec<Option<Key>>>,
-    timestamps: Option<Vec<Option<Time>>>,
-    resolved: Option<Vec<bool>>,
-    channels: Option<Vec<Option<Key>>>,
-    unit: Option<String>,
-    level: Option<f64>,
-}
-
-fn run_fcr(a: FcrArgs) -> Result<Value> {
-    let u = unit(a.unit)?;
-    let cases = required("cases", keys("cases", a.cases)?)?;
-    let ts = all_present(times(
-        "timestamps",
-        required("timestamps", a.timestamps)?,
-        u,
-        false,
-    )?);
-    let resolved = required("resolved", a.resolved)?;
-    let ch = keys("channels", a.channels)?;
-    let (overall, groups) =
-        first_contact_resolution(&cases, &ts, &resolved, ch.as_deref(), a.level.unwrap_or(0.95))?;
+fn run_fcr(a: &mut Args) -> Result<Value> {
+    let u = a.unit()?;
+    let cases = Args::required("cases", a.keys("cases")?)?;
+    let ts = all_present(Args::required("timestamps", a.times("timestamps", u, false)?)?);
+    let resolved = Args::required("resolved", a.list("resolved")?)?
+        .iter()
+        .enumerate()
+        .map(|(index, v)| match v {
+            Value::Bool(b) => Ok(*b),
+            Value::Null => Err(CxError::Missing {
+                argument: "resolved",
+                index,
+            }),
+            other => Err(wrong("resolved", other, "true or false per contact")),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let ch = a.keys("channels")?;
+    let (overall, groups) = first_contact_resolution(&cases, &ts, &resolved, ch.as_deref(), a.level()?)?;
     Ok(keyed(&overall, groups, ch.is_some()))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RepeatArgs {
-    customers: Option<Vec<Option<Key>>>,
-    timestamps: Option<Vec<Option<Time>>>,
-    channels: Option<Vec<Option<Key>>>,
-    cases: Option<Vec<Option<Key>>>,
-    unit: Option<String>,
-    window_days: Option<f64>,
-    same_case: Option<bool>,
-    level: Option<f64>,
-}
-
-fn run_repeats(a: RepeatArgs) -> Result<Value> {
-    let u = unit(a.unit)?;
-    let customers = required("customers", keys("customers", a.customers)?)?;
-    let ts = all_present(times(
-        "timestamps",
-        required("timestamps", a.timestamps)?,
-        u,
-        false,
-    )?);
-    let channels = required("channels", keys("channels", a.channels)?)?;
-    let cases = keys("cases", a.cases)?;
+fn run_repeats(a: &mut Args) -> Result<Value> {
+    let u = a.unit()?;
+    let customers = Args::required("customers", a.keys("customers")?)?;
+    let ts = all_present(Args::required("timestamps", a.times("timestamps", u, false)?)?);
+    let channels = Args::required("channels", a.keys("channels")?)?;
+    let cases = a.keys("cases")?;
     let d = RepeatOptions::default();
     let o = RepeatOptions {
-        window_days: a.window_days.unwrap_or(d.window_days),
-        same_case: a.same_case.unwrap_or(d.same_case),
-        level: a.level.unwrap_or(d.level),
+        window_days: a.f64("window_days")?.unwrap_or(d.window_days),
+        same_case: a.bool("same_case")?.unwrap_or(d.same_case),
+        level: a.level()?,
     };
     Ok(to_json(&repeat_contacts(
         &customers,
