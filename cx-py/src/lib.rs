@@ -26,6 +26,10 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<survey::PyDistribution>()?;
     m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
     m.add_function(wrap_pyfunction!(gaps::gaps, m)?)?;
+    m.add_function(wrap_pyfunction!(gaps::gaps_delivery, m)?)?;
+    m.add_function(wrap_pyfunction!(gaps::gaps_answer_times, m)?)?;
+    m.add_function(wrap_pyfunction!(gaps::gaps_fcr, m)?)?;
+    m.add_function(wrap_pyfunction!(gaps::gaps_repeat_contacts, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_model, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_predict, m)?)?;

@@ -155,3 +155,23 @@ def test_repeat_contacts_switch_table():
     assert r.repeat_rate.successes == 2 and r.channel_switches == 2
     t = r.frame("switches")
     assert set(zip(t["from"], t["to"])) == {("chat", "phone"), ("phone", "email")}
+
+
+def test_datetime_columns_take_the_buffer_path_with_the_same_numbers():
+    # Datetime columns go to Rust as int64 buffers; text goes through the JSON path.
+    # Both must agree on every measure.
+    for case in CASES:
+        if "error" in case or case["call"] not in ("delivery", "answer_times", "first_contact_resolution", "repeat_contacts"):
+            continue
+        a = dict(case["args"])
+        for k in ("promised", "delivered", "received", "answered", "timestamps"):
+            if k in a:
+                a[k] = pd.Series(pd.to_datetime(a[k]))
+        fast, slow = run(case["call"], a).to_dict(), run(case["call"], case["args"]).to_dict()
+        assert fast == slow, case["name"]
+
+
+def test_missing_timestamp_on_the_buffer_path_names_the_row():
+    with pytest.raises(cx.MissingValueError) as e:
+        cx.delivery(promised=pd.Series(pd.to_datetime(["2024-01-01", None])), delivered=pd.Series(pd.to_datetime([None, None])))
+    assert (e.value.argument, e.value.index) == ("promised", 1)

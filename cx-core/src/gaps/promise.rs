@@ -526,15 +526,16 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
                 .count();
         people += 1;
         let mut any = false;
-        // Latest earlier contact per thread (the case, or the customer).
-        let mut last: HashMap<Option<&K>, usize> = HashMap::new();
+        // The latest earlier contact of the thread: the customer, or with
+        // `same_case` the customer's case (a map only then).
+        let mut last_any: Option<usize> = None;
+        let mut last_case: HashMap<&K, usize> = HashMap::new();
         for &i in &order[start..end] {
-            let thread = if options.same_case {
-                cases.map(|c| &c[i])
-            } else {
-                None
+            let prev = match (options.same_case, cases) {
+                (true, Some(c)) => last_case.insert(&c[i], i),
+                _ => last_any.replace(i),
             };
-            if let Some(&prev) = last.get(&thread)
+            if let Some(prev) = prev
                 && (timestamps[i] - timestamps[prev]) as f64 <= window
             {
                 repeats += 1;
@@ -544,7 +545,6 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
                 }
                 *table.entry((&channels[prev], &channels[i])).or_insert(0) += 1;
             }
-            last.insert(thread, i);
         }
         repeating += u64::from(any);
         start = end;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Answers, check_same_shape, mean_sd};
+use super::{Answers, check_same_shape};
 use crate::error::{CxError, Result};
 use crate::stats;
 use crate::survey::Scale;
@@ -184,17 +184,39 @@ pub fn servqual(
     let weights = importance_weights(options.importance.as_deref(), dimensions.len())?;
     let rows = perceptions.respondents();
 
+    // One row-major pass: per item the count, the expectation sum and a
+    // Welford mean / M2 of the scored value (P − E, or P alone).
+    #[derive(Clone, Copy, Default)]
+    struct Acc {
+        n: u64,
+        sum_e: f64,
+        sum_p: f64,
+        mean: f64,
+        m2: f64,
+    }
+    let mut acc = vec![Acc::default(); k];
+    for r in 0..rows {
+        let prow = &perceptions.values[r * k..(r + 1) * k];
+        let erow = expectations.as_ref().map(|e| &e.values[r * k..(r + 1) * k]);
+        for (j, a) in acc.iter_mut().enumerate() {
+            let p = prow[j];
+            let e = erow.map_or(0.0, |row| row[j]);
+            if p.is_nan() || e.is_nan() {
+                continue;
+            }
+            let x = if erow.is_some() { p - e } else { p };
+            a.n += 1;
+            a.sum_e += e;
+            a.sum_p += p;
+            let delta = x - a.mean;
+            a.mean += delta / a.n as f64;
+            a.m2 += delta * (x - a.mean);
+        }
+    }
     let mut items = Vec::with_capacity(k);
     let (mut used, mut missing) = (0u64, 0u64);
-    for j in 0..k {
-        let pairs: Vec<(f64, f64)> = (0..rows)
-            .filter_map(|r| {
-                let p = perceptions.get(r, j);
-                let e = expectations.as_ref().map_or(0.0, |e| e.get(r, j));
-                (!p.is_nan() && !e.is_nan()).then_some((e, p))
-            })
-            .collect();
-        let n = pairs.len();
+    for (j, a) in acc.iter().enumerate() {
+        let n = a.n;
         if n == 0 {
             return Err(CxError::invalid(
                 "perceptions",
@@ -202,32 +224,26 @@ pub fn servqual(
                 "at least one respondent per item",
             ));
         }
-        let (_, mean_p, sd_p) = mean_sd(pairs.iter().map(|&(_, p)| p));
-        let (gap, sd, centre) = if expectations.is_some() {
-            let (_, g, sd) = mean_sd(pairs.iter().map(|&(e, p)| p - e));
-            (Some(g), sd, g)
-        } else {
-            (None, sd_p, mean_p)
-        };
-        let (ci_low, ci_high) = match (sd, stats::t_critical(level, n as f64 - 1.0)) {
+        let nf = n as f64;
+        let sd = (n > 1).then(|| (a.m2 / (nf - 1.0)).sqrt());
+        let (ci_low, ci_high) = match (sd, stats::t_critical(level, nf - 1.0)) {
             (Some(sd), Some(t)) => {
-                let half = t * sd / (n as f64).sqrt();
-                (Some(centre - half), Some(centre + half))
+                let half = t * sd / nf.sqrt();
+                (Some(a.mean - half), Some(a.mean + half))
             }
             _ => (None, None),
         };
-        used += n as u64;
-        missing += (rows - n) as u64;
+        let absent = rows as u64 - n;
+        used += n;
+        missing += absent;
         items.push(ItemGap {
             item: j,
             dimension: owner[j].map(|d| dimensions[d].name.clone()),
-            n: n as u64,
-            missing: (rows - n) as u64,
-            expectation: expectations
-                .is_some()
-                .then(|| pairs.iter().map(|&(e, _)| e).sum::<f64>() / n as f64),
-            perception: mean_p,
-            gap,
+            n,
+            missing: absent,
+            expectation: expectations.is_some().then(|| a.sum_e / nf),
+            perception: a.sum_p / nf,
+            gap: expectations.is_some().then_some(a.mean),
             sd,
             ci_low,
             ci_high,

@@ -92,3 +92,37 @@ def churn_holdout(
     last_bin: int = 7,
 ) -> Dict[str, Any]: ...
 def gaps(measure: str, args: Dict[str, Any]) -> Dict[str, Any]: ...
+def gaps_delivery(
+    promised: npt.NDArray[np.int64],
+    delivered: npt.NDArray[np.int64],
+    unit: str,
+    grace_days: float,
+    keys: Optional[npt.NDArray[np.int64]] = None,
+    level: float = 0.95,
+) -> Dict[str, Any]: ...
+def gaps_answer_times(
+    received: npt.NDArray[np.int64],
+    answered: npt.NDArray[np.int64],
+    unit: str,
+    service_level_seconds: float,
+    channels: Optional[npt.NDArray[np.int64]] = None,
+    channel_levels: List[Tuple[int, float]] = ...,
+    level: float = 0.95,
+) -> Dict[str, Any]: ...
+def gaps_fcr(
+    cases: npt.NDArray[np.int64],
+    timestamps: npt.NDArray[np.int64],
+    resolved: npt.NDArray[np.bool_],
+    channels: Optional[npt.NDArray[np.int64]] = None,
+    level: float = 0.95,
+) -> Dict[str, Any]: ...
+def gaps_repeat_contacts(
+    customers: npt.NDArray[np.int64],
+    timestamps: npt.NDArray[np.int64],
+    unit: str,
+    channels: npt.NDArray[np.int64],
+    cases: Optional[npt.NDArray[np.int64]] = None,
+    window_days: float = 7.0,
+    same_case: bool = False,
+    level: float = 0.95,
+) -> Dict[str, Any]: ...
