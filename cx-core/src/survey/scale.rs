@@ -213,35 +213,61 @@ impl Score for u8 {
     /// check that only on-scale slots were hit. Only when one was not is the
     /// input scanned again for the first bad row.
     fn count_into(values: &[u8], scale: Scale, counts: &mut [u64]) -> Result<(), (usize, BadScoreOpaque)> {
-        // Four interleaved tables avoid the store-to-load stall of runs of
-        // equal answers all incrementing one counter.
-        let mut tables = [[0u64; 256]; 4];
-        let mut chunks = values.chunks_exact(4);
-        for c in &mut chunks {
-            tables[0][c[0] as usize] += 1;
-            tables[1][c[1] as usize] += 1;
-            tables[2][c[2] as usize] += 1;
-            tables[3][c[3] as usize] += 1;
-        }
-        for &v in chunks.remainder() {
-            tables[0][v as usize] += 1;
-        }
+        let table = byte_counts(values);
         let lo = scale.min;
         let hi = scale.max;
         let off_scale = (0..256i32)
             .filter(|b| *b < lo || *b > hi)
-            .any(|b| tables.iter().any(|t| t[b as usize] != 0));
+            .any(|b| table[b as usize] != 0);
         if off_scale {
             return count_generic(values, scale, counts);
         }
         for (p, c) in counts.iter_mut().enumerate() {
             // Scale points below 0 or above 255 cannot be bytes.
             if let Ok(b) = u8::try_from(lo + p as i32) {
-                *c += tables.iter().map(|t| t[b as usize]).sum::<u64>();
+                *c += table[b as usize];
             }
         }
         Ok(())
     }
+}
+
+/// How often each byte value occurs. Four interleaved tables avoid the
+/// store-to-load stall of runs of equal answers all incrementing one
+/// counter; from a million answers the input is split across cores.
+fn byte_counts(values: &[u8]) -> [u64; 256] {
+    #[cfg(feature = "parallel")]
+    if values.len() >= 1 << 20 {
+        use rayon::prelude::*;
+        let chunk = values.len().div_ceil(rayon::current_num_threads() * 2);
+        return values.par_chunks(chunk).map(byte_counts_serial).reduce(
+            || [0u64; 256],
+            |mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
+                a
+            },
+        );
+    }
+    byte_counts_serial(values)
+}
+
+fn byte_counts_serial(values: &[u8]) -> [u64; 256] {
+    let mut tables = [[0u64; 256]; 4];
+    let mut chunks = values.chunks_exact(4);
+    for c in &mut chunks {
+        tables[0][c[0] as usize] += 1;
+        tables[1][c[1] as usize] += 1;
+        tables[2][c[2] as usize] += 1;
+        tables[3][c[3] as usize] += 1;
+    }
+    for &v in chunks.remainder() {
+        tables[0][v as usize] += 1;
+    }
+    let mut out = [0u64; 256];
+    for (b, o) in out.iter_mut().enumerate() {
+        *o = tables.iter().map(|t| t[b]).sum();
+    }
+    out
 }
 
 macro_rules! float_score {
