@@ -186,3 +186,21 @@ fn measure_on_the_wrong_scale_is_an_error() {
     let d = Distribution::from_scores(Scale::CSAT, &[5u8], None).unwrap();
     assert_eq!(d.nps(&NpsOptions::default()).unwrap_err().code(), "incompatible");
 }
+
+/// From a million answers the byte histogram is split across cores: the
+/// counts must equal a plain count, and a bad answer near the end must
+/// still be found with its row.
+#[test]
+fn large_byte_inputs_count_exactly_and_find_the_bad_row() {
+    let n = 3_000_017;
+    let scores: Vec<u8> = (0..n).map(|i| ((i * 7919) % 11) as u8).collect();
+    let d = cx::survey::Distribution::from_scores(cx::survey::Scale::NPS, &scores, None).expect("valid");
+    for (point, &count) in d.counts().iter().enumerate() {
+        let want = scores.iter().filter(|&&s| usize::from(s) == point).count() as u64;
+        assert_eq!(count, want, "point {point}");
+    }
+    let mut bad = scores.clone();
+    bad[n - 3] = 11;
+    let e = cx::survey::Distribution::from_scores(cx::survey::Scale::NPS, &bad, None).unwrap_err();
+    assert_eq!((e.code(), e.index()), ("out_of_range", Some(n - 3)));
+}
