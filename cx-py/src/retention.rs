@@ -2,9 +2,9 @@
 //! (the Python layer builds the DataFrames).
 
 use cx::CxError;
-use cx::retention::{RetentionOptions, Transactions, retention_measure};
+use cx::retention::{CustomerSummary, RetentionOptions, RetentionResult, Transactions, retention_measure};
 use cx::time::TimeUnit;
-use numpy::PyReadonlyArray1;
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -54,5 +54,24 @@ pub fn retention<'py>(
         amounts: amounts.as_ref().map(slice).transpose()?,
     };
     let result = py.detach(|| retention_measure(measure, &tx, &o)).py()?;
-    Ok(pythonize(py, &result)?)
+    match result {
+        RetentionResult::Summary(s) => summary_columns(py, s),
+        other => Ok(pythonize(py, &other)?),
+    }
+}
+
+/// The customer summary as numpy columns (no Python object per value):
+/// `first_purchase` as days since 1970-01-01.
+fn summary_columns(py: Python<'_>, s: CustomerSummary<i64>) -> PyResult<Bound<'_, PyAny>> {
+    let d = PyDict::new(py);
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let days: Vec<i64> = s.first_purchase.iter().map(|f| (*f - epoch).num_days()).collect();
+    d.set_item("customers", PyArray1::from_vec(py, s.customers))?;
+    d.set_item("frequency", PyArray1::from_vec(py, s.frequency))?;
+    d.set_item("recency", PyArray1::from_vec(py, s.recency))?;
+    d.set_item("t", PyArray1::from_vec(py, s.t))?;
+    d.set_item("monetary_value", s.monetary_value.map(|m| PyArray1::from_vec(py, m)))?;
+    d.set_item("first_purchase_days", PyArray1::from_vec(py, days))?;
+    d.set_item("report", pythonize(py, &s.report)?)?;
+    Ok(d.into_any())
 }

@@ -102,8 +102,11 @@ class _Frame:
     def customers(self, codes: List[int]) -> List[Any]:
         return list(codes) if self.labels is None else [self.labels[c] for c in codes]
 
+    def frame_module(self) -> str:
+        return type(self.data).__module__.split(".")[0] if self.data is not None else ""
+
     def frame(self, columns: Dict[str, Any]) -> Any:
-        mod = type(self.data).__module__.split(".")[0] if self.data is not None else ""
+        mod = self.frame_module()
         if mod == "polars":
             import polars as pl
 
@@ -158,15 +161,18 @@ def customer_summary(
         "allow_negative_amounts": allow_negative_amounts,
     }
     r = f.run("customer_summary", opts)
+    codes = r["customers"]
     cols: Dict[str, Any] = {
-        f.customer_name: f.customers(r["customers"]),
-        "frequency": np.asarray(r["frequency"], dtype=np.int64),
-        "recency": np.asarray(r["recency"], dtype=np.float64),
-        "T": np.asarray(r["t"], dtype=np.float64),
+        f.customer_name: codes if f.labels is None else np.asarray(f.labels, dtype=object)[codes],
+        "frequency": r["frequency"].astype(np.int64),
+        "recency": r["recency"],
+        "T": r["t"],
     }
     if r["monetary_value"] is not None:
-        cols["monetary_value"] = np.asarray(r["monetary_value"], dtype=np.float64)
-    cols["first_purchase"] = _dates(r["first_purchase"])
+        cols["monetary_value"] = r["monetary_value"]
+    first = r["first_purchase_days"].astype("datetime64[D]")
+    # Dates as datetime.date objects in pandas (as before), a Date column in polars.
+    cols["first_purchase"] = first if f.frame_module() == "polars" else first.astype(object)
     return _with_report(f.frame(cols), r["report"])
 
 
