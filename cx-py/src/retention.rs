@@ -70,7 +70,10 @@ fn summary_columns(py: Python<'_>, s: CustomerSummary<i64>) -> PyResult<Bound<'_
     d.set_item("frequency", PyArray1::from_vec(py, s.frequency))?;
     d.set_item("recency", PyArray1::from_vec(py, s.recency))?;
     d.set_item("t", PyArray1::from_vec(py, s.t))?;
-    d.set_item("monetary_value", s.monetary_value.map(|m| PyArray1::from_vec(py, m)))?;
+    d.set_item(
+        "monetary_value",
+        s.monetary_value.map(|m| PyArray1::from_vec(py, m)),
+    )?;
     d.set_item("first_purchase_days", PyArray1::from_vec(py, days))?;
     d.set_item("report", pythonize(py, &s.report)?)?;
     Ok(d.into_any())
