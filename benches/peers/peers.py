@@ -43,19 +43,20 @@ def say(line: str = "") -> None:
 
 
 def median_time(f, runs):
-    """Median wall time of `runs` calls (5x as many for calls under 20 ms, whose
-    timings are noisier), after one warm-up call for the fast ones."""
-    times, out = [], None
-    total = runs
-    i = 0
-    while i < total:
+    """Median wall time of `runs` calls; calls under 20 ms (noisier) get one
+    warm-up call and 5x as many runs."""
+    t = time.perf_counter()
+    out = f()
+    first = time.perf_counter() - t
+    if first >= 0.02:
+        times = [first]
+        runs -= 1
+    else:
+        times, runs = [], runs * 5
+    for _ in range(runs):
         t = time.perf_counter()
         out = f()
         times.append(time.perf_counter() - t)
-        if i == 0 and times[0] < 0.02:
-            total, times = runs * 5, []  # the first call was a warm-up
-            i = -1
-        i += 1
     return statistics.median(times), out
 
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, Rows};
 use super::fit::{FitOptions, FitReport, Model, fit};
-use super::special::{digamma, hyp2f1_ln, ln_beta, ln_gamma, log_add_exp};
+use super::special::{digamma, hyp2f1_ln, ln_beta, ln_gamma};
 use super::{ChurnModel, check_params, logistic_of_neg, one_minus_exp};
 use crate::error::Result;
 
@@ -71,8 +71,21 @@ fn prepare(v: Variant, p: &[f64], x: f64, with_grad: bool, out: &mut [f64]) {
 /// [`ll`] from the prepared x-only terms: per row only the logarithms of
 /// α + T and α + tₓ remain.
 fn ll_prepared(pre: &[f64], p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
+    let alpha = p[1];
+    ll_logs(pre, p, x, ((alpha + tx).ln(), (alpha + t).ln()), tx, t, g)
+}
+
+/// [`ll_prepared`] given ln(α + tₓ) and ln(α + T).
+fn ll_logs(
+    pre: &[f64],
+    p: &[f64],
+    x: f64,
+    (ltx, lt): (f64, f64),
+    tx: f64,
+    t: f64,
+    g: Option<&mut [f64]>,
+) -> f64 {
     let (r, alpha) = (p[0], p[1]);
-    let (lt, ltx) = ((alpha + t).ln(), (alpha + tx).ln());
     let t1 = pre[1] - (r + x) * lt;
     let second = pre[2] > f64::NEG_INFINITY;
     let t2 = if second {
@@ -80,10 +93,17 @@ fn ll_prepared(pre: &[f64], p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [
     } else {
         f64::NEG_INFINITY
     };
-    let lse = log_add_exp(t1, t2);
+    // ln(e^t1 + e^t2) = max + ln(1 + e^−|t1−t2|), and the share of the first
+    // term from the same exponential: one exp and one log1p per row.
+    let (lse, w1) = if second {
+        let e = (-(t1 - t2).abs()).exp();
+        let lse = t1.max(t2) + e.ln_1p();
+        (lse, if t1 >= t2 { 1.0 / (1.0 + e) } else { e / (1.0 + e) })
+    } else {
+        (t1, 1.0)
+    };
     if let Some(g) = g {
-        let w1 = (t1 - lse).exp();
-        let w2 = if second { (t2 - lse).exp() } else { 0.0 };
+        let w2 = 1.0 - w1;
         g[0] = pre[3] - w1 * lt - w2 * ltx;
         g[1] = r / alpha - (r + x) * (w1 / (alpha + t) + w2 / (alpha + tx));
         g[2] = w1 * pre[4] + w2 * pre[6];
@@ -119,6 +139,20 @@ impl Model for BgModel {
     fn ll_prepared(p: &[f64], pre: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
         ll_prepared(pre, p, x, tx, t, g)
     }
+    fn log_shift(p: &[f64]) -> Option<f64> {
+        Some(p[1])
+    }
+    fn ll_prepared_logs(
+        p: &[f64],
+        pre: &[f64],
+        x: f64,
+        tx: f64,
+        t: f64,
+        logs: (f64, f64),
+        g: Option<&mut [f64]>,
+    ) -> f64 {
+        ll_logs(pre, p, x, logs, tx, t, g)
+    }
     fn initial(rows: &Rows) -> Vec<f64> {
         initial(rows)
     }
@@ -135,6 +169,20 @@ impl Model for MbgModel {
     }
     fn ll_prepared(p: &[f64], pre: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
         ll_prepared(pre, p, x, tx, t, g)
+    }
+    fn log_shift(p: &[f64]) -> Option<f64> {
+        Some(p[1])
+    }
+    fn ll_prepared_logs(
+        p: &[f64],
+        pre: &[f64],
+        x: f64,
+        tx: f64,
+        t: f64,
+        logs: (f64, f64),
+        g: Option<&mut [f64]>,
+    ) -> f64 {
+        ll_logs(pre, p, x, logs, tx, t, g)
     }
     fn initial(rows: &Rows) -> Vec<f64> {
         initial(rows)

@@ -38,25 +38,40 @@ pub(crate) struct Rows {
     /// ln B) are computed once per distinct x rather than once per row.
     pub xs: Vec<f64>,
     pub xi: Vec<u32>,
+    /// The distinct values of tₓ and of T and each row's index into them:
+    /// summaries in whole days or weeks repeat them, so logarithms such as
+    /// ln(α + T) are taken once per distinct value.
+    pub txs: Vec<f64>,
+    pub txi: Vec<u32>,
+    pub ts: Vec<f64>,
+    pub ti: Vec<u32>,
+}
+
+/// The distinct values of `v` (first-seen order) and each value's index.
+fn distinct(v: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let mut seen: HashMap<u64, u32, RandomState> = HashMap::default();
+    let mut values = Vec::new();
+    let index = v
+        .iter()
+        .map(|x| {
+            let next = values.len() as u32;
+            let k = *seen.entry(x.to_bits()).or_insert(next);
+            if k == next {
+                values.push(*x);
+            }
+            k
+        })
+        .collect();
+    (values, index)
 }
 
 impl Rows {
-    /// Fills [`xs`](Self::xs) and [`xi`](Self::xi) from the rows' x.
+    /// Fills the distinct-value tables ([`xs`](Self::xs), [`txs`](Self::txs),
+    /// [`ts`](Self::ts)) and the rows' indices into them.
     pub fn index_frequencies(mut self) -> Self {
-        let mut seen: HashMap<u64, u32, RandomState> = HashMap::default();
-        self.xs.clear();
-        self.xi = self
-            .x
-            .iter()
-            .map(|x| {
-                let next = self.xs.len() as u32;
-                let k = *seen.entry(x.to_bits()).or_insert(next);
-                if k == next {
-                    self.xs.push(*x);
-                }
-                k
-            })
-            .collect();
+        (self.xs, self.xi) = distinct(&self.x);
+        (self.txs, self.txi) = distinct(&self.tx);
+        (self.ts, self.ti) = distinct(&self.t);
         self
     }
 }

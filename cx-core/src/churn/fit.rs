@@ -37,6 +37,29 @@ pub(crate) trait Model {
         Self::ll(p, x, a, b, g)
     }
 
+    /// A shift s for which the likelihood needs ln(s + tₓ) and ln(s + T)
+    /// (α for BG/NBD): [`total_ll`] then takes these logarithms once per
+    /// distinct tₓ and T and hands them to
+    /// [`ll_prepared_logs`](Self::ll_prepared_logs).
+    fn log_shift(_p: &[f64]) -> Option<f64> {
+        None
+    }
+
+    /// [`ll_prepared`](Self::ll_prepared) given `ln(s + a)` and `ln(s + b)`
+    /// of [`log_shift`](Self::log_shift).
+    #[allow(clippy::too_many_arguments)]
+    fn ll_prepared_logs(
+        p: &[f64],
+        pre: &[f64],
+        x: f64,
+        a: f64,
+        b: f64,
+        _logs: (f64, f64),
+        g: Option<&mut [f64]>,
+    ) -> f64 {
+        Self::ll_prepared(p, pre, x, a, b, g)
+    }
+
     /// Starting point (natural parameters).
     fn initial(rows: &Rows) -> Vec<f64>;
 }
@@ -145,6 +168,10 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
             M::prepare(p, x, with_grad, &mut prepared[j * c..(j + 1) * c]);
         }
     }
+    let logs = M::log_shift(p).map(|shift| {
+        let ln = |v: &[f64]| v.iter().map(|t| (shift + t).ln()).collect::<Vec<f64>>();
+        (ln(&rows.txs), ln(&rows.ts))
+    });
     sum_rows(rows.x.len(), k, M::PARALLEL_FROM, |i, g| {
         let w = rows.w[i];
         let pre = if c > 0 {
@@ -153,13 +180,17 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
         } else {
             &[]
         };
-        let l = if with_grad {
-            let l = M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], Some(g));
-            g.iter_mut().for_each(|v| *v *= w);
-            l
-        } else {
-            M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], None)
+        let grad = if with_grad { Some(&mut *g) } else { None };
+        let l = match &logs {
+            Some((la, lt)) => {
+                let pair = (la[rows.txi[i] as usize], lt[rows.ti[i] as usize]);
+                M::ll_prepared_logs(p, pre, rows.x[i], rows.tx[i], rows.t[i], pair, grad)
+            }
+            None => M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], grad),
         };
+        if with_grad {
+            g.iter_mut().for_each(|v| *v *= w);
+        }
         w * l
     })
 }
