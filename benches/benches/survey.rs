@@ -7,7 +7,8 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use cx::survey::{Distribution, NpsOptions, Scale, group_by, nps};
+use cx::survey::{Distribution, NpsOptions, Scale, Timestamps, group_by, nps};
+use cx::time::{TimeBucket, TimeUnit};
 use cx_benches::nps_answers;
 
 fn nps_from_answers(c: &mut Criterion) {
@@ -59,5 +60,28 @@ fn weighted_and_grouped(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, nps_from_answers, weighted_and_grouped);
+/// Grouped NPS over ten million answers: 20 touchpoints × ISO weeks.
+fn grouped_10m(c: &mut Criterion) {
+    let n = 10_000_000;
+    let bytes = nps_answers(n, 11);
+    let keys: Vec<u32> = nps_answers(n, 12)
+        .iter()
+        .map(|&b| u32::from(b) * 7 % 20)
+        .collect();
+    let days: Vec<i64> = (0..n as i64).map(|i| 19_000 + (i * 7919) % 365).collect();
+    let time = Timestamps {
+        values: &days,
+        unit: TimeUnit::Days,
+        bucket: TimeBucket::Week,
+    };
+    let mut g = c.benchmark_group("survey_1e7");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("grouped_20_keys_by_week", |b| {
+        b.iter(|| group_by(Scale::NPS, black_box(&bytes), None, Some(&keys[..]), Some(time)).expect("valid"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, nps_from_answers, weighted_and_grouped, grouped_10m);
 criterion_main!(benches);
