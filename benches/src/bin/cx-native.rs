@@ -35,6 +35,34 @@ fn f64s(dir: &Path, name: &str) -> Result<Vec<f64>, Failure> {
     read(dir, name, f64::from_le_bytes)
 }
 
+/// The customer columns (frequency, recency, T and, when present, spend).
+struct Customers(Vec<f64>, Vec<f64>, Vec<f64>, Option<Vec<f64>>);
+
+impl Customers {
+    fn read(dir: &Path) -> Result<Customers, Failure> {
+        let money = dir
+            .join("monetary.f64")
+            .exists()
+            .then(|| f64s(dir, "monetary.f64"))
+            .transpose()?;
+        Ok(Customers(
+            f64s(dir, "frequency.f64")?,
+            f64s(dir, "recency.f64")?,
+            f64s(dir, "t.f64")?,
+            money,
+        ))
+    }
+
+    fn columns(&self) -> Columns<'_> {
+        Columns {
+            frequency: Some(&self.0),
+            recency: Some(&self.1),
+            t: Some(&self.2),
+            monetary_value: self.3.as_deref(),
+        }
+    }
+}
+
 fn model(dir: &Path, name: &str) -> Result<AnyModel, Failure> {
     Ok(AnyModel::from_json(&std::fs::read_to_string(dir.join(name))?)?)
 }
@@ -74,16 +102,10 @@ fn run(task: &str, dir: &Path, runs: usize) -> Result<Value, Failure> {
             (s, json!({"customers": r.customers.len(), "frequency_sum": f}))
         }
         "fit_bg_nbd" | "fit_pareto_nbd" => {
-            let (f, r, t) = (
-                f64s(dir, "frequency.f64")?,
-                f64s(dir, "recency.f64")?,
-                f64s(dir, "t.f64")?,
-            );
+            let c = Customers::read(dir)?;
             let cols = Columns {
-                frequency: Some(&f),
-                recency: Some(&r),
-                t: Some(&t),
                 monetary_value: None,
+                ..c.columns()
             };
             let name = &task[4..];
             let (s, m) = time(runs, || Ok(fit_model(name, &cols, &FitOptions::default())?))?;
@@ -91,34 +113,18 @@ fn run(task: &str, dir: &Path, runs: usize) -> Result<Value, Failure> {
             (s, json!({"log_likelihood": ll}))
         }
         "alive_bg_nbd" => {
-            let (f, r, t) = (
-                f64s(dir, "frequency.f64")?,
-                f64s(dir, "recency.f64")?,
-                f64s(dir, "t.f64")?,
-            );
+            let c = Customers::read(dir)?;
             let cols = Columns {
-                frequency: Some(&f),
-                recency: Some(&r),
-                t: Some(&t),
                 monetary_value: None,
+                ..c.columns()
             };
             let m = model(dir, "model.json")?;
             let (s, p) = time(runs, || Ok(predict(&m, &Prediction::ProbabilityAlive, &cols)?))?;
             (s, json!({"sum": p.iter().sum::<f64>()}))
         }
         "clv_bg_nbd" => {
-            let (f, r, t) = (
-                f64s(dir, "frequency.f64")?,
-                f64s(dir, "recency.f64")?,
-                f64s(dir, "t.f64")?,
-            );
-            let money = f64s(dir, "monetary.f64")?;
-            let cols = Columns {
-                frequency: Some(&f),
-                recency: Some(&r),
-                t: Some(&t),
-                monetary_value: Some(&money),
-            };
+            let c = Customers::read(dir)?;
+            let cols = c.columns();
             let (m, g) = (model(dir, "model.json")?, model(dir, "spend.json")?);
             let o = ClvOptions {
                 months: 12,

@@ -127,67 +127,44 @@ fn initial(rows: &Rows) -> Vec<f64> {
 struct BgModel;
 struct MbgModel;
 
-impl Model for BgModel {
-    const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-    const PREPARED: usize = 8;
-    fn ll(p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
-        ll(Variant::Bg, p, x, tx, t, g)
-    }
-    fn prepare(p: &[f64], x: f64, with_grad: bool, out: &mut [f64]) {
-        prepare(Variant::Bg, p, x, with_grad, out);
-    }
-    fn ll_prepared(p: &[f64], pre: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
-        ll_prepared(pre, p, x, tx, t, g)
-    }
-    fn log_shift(p: &[f64]) -> Option<f64> {
-        Some(p[1])
-    }
-    fn ll_prepared_logs(
-        p: &[f64],
-        pre: &[f64],
-        x: f64,
-        tx: f64,
-        t: f64,
-        logs: (f64, f64),
-        g: Option<&mut [f64]>,
-    ) -> f64 {
-        ll_logs(pre, p, x, logs, tx, t, g)
-    }
-    fn initial(rows: &Rows) -> Vec<f64> {
-        initial(rows)
-    }
+/// The likelihood of one variant as the fitter sees it.
+macro_rules! bg_model {
+    ($model:ident, $variant:expr) => {
+        impl Model for $model {
+            const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
+            const PREPARED: usize = 8;
+            fn ll(p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
+                ll($variant, p, x, tx, t, g)
+            }
+            fn prepare(p: &[f64], x: f64, with_grad: bool, out: &mut [f64]) {
+                prepare($variant, p, x, with_grad, out);
+            }
+            fn ll_prepared(p: &[f64], pre: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
+                ll_prepared(pre, p, x, tx, t, g)
+            }
+            fn log_shift(p: &[f64]) -> Option<f64> {
+                Some(p[1])
+            }
+            fn ll_prepared_logs(
+                p: &[f64],
+                pre: &[f64],
+                x: f64,
+                tx: f64,
+                t: f64,
+                logs: (f64, f64),
+                g: Option<&mut [f64]>,
+            ) -> f64 {
+                ll_logs(pre, p, x, logs, tx, t, g)
+            }
+            fn initial(rows: &Rows) -> Vec<f64> {
+                initial(rows)
+            }
+        }
+    };
 }
 
-impl Model for MbgModel {
-    const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
-    const PREPARED: usize = 8;
-    fn ll(p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
-        ll(Variant::Mbg, p, x, tx, t, g)
-    }
-    fn prepare(p: &[f64], x: f64, with_grad: bool, out: &mut [f64]) {
-        prepare(Variant::Mbg, p, x, with_grad, out);
-    }
-    fn ll_prepared(p: &[f64], pre: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
-        ll_prepared(pre, p, x, tx, t, g)
-    }
-    fn log_shift(p: &[f64]) -> Option<f64> {
-        Some(p[1])
-    }
-    fn ll_prepared_logs(
-        p: &[f64],
-        pre: &[f64],
-        x: f64,
-        tx: f64,
-        t: f64,
-        logs: (f64, f64),
-        g: Option<&mut [f64]>,
-    ) -> f64 {
-        ll_logs(pre, p, x, logs, tx, t, g)
-    }
-    fn initial(rows: &Rows) -> Vec<f64> {
-        initial(rows)
-    }
-}
+bg_model!(BgModel, Variant::Bg);
+bg_model!(MbgModel, Variant::Mbg);
 
 /// A fitted (or given) BG/NBD model.
 ///
