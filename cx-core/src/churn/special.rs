@@ -88,6 +88,19 @@ fn series_ln(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
 /// ₂F₁(a, b; c; z) = (1 − z)^(c−a−b) ₂F₁(c − a, c − b; c; z)
 /// (Abramowitz & Stegun 15.3.3), whichever has the smaller leading terms.
 pub(crate) fn hyp2f1_ln(a: f64, b: f64, c: f64, z: f64) -> f64 {
+    // All terms positive (the BG/NBD and most Pareto/NBD calls): sum in
+    // linear space, a multiply per term instead of a log and an exp.
+    if a > 0.0 && b > 0.0 && c > 0.0 && (0.0..1.0).contains(&z) {
+        let (ea, eb) = (c - a, c - b);
+        let fast = if ea > 0.0 && eb > 0.0 && ea * eb < a * b {
+            positive_series_ln(ea, eb, c, z).map(|s| (c - a - b) * (-z).ln_1p() + s)
+        } else {
+            positive_series_ln(a, b, c, z)
+        };
+        if let Some(v) = fast {
+            return v;
+        }
+    }
     let direct = (a * b / c).abs();
     let euler = ((c - a) * (c - b) / c).abs();
     let via_euler = || series_ln(c - a, c - b, c, z).map(|s| (c - a - b) * (-z).ln_1p() + s);
@@ -97,6 +110,31 @@ pub(crate) fn hyp2f1_ln(a: f64, b: f64, c: f64, z: f64) -> f64 {
         series_ln(a, b, c, z).or_else(via_euler)
     };
     r.unwrap_or(f64::NAN)
+}
+
+/// ln of the ₂F₁ series with positive terms (a, b, c > 0, 0 ≤ z < 1),
+/// summed in linear space and rescaled whenever a term passes 1e200. The
+/// sum stops when the geometric bound of the tail, t·q/(1 − q) with q the
+/// larger of the current ratio and z (the ratios' limit), is below 1e-17 of
+/// the sum. `None` when that takes more than 100,000 terms.
+fn positive_series_ln(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
+    let (mut scale, mut acc, mut t) = (0.0f64, 1.0f64, 1.0f64);
+    for k in 0..100_000 {
+        let kf = k as f64;
+        let ratio = (a + kf) * (b + kf) / ((c + kf) * (kf + 1.0)) * z;
+        t *= ratio;
+        if t > 1e200 {
+            acc /= t;
+            scale += t.ln();
+            t = 1.0;
+        }
+        acc += t;
+        let q = ratio.max(z);
+        if q < 1.0 && t * q < 1e-17 * acc * (1.0 - q) {
+            return Some(scale + acc.ln());
+        }
+    }
+    None
 }
 
 /// ln ₂F₁(a, b; c; z) and its partial derivatives ∂/∂(a, b, c, z), for
