@@ -30,6 +30,7 @@ mod error;
 pub mod gaps;
 pub mod options;
 pub mod retention;
+pub mod signals;
 mod stats;
 pub mod survey;
 pub mod time;

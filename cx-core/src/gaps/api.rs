@@ -67,13 +67,13 @@ pub fn call(name: &str, args: Value) -> Result<Value> {
     Ok(r)
 }
 
-fn to_json<T: Serialize>(v: &T) -> Value {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Value {
     // The result types serialize to JSON without fail (no maps with
     // non-string keys, no non-finite floats reach them).
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn wrong(argument: &'static str, v: &Value, expected: &str) -> CxError {
+pub(crate) fn wrong(argument: &'static str, v: &Value, expected: &str) -> CxError {
     let mut text = v.to_string();
     if text.len() > 60 {
         text.truncate(57);
@@ -84,10 +84,10 @@ fn wrong(argument: &'static str, v: &Value, expected: &str) -> CxError {
 
 /// The named arguments of a call; each reader removes what it reads, so
 /// that [`Args::finish`] can report a misspelt argument.
-struct Args(Map<String, Value>);
+pub(crate) struct Args(Map<String, Value>);
 
 impl Args {
-    fn new(v: Value) -> Result<Args> {
+    pub(crate) fn new(v: Value) -> Result<Args> {
         match v {
             Value::Object(mut m) => {
                 m.retain(|_, v| !v.is_null());
@@ -98,7 +98,7 @@ impl Args {
         }
     }
 
-    fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         match self.0.keys().next() {
             None => Ok(()),
             Some(k) => Err(CxError::invalid(
@@ -109,7 +109,7 @@ impl Args {
         }
     }
 
-    fn list(&mut self, name: &'static str) -> Result<Option<Vec<Value>>> {
+    pub(crate) fn list(&mut self, name: &'static str) -> Result<Option<Vec<Value>>> {
         match self.0.remove(name) {
             None => Ok(None),
             Some(Value::Array(a)) => Ok(Some(a)),
@@ -117,25 +117,25 @@ impl Args {
         }
     }
 
-    fn required<T>(name: &'static str, v: Option<T>) -> Result<T> {
+    pub(crate) fn required<T>(name: &'static str, v: Option<T>) -> Result<T> {
         v.ok_or_else(|| CxError::invalid(name, "nothing", "a value (this argument is required)"))
     }
 
-    fn f64(&mut self, name: &'static str) -> Result<Option<f64>> {
+    pub(crate) fn f64(&mut self, name: &'static str) -> Result<Option<f64>> {
         self.0
             .remove(name)
             .map(|v| v.as_f64().ok_or_else(|| wrong(name, &v, "a number")))
             .transpose()
     }
 
-    fn bool(&mut self, name: &'static str) -> Result<Option<bool>> {
+    pub(crate) fn bool(&mut self, name: &'static str) -> Result<Option<bool>> {
         self.0
             .remove(name)
             .map(|v| v.as_bool().ok_or_else(|| wrong(name, &v, "true or false")))
             .transpose()
     }
 
-    fn text(&mut self, name: &'static str) -> Result<Option<String>> {
+    pub(crate) fn text(&mut self, name: &'static str) -> Result<Option<String>> {
         match self.0.remove(name) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
@@ -144,7 +144,7 @@ impl Args {
     }
 
     /// Numbers, `null` read as `NaN` (no answer).
-    fn floats(&mut self, name: &'static str) -> Result<Option<Vec<f64>>> {
+    pub(crate) fn floats(&mut self, name: &'static str) -> Result<Option<Vec<f64>>> {
         self.list(name)?
             .map(|a| a.iter().map(|v| float(name, v)).collect())
             .transpose()
@@ -178,7 +178,7 @@ impl Args {
     }
 
     /// Keys: strings, or numbers written as text; `null` is missing.
-    fn keys(&mut self, name: &'static str) -> Result<Option<Vec<String>>> {
+    pub(crate) fn keys(&mut self, name: &'static str) -> Result<Option<Vec<String>>> {
         self.list(name)?
             .map(|a| {
                 a.into_iter()
@@ -200,7 +200,7 @@ impl Args {
 
     /// Timestamps in `unit`: integers as given, ISO text parsed; `null` is
     /// `None` when `optional`, else a missing-value error.
-    fn times(
+    pub(crate) fn times(
         &mut self,
         name: &'static str,
         unit: TimeUnit,
@@ -242,7 +242,7 @@ impl Args {
             .transpose()
     }
 
-    fn unit(&mut self) -> Result<TimeUnit> {
+    pub(crate) fn unit(&mut self) -> Result<TimeUnit> {
         self.text("unit")?
             .map_or(Ok(TimeUnit::Milliseconds), |u| u.parse())
     }

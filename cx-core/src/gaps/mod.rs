@@ -10,7 +10,7 @@
 //! ([`first_contact_resolution`]) and customers contacting again, possibly
 //! on another channel ([`repeat_contacts`]).
 
-mod api;
+pub(crate) mod api;
 mod ipa;
 mod kano;
 mod promise;

@@ -1,0 +1,520 @@
+//! The report as one self-contained HTML file: inline CSS, inline SVG
+//! charts, no scripts, no network.
+
+use std::fmt::Write as _;
+
+use cx::churn::AnyModel;
+use cx::signals::SignalKind;
+
+use crate::charts;
+use crate::report::{Quality, Report};
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+const CSS: &str = "
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;background:#f8fafc;color:#0f172a}
+main{max-width:1000px;margin:0 auto;padding:24px}
+h1{font-size:26px;margin:0 0 4px} h2{font-size:20px;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}
+.sub{color:#64748b;margin:0 0 16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(170px,1fr));gap:12px}
+.card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px}
+.card .v{font-size:26px;font-weight:600} .card .l{color:#64748b;font-size:13px} .card .ci{color:#64748b;font-size:12px}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:13px;margin:6px 0}
+th,td{border-bottom:1px solid #e2e8f0;padding:5px 8px;text-align:left;vertical-align:top} th{background:#f1f5f9}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+figure{background:#fff;border:1px solid #e2e8f0;border-radius:8px;margin:8px 0;padding:8px}
+figure svg{width:100%;height:auto;max-width:900px}
+figcaption{color:#64748b;font-size:12px;margin-top:4px}
+.note{color:#64748b;font-size:13px} .risk{font-weight:600}
+ul.reasons{margin:0;padding-left:18px}
+";
+
+/// Renders the report.
+pub fn render(r: &Report) -> String {
+    let mut h = String::with_capacity(200_000);
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>Customer experience report — {}</title><style>{CSS}</style></head><body><main>\n",
+        r.as_of
+    );
+    let _ = writeln!(
+        h,
+        "<h1>Customer experience report</h1><p class=\"sub\">As of {} · {} · intervals are 95% unless stated</p>",
+        r.as_of,
+        escape(&r.generated_by)
+    );
+    headline(&mut h, r);
+    survey(&mut h, r);
+    gaps(&mut h, r);
+    retention(&mut h, r);
+    promise(&mut h, r);
+    model(&mut h, r);
+    risk(&mut h, r);
+    quality(&mut h, r);
+    h.push_str("</main></body></html>\n");
+    h
+}
+
+fn card(h: &mut String, label: &str, value: &str, ci: &str) {
+    let _ = write!(
+        h,
+        "<div class=\"card\"><div class=\"l\">{}</div><div class=\"v\">{}</div><div class=\"ci\">{}</div></div>",
+        escape(label),
+        escape(value),
+        escape(ci)
+    );
+}
+
+fn headline(h: &mut String, r: &Report) {
+    h.push_str("<section id=\"headline\"><div class=\"cards\">");
+    if let Some(s) = &r.survey {
+        let n = &s.nps;
+        card(
+            h,
+            "NPS",
+            &format!("{:.0}", n.score),
+            &format!("[{:.0}, {:.0}] · n = {}", n.ci_low, n.ci_high, n.n),
+        );
+        if let Some(c) = &s.csat {
+            let p = &c.satisfied;
+            card(
+                h,
+                "CSAT (4–5 of 5)",
+                &pct(p.share),
+                &format!("[{}, {}]", pct(p.ci_low), pct(p.ci_high)),
+            );
+        }
+    }
+    if let Some(t) = &r.retention {
+        let p = &t.store.repeat_purchase_rate;
+        card(
+            h,
+            "repeat-purchase rate",
+            &pct(p.share),
+            &format!("{} of {} customers", p.successes, p.n),
+        );
+    }
+    if let Some(d) = r
+        .promise
+        .as_ref()
+        .and_then(|p| p.delivery.as_ref())
+        .and_then(|d| d.on_time.as_ref())
+    {
+        card(
+            h,
+            "deliveries on time",
+            &pct(d.share),
+            &format!("[{}, {}]", pct(d.ci_low), pct(d.ci_high)),
+        );
+    }
+    if let Some(f) = r
+        .promise
+        .as_ref()
+        .and_then(|p| p.first_contact_resolution.as_ref())
+    {
+        let p = &f.resolved_first;
+        card(
+            h,
+            "first-contact resolution",
+            &pct(p.share),
+            &format!("{} cases", f.cases),
+        );
+    }
+    if let Some(k) = &r.risk {
+        card(
+            h,
+            "customers at risk",
+            &k.at_risk.to_string(),
+            &format!("risk ≥ {} of {} customers", k.threshold, k.customers),
+        );
+    }
+    h.push_str("</div></section>\n");
+}
+
+fn figure(h: &mut String, id: &str, svg: &str, caption: &str) {
+    let _ = writeln!(
+        h,
+        "<figure class=\"chart\" id=\"{id}\">{svg}<figcaption>{}</figcaption></figure>",
+        escape(caption)
+    );
+}
+
+fn survey(h: &mut String, r: &Report) {
+    let Some(s) = &r.survey else { return };
+    h.push_str("<section id=\"survey\"><h2>How customers rate the shop</h2>");
+    let n = &s.nps;
+    let _ = write!(
+        h,
+        "<p>NPS {:.1} (promoters {} − detractors {}) from {} answers; {}% interval [{:.1}, {:.1}] ({:?}).</p>",
+        n.score,
+        pct(n.promoter_share),
+        pct(n.detractor_share),
+        n.n,
+        100.0 * n.level,
+        n.ci_low,
+        n.ci_high,
+        n.interval
+    );
+    if !s.nps_trend.is_empty() {
+        figure(
+            h,
+            "chart-nps-trend",
+            &charts::trend(&s.nps_trend, "NPS", (-100.0, 100.0)),
+            "NPS per month with its confidence band (shaded). Wide bands mean few answers that month.",
+        );
+    }
+    if !s.csat_trend.is_empty() {
+        figure(
+            h,
+            "chart-csat-trend",
+            &charts::trend(&s.csat_trend, "CSAT %", (0.0, 100.0)),
+            "Share of satisfied answers (4–5 of 5) per month, with its Wilson interval.",
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+fn gaps(h: &mut String, r: &Report) {
+    let Some(g) = &r.gaps else { return };
+    h.push_str("<section id=\"gaps\"><h2>Expectations met per touchpoint</h2>");
+    let sq = &g.servqual;
+    let bars: Vec<(f64, f64, f64)> = sq
+        .items
+        .iter()
+        .map(|i| {
+            let gap = i.gap.unwrap_or(f64::NAN);
+            (gap, i.ci_low.unwrap_or(gap), i.ci_high.unwrap_or(gap))
+        })
+        .collect();
+    figure(
+        h,
+        "chart-gaps",
+        &charts::gap_bars(&g.touchpoints, &bars),
+        &format!(
+            "Perceived minus expected quality per touchpoint (SERVQUAL gap) with paired-t intervals; below zero, \
+             expectations are not met. {} respondents rated touchpoints.",
+            sq.respondents
+        ),
+    );
+    h.push_str("<table><tr><th>touchpoint</th><th>expected</th><th>perceived</th><th>gap</th><th>interval</th><th>n</th></tr>");
+    for (name, i) in g.touchpoints.iter().zip(&sq.items) {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=n>{:.2}</td><td class=n>{:.2}</td><td class=n>{:+.2}</td><td class=n>[{:+.2}, {:+.2}]</td><td class=n>{}</td></tr>",
+            escape(name),
+            i.expectation.unwrap_or(f64::NAN),
+            i.perception,
+            i.gap.unwrap_or(f64::NAN),
+            i.ci_low.unwrap_or(f64::NAN),
+            i.ci_high.unwrap_or(f64::NAN),
+            i.n
+        );
+    }
+    h.push_str("</table>");
+    if let Some(ipa) = &g.ipa {
+        let pts: Vec<(String, f64, f64)> = g
+            .touchpoints
+            .iter()
+            .zip(&ipa.attributes)
+            .map(|(n, a)| (n.clone(), a.importance, a.performance))
+            .collect();
+        figure(
+            h,
+            "chart-ipa",
+            &charts::ipa_grid(&pts, (ipa.importance_line, ipa.performance_line)),
+            "Importance–performance: importance is each touchpoint's correlation with the NPS answer; \
+             touchpoints top left (red) matter most and perform worst.",
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+fn retention(h: &mut String, r: &Report) {
+    let Some(t) = &r.retention else { return };
+    let s = &t.store;
+    h.push_str("<section id=\"retention\"><h2>How customers come back</h2>");
+    let _ = write!(
+        h,
+        "<p>{} customers made {} purchases ({:.2} each); {} came back at least once ({}).{}</p>",
+        s.customers,
+        s.purchases,
+        s.purchases_per_customer,
+        s.repeat_customers,
+        pct(s.repeat_purchase_rate.share),
+        s.average_order_value
+            .map(|v| format!(" Average order value {v:.2}."))
+            .unwrap_or_default()
+    );
+    let rows: Vec<(String, u64, Vec<f64>)> = t
+        .cohorts
+        .iter()
+        .map(|c| (c.start.format("%Y-%m").to_string(), c.size, c.share.clone()))
+        .collect();
+    if !rows.is_empty() {
+        figure(
+            h,
+            "chart-cohorts",
+            &charts::heatmap(&rows),
+            "Cohort retention: customers by month of first purchase (size in brackets); each cell is the % of the \
+             cohort buying that many months later.",
+        );
+    }
+    h.push_str("<h3>RFM segments</h3><table><tr><th>segment</th><th>customers</th></tr>");
+    for (seg, n) in &t.segments {
+        let _ = write!(h, "<tr><td>{}</td><td class=n>{n}</td></tr>", escape(seg));
+    }
+    h.push_str("</table></section>\n");
+}
+
+fn promise(h: &mut String, r: &Report) {
+    let Some(p) = &r.promise else { return };
+    h.push_str("<section id=\"promises\"><h2>Promises kept</h2>");
+    if let Some(d) = &p.delivery {
+        h.push_str("<h3>Deliveries</h3><table><tr><th>carrier</th><th>orders</th><th>delivered</th><th>pending</th><th>on time</th><th>mean delay (days)</th></tr>");
+        let mut row = |name: &str, d: &cx::gaps::Delivery| {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                escape(name),
+                d.orders,
+                d.delivered,
+                d.pending,
+                d.on_time.as_ref().map_or("–".into(), |p| format!(
+                    "{} [{}, {}]",
+                    pct(p.share),
+                    pct(p.ci_low),
+                    pct(p.ci_high)
+                )),
+                d.delay_days
+                    .as_ref()
+                    .map_or("–".into(), |x| format!("{:+.2}", x.mean))
+            );
+        };
+        row("all", d);
+        for k in &p.by_carrier {
+            row(&k.key, &k.result);
+        }
+        h.push_str("</table>");
+    }
+    if let Some(a) = &p.answer_times {
+        let _ = write!(
+            h,
+            "<h3>Answer times (service level {} h)</h3><table><tr><th>channel</th><th>contacts</th><th>answered</th><th>within level</th><th>median</th></tr>",
+            a.service_level_seconds.map_or(0.0, |s| s / 3600.0)
+        );
+        let mut row = |name: &str, a: &cx::gaps::AnswerTimes| {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                escape(name),
+                a.contacts,
+                a.answered,
+                a.within_level.as_ref().map_or("–".into(), |p| pct(p.share)),
+                a.seconds.as_ref().map_or("–".into(), |s| duration(s.median))
+            );
+        };
+        row("all", a);
+        for k in &p.by_channel {
+            row(&k.key, &k.result);
+        }
+        h.push_str("</table>");
+    }
+    if let Some(f) = &p.first_contact_resolution {
+        let _ = write!(
+            h,
+            "<p>First-contact resolution: {} of {} cases ({} [{}, {}]).</p>",
+            f.resolved_first.successes,
+            f.cases,
+            pct(f.resolved_first.share),
+            pct(f.resolved_first.ci_low),
+            pct(f.resolved_first.ci_high)
+        );
+    }
+    if let Some(rc) = &p.repeat_contacts {
+        let _ = write!(
+            h,
+            "<p>Customers repeating themselves: {} of {} contacts came within 7 days of the customer's previous one \
+             ({}); {} of those switched channel.</p>",
+            rc.repeat_rate.successes,
+            rc.contacts,
+            pct(rc.repeat_rate.share),
+            rc.channel_switches
+        );
+    }
+    h.push_str("</section>\n");
+}
+
+fn duration(seconds: f64) -> String {
+    if seconds < 3600.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+fn model(h: &mut String, r: &Report) {
+    let Some(m) = &r.model else { return };
+    h.push_str("<section id=\"model\"><h2>Who is still a customer</h2>");
+    let mut params = match &m.model {
+        AnyModel::BgNbd(b) => format!(
+            "BG/NBD fitted to the orders (per day): r = {}, α = {}, a = {}, b = {}",
+            sig(b.r),
+            sig(b.alpha),
+            sig(b.a),
+            sig(b.b)
+        ),
+        AnyModel::MbgNbd(b) => format!(
+            "MBG/NBD: r = {}, α = {}, a = {}, b = {}",
+            sig(b.r),
+            sig(b.alpha),
+            sig(b.a),
+            sig(b.b)
+        ),
+        AnyModel::ParetoNbd(p) => format!(
+            "Pareto/NBD: r = {}, α = {}, s = {}, β = {}",
+            sig(p.r),
+            sig(p.alpha),
+            sig(p.s),
+            sig(p.beta)
+        ),
+        AnyModel::GammaGamma(_) => "gamma-gamma".into(),
+    };
+    if let AnyModel::BgNbd(b) = &m.model
+        && b.a + b.b > 1e4
+    {
+        params.push_str(&format!(
+            " (a and b this large mean the drop-out probability hardly varies between customers: p ≈ a/(a+b) = {:.3} \
+             after each repeat purchase)",
+            b.a / (b.a + b.b)
+        ));
+    }
+    let _ = write!(
+        h,
+        "<p>{}. Of {} customers, about {:.0} are expected to be still active.</p>",
+        escape(&params),
+        m.customers,
+        m.expected_active
+    );
+    figure(
+        h,
+        "chart-p-alive",
+        &charts::p_alive_histogram(&m.p_alive_bins),
+        "Customers by probability of still being active (red: below 0.3, where the low-P(alive) signal fires).",
+    );
+    h.push_str("</section>\n");
+}
+
+/// Four significant digits, in scientific notation when large.
+fn sig(x: f64) -> String {
+    if x.abs() >= 1e4 {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+fn kind_name(k: SignalKind) -> &'static str {
+    match k {
+        SignalKind::Overdue => "overdue against own rhythm",
+        SignalKind::Hiatus => "long pause",
+        SignalKind::LowPAlive => "low probability active",
+        SignalKind::RfmSegment => "at-risk RFM segment",
+        SignalKind::Detractor => "detractor",
+        SignalKind::ScoreDrop => "score drop",
+        SignalKind::OpenContact => "open contact",
+        SignalKind::RepeatContacts => "repeated contacts",
+        SignalKind::LateDeliveries => "late deliveries",
+        _ => "other",
+    }
+}
+
+fn risk(h: &mut String, r: &Report) {
+    let Some(k) = &r.risk else { return };
+    h.push_str("<section id=\"risk\"><h2>Customers at risk, and why</h2>");
+    let _ = write!(
+        h,
+        "<p>{} of {} customers have risk ≥ {} (risk = 1 − Π(1 − strength) over their signals). {} more have not \
+         ordered for over a year and count as lost: they are listed after everyone else.</p>",
+        k.at_risk, k.customers, k.threshold, k.lost
+    );
+    h.push_str("<table><tr><th>signal</th><th>customers</th></tr>");
+    for (kind, n) in &k.counts {
+        let _ = write!(h, "<tr><td>{}</td><td class=n>{n}</td></tr>", kind_name(*kind));
+    }
+    h.push_str("</table><h3>Highest risk</h3><table id=\"at-risk\"><tr><th>customer</th><th>risk</th><th>reasons (strongest first)</th><th>orders</th><th>last order</th></tr>");
+    for c in &k.top {
+        let reasons: String = c
+            .signals
+            .iter()
+            .map(|s| format!("<li>{}</li>", escape(&s.reason)))
+            .collect();
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n risk\">{:.3}</td><td><ul class=reasons>{reasons}</ul></td><td class=n>{}</td><td>{}</td></tr>",
+            escape(&c.customer),
+            c.risk,
+            c.orders,
+            c.last_order.map(|d| d.to_string()).unwrap_or_default()
+        );
+    }
+    h.push_str("</table></section>\n");
+}
+
+fn quality(h: &mut String, r: &Report) {
+    h.push_str("<section id=\"data-quality\"><h2>Data quality</h2><table><tr><th>table</th><th>file</th><th>rows</th><th>used</th><th>unreadable, skipped</th><th>after the report day (or not yet due)</th><th>no answer</th></tr>");
+    for q in &r.data {
+        quality_row(h, q);
+    }
+    h.push_str("</table>");
+    let examples: Vec<_> = r.data.iter().flat_map(|q| &q.examples).collect();
+    if !examples.is_empty() {
+        h.push_str("<h3>Skipped rows (first ones)</h3><ul>");
+        for e in examples {
+            let _ = write!(h, "<li>{}</li>", escape(&e.to_string()));
+        }
+        h.push_str("</ul>");
+    }
+    if !r.notes.is_empty() {
+        h.push_str("<h3>Notes</h3><ul>");
+        for n in &r.notes {
+            let _ = write!(h, "<li>{}</li>", escape(n));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>\n");
+}
+
+fn quality_row(h: &mut String, q: &Quality) {
+    let _ = write!(
+        h,
+        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+        q.table,
+        escape(&q.file),
+        q.rows,
+        q.used,
+        q.skipped_unreadable,
+        q.after_as_of,
+        q.without_answer
+    );
+}

@@ -1,0 +1,1046 @@
+//! Explainable per-customer churn signals and a risk ranking.
+//!
+//! [`signals`] reads whichever of four tables you have — orders,
+//! feedback (NPS answers), support contacts and deliveries — and returns,
+//! for every customer seen in any of them, the signals that fired as of a
+//! day, each with a [`SignalKind`], a strength in (0, 1], the evidence
+//! numbers and a reason in plain words:
+//!
+//! | kind | fires when (defaults in [`SignalOptions`]) | reason, e.g. |
+//! |---|---|---|
+//! | `overdue` | days since the last order ≥ 2 × the customer's own mean interval (3+ orders) | no order for 74 days against a usual 30 |
+//! | `hiatus` | fewer than 3 orders and none for 180 days | one order only, 200 days ago |
+//! | `low_p_alive` | probability alive (BG/NBD fitted on the orders, or a model you pass) < 0.3 | probability still active 12% (BG/NBD) |
+//! | `rfm_segment` | RFM segment is one of `at risk`, `can't lose` | RFM segment "at risk" (R 2, F 4) |
+//! | `detractor` | the last NPS answer is 0–6 | last NPS answer 3 (detractor) |
+//! | `score_drop` | the last NPS answer is ≥ 3 points below the mean of the earlier ones | last NPS answer 3 after 9 and 9 |
+//! | `open_contact` | a support contact unresolved for ≥ 3 days | contact open for 9 days (email) |
+//! | `repeat_contacts` | ≥ 3 contacts in the last 30 days | 4 contacts in 30 days on 2 channels (email, phone) |
+//! | `late_deliveries` | ≥ 2 of the last 3 due deliveries late | 2 of the last 3 deliveries late (by 2 and 5 days) |
+//!
+//! # Strength and risk
+//! A signal's strength is 0.5 at its threshold and rises linearly to 0.9
+//! at its "full" point (overdue: 2× the usual interval → 0.5, 4× → 0.9;
+//! hiatus: 180 → 360 days; low P(alive): 0.3 → 0; detractor: 6 → 0;
+//! score drop: 3 → 6 points; open contact: 3 → 12 days; repeat contacts:
+//! 3 → 6; late deliveries: 2 → 3 of 3). The RFM signal has a fixed
+//! strength ([`SignalOptions::rfm_strength`]). The risk of a customer
+//! combines the strengths as independent evidence (a noisy-OR):
+//! `risk = 1 − Π (1 − strengthᵢ)`. It is 0 without signals, grows with
+//! every further signal, and stays below 1 (no single rule is certainty),
+//! so customers with more evidence rank higher. Customers are
+//! ranked by risk (ties by key); each customer's signals are listed
+//! strongest first, so the first ones are the drivers of the rank.
+//!
+//! Signals are a transparent screening rule, not a fitted classifier: the
+//! thresholds are documented defaults meant to be tuned to a shop's
+//! rhythm. The hiatus and overdue baselines follow Wübben & von
+//! Wangenheim (2008), J. Marketing 72(3), who found such simple rules
+//! competitive with BG/NBD and Pareto/NBD in practice.
+
+mod api;
+
+use std::collections::BTreeMap;
+use std::hash::Hash;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use api::call;
+
+use crate::churn::{AnyModel, BetaGeo, CustomerData, FitOptions};
+use crate::error::{CxError, Result};
+use crate::retention::{
+    PurchaseOptions, Purchases, RfmOptions, SummaryOptions, Transactions, cadence, rfm,
+    summary_from_purchases,
+};
+use crate::time::{TimeBucket, TimeUnit, date_of_day, day_of_date};
+
+/// NPS answers (0–10) of customers. `NaN` scores (a survey row without an
+/// NPS answer) are skipped and counted.
+#[derive(Debug, Clone, Copy)]
+pub struct Feedback<'a, K> {
+    /// Customer of each answer.
+    pub customers: &'a [K],
+    /// When each answer was given (`unit` since the epoch).
+    pub timestamps: &'a [i64],
+    /// The answer, 0–10.
+    pub scores: &'a [f64],
+}
+
+/// Support contacts: when each was received and, if it was, resolved.
+#[derive(Debug, Clone, Copy)]
+pub struct Contacts<'a, K> {
+    /// Customer of each contact.
+    pub customers: &'a [K],
+    /// When each contact was received.
+    pub received: &'a [i64],
+    /// When it was resolved; `None` while open.
+    pub resolved: &'a [Option<i64>],
+    /// Channel of each contact (email, phone, chat …), if known.
+    pub channels: Option<&'a [String]>,
+    /// Case (ticket) of each contact, if known: then a contact is open only
+    /// while no contact of its case has been resolved.
+    pub cases: Option<&'a [String]>,
+}
+
+/// Deliveries: the promised day and, once delivered, the actual one.
+#[derive(Debug, Clone, Copy)]
+pub struct Deliveries<'a, K> {
+    /// Customer of each delivery.
+    pub customers: &'a [K],
+    /// Promised time.
+    pub promised: &'a [i64],
+    /// Actual delivery; `None` while pending.
+    pub delivered: &'a [Option<i64>],
+}
+
+/// The tables [`signals`] reads; give any non-empty subset. All
+/// timestamps share `unit`.
+#[derive(Debug, Clone, Copy)]
+pub struct SignalInputs<'a, K> {
+    /// Orders (customer, time, optional amount).
+    pub orders: Option<Transactions<'a, K>>,
+    /// NPS answers.
+    pub feedback: Option<Feedback<'a, K>>,
+    /// Support contacts.
+    pub contacts: Option<Contacts<'a, K>>,
+    /// Deliveries.
+    pub deliveries: Option<Deliveries<'a, K>>,
+    /// Unit of every timestamp (orders use their own `unit` field).
+    pub unit: TimeUnit,
+}
+
+/// Thresholds of the signals (see the [module docs](self)). In JSON every
+/// field is optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignalOptions {
+    /// The day signals are computed for; later rows are left out and
+    /// counted. Default: the last observed day in any table (an order, an
+    /// answer, a contact received or resolved, a delivery made).
+    pub as_of: Option<NaiveDate>,
+    /// Customers whose last order is more than this many days old count as
+    /// lost rather than at risk: they keep their signals but rank after
+    /// every customer not lost and are left out of `counts` and
+    /// [`SignalReport::at_risk`]. `None` never calls a customer lost.
+    pub lost_after_days: Option<f64>,
+    /// `overdue`: days since the last order over the own mean interval.
+    pub overdue_ratio: f64,
+    /// Orders (distinct days) needed for a customer's own cadence; fewer
+    /// orders are judged by `hiatus_days` instead.
+    pub min_orders_for_cadence: u32,
+    /// `hiatus`: days without an order, for customers without own cadence.
+    pub hiatus_days: f64,
+    /// `low_p_alive`: fires below this probability alive.
+    pub p_alive_below: f64,
+    /// Fit BG/NBD to the orders (daily summary) for `low_p_alive` when no
+    /// `model` is given. A fit that fails is reported in `notes`.
+    pub fit_model: bool,
+    /// A fitted purchase model (BG/NBD, MBG/NBD or Pareto/NBD) on a daily
+    /// summary of the same orders, used instead of fitting one.
+    pub model: Option<AnyModel>,
+    /// `rfm_segment`: the segments that count as at risk.
+    pub rfm_segments: Vec<String>,
+    /// Strength of the `rfm_segment` signal.
+    pub rfm_strength: f64,
+    /// `detractor`: the highest NPS answer that counts as a detractor.
+    pub detractor_max: f64,
+    /// `score_drop`: points the last answer lies below the earlier mean.
+    pub score_drop: f64,
+    /// `open_contact`: days a contact has been open.
+    pub open_contact_days: f64,
+    /// `repeat_contacts`: contacts within `contact_window_days`.
+    pub repeat_contacts: u32,
+    /// The window of `repeat_contacts`, in days up to `as_of`.
+    pub contact_window_days: f64,
+    /// `late_deliveries`: how many of the last deliveries are looked at.
+    pub late_last: u32,
+    /// `late_deliveries`: how many of those must be late.
+    pub late_min: u32,
+    /// Days after the promised day a delivery still counts as on time.
+    pub late_grace_days: f64,
+}
+
+impl Default for SignalOptions {
+    fn default() -> Self {
+        SignalOptions {
+            as_of: None,
+            lost_after_days: Some(365.0),
+            overdue_ratio: 2.0,
+            min_orders_for_cadence: 3,
+            hiatus_days: 180.0,
+            p_alive_below: 0.3,
+            fit_model: true,
+            model: None,
+            rfm_segments: vec!["at risk".into(), "can't lose".into()],
+            rfm_strength: 0.4,
+            detractor_max: 6.0,
+            score_drop: 3.0,
+            open_contact_days: 3.0,
+            repeat_contacts: 3,
+            contact_window_days: 30.0,
+            late_last: 3,
+            late_min: 2,
+            late_grace_days: 0.0,
+        }
+    }
+}
+
+impl SignalOptions {
+    fn check(&self) -> Result<()> {
+        let positive = [
+            ("overdue_ratio", self.overdue_ratio),
+            ("hiatus_days", self.hiatus_days),
+            ("contact_window_days", self.contact_window_days),
+            ("score_drop", self.score_drop),
+        ];
+        for (name, v) in positive {
+            if !(v.is_finite() && v > 0.0) {
+                return Err(CxError::invalid(name, v, "a positive number"));
+            }
+        }
+        let non_negative = [
+            ("open_contact_days", self.open_contact_days),
+            ("late_grace_days", self.late_grace_days),
+        ];
+        for (name, v) in non_negative {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(CxError::invalid(name, v, "a number >= 0"));
+            }
+        }
+        let unit = [
+            ("p_alive_below", self.p_alive_below),
+            ("rfm_strength", self.rfm_strength),
+        ];
+        for (name, v) in unit {
+            if !(v > 0.0 && v <= 1.0) {
+                return Err(CxError::invalid(name, v, "a number in (0, 1]"));
+            }
+        }
+        if let Some(d) = self.lost_after_days
+            && !(d.is_finite() && d > 0.0)
+        {
+            return Err(CxError::invalid(
+                "lost_after_days",
+                d,
+                "a positive number of days (or null: never)",
+            ));
+        }
+        if let Some(m) = &self.model {
+            // Deserialized models are not yet checked: check them as a load would.
+            AnyModel::from_json(&m.to_json())?;
+        }
+        if !(0.0..=10.0).contains(&self.detractor_max) {
+            return Err(CxError::invalid("detractor_max", self.detractor_max, "0..=10"));
+        }
+        if self.late_min == 0 || self.late_min > self.late_last {
+            return Err(CxError::invalid(
+                "late_min",
+                self.late_min,
+                format!("1..={} (late_last)", self.late_last),
+            ));
+        }
+        if self.repeat_contacts < 2 {
+            return Err(CxError::invalid(
+                "repeat_contacts",
+                self.repeat_contacts,
+                "2 or more",
+            ));
+        }
+        if self.min_orders_for_cadence < 2 {
+            return Err(CxError::invalid(
+                "min_orders_for_cadence",
+                self.min_orders_for_cadence,
+                "2 or more (one interval needs two orders)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What a signal is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SignalKind {
+    /// Later than the customer's own purchase rhythm.
+    Overdue,
+    /// A long pause of a customer without an own rhythm.
+    Hiatus,
+    /// A purchase model gives a low probability of still being active.
+    LowPAlive,
+    /// An at-risk RFM segment.
+    RfmSegment,
+    /// The last NPS answer is a detractor's.
+    Detractor,
+    /// The last NPS answer fell against the customer's own earlier answers.
+    ScoreDrop,
+    /// A support contact has been open for a while.
+    OpenContact,
+    /// Several contacts in a short time (the customer repeats themselves).
+    RepeatContacts,
+    /// Several recent deliveries were late.
+    LateDeliveries,
+}
+
+impl SignalKind {
+    /// Whether the signal comes from behaviour (orders) rather than from
+    /// experience (feedback, contacts, deliveries).
+    pub fn is_behavioural(self) -> bool {
+        matches!(
+            self,
+            SignalKind::Overdue | SignalKind::Hiatus | SignalKind::LowPAlive | SignalKind::RfmSegment
+        )
+    }
+}
+
+/// One signal of one customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Signal {
+    /// What it is about.
+    pub kind: SignalKind,
+    /// 0.5 at the threshold, up to 0.9 (see the [module docs](self)).
+    pub strength: f64,
+    /// The reason in plain words.
+    pub reason: String,
+    /// The numbers behind it (days, ratios, counts, scores).
+    pub evidence: BTreeMap<&'static str, f64>,
+}
+
+/// A customer's signals and risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomerRisk<K> {
+    /// The customer.
+    pub customer: K,
+    /// `1 − Π(1 − strength)`; 0 without signals.
+    pub risk: f64,
+    /// Signals, strongest first.
+    pub signals: Vec<Signal>,
+    /// Orders (distinct days) up to `as_of`; 0 when the customer has none.
+    pub orders: u32,
+    /// Day of the last order.
+    pub last_order: Option<NaiveDate>,
+    /// Probability alive, when a purchase model was available.
+    pub p_alive: Option<f64>,
+    /// RFM segment, when there were orders.
+    pub segment: Option<String>,
+    /// No order for more than `lost_after_days` (see [`SignalOptions`]).
+    pub lost: bool,
+}
+
+/// Rows of one input table: given, used, and left out with the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct TableRows {
+    /// Rows given.
+    pub rows: usize,
+    /// Rows used.
+    pub used: usize,
+    /// Rows dated after `as_of`, left out.
+    pub after_as_of: usize,
+    /// Rows without a value where one is needed (a feedback row with no
+    /// NPS answer), left out.
+    pub missing: usize,
+}
+
+/// The result of [`signals`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalReport<K> {
+    /// Every customer seen in any table, highest risk first.
+    pub customers: Vec<CustomerRisk<K>>,
+    /// The day signals were computed for.
+    pub as_of: NaiveDate,
+    /// Where the rows of each given table went (`orders`, `feedback`,
+    /// `contacts`, `deliveries`).
+    pub tables: BTreeMap<&'static str, TableRows>,
+    /// Customers not lost with this signal, per kind.
+    pub counts: BTreeMap<SignalKind, usize>,
+    /// Customers counted as lost (see [`SignalOptions::lost_after_days`]).
+    pub lost: usize,
+    /// The purchase model behind `low_p_alive`, if any.
+    pub model: Option<AnyModel>,
+    /// Things the caller should know (a model fit that failed, a table
+    /// without rows up to `as_of`).
+    pub notes: Vec<String>,
+}
+
+impl<K> SignalReport<K> {
+    /// Customers not lost whose risk is at least `threshold`.
+    pub fn at_risk(&self, threshold: f64) -> impl Iterator<Item = &CustomerRisk<K>> {
+        self.customers
+            .iter()
+            .filter(move |c| !c.lost && c.risk >= threshold)
+    }
+}
+
+/// Strength of a signal: 0.5 at `at`, rising linearly to 0.9 at `full`.
+fn ramp(x: f64, at: f64, full: f64) -> f64 {
+    let t = if full > at { (x - at) / (full - at) } else { 1.0 };
+    0.5 + 0.4 * t.clamp(0.0, 1.0)
+}
+
+fn signal(kind: SignalKind, strength: f64, reason: String, evidence: &[(&'static str, f64)]) -> Signal {
+    Signal {
+        kind,
+        strength,
+        reason,
+        evidence: evidence.iter().copied().collect(),
+    }
+}
+
+/// `1, 2 and 3`.
+fn and_list<T: std::fmt::Display>(items: &[T]) -> String {
+    let s: Vec<String> = items.iter().map(ToString::to_string).collect();
+    match s.len() {
+        0 => String::new(),
+        1 => s[0].clone(),
+        n => format!("{} and {}", s[..n - 1].join(", "), s[n - 1]),
+    }
+}
+
+fn plural(n: impl Into<f64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{} {}", n, if n == 1.0 { one } else { many })
+}
+
+fn check_len(argument: &'static str, actual: usize, other: &'static str, expected: usize) -> Result<()> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(CxError::LengthMismatch {
+            argument,
+            expected,
+            actual,
+            other,
+        })
+    }
+}
+
+/// Per-customer signals and a risk ranking from orders, feedback, support
+/// contacts and deliveries (any of them), as of a day. See the
+/// [module docs](self) for the signals, their thresholds and the risk.
+///
+/// # Errors
+/// [`CxError::Empty`] when no table (or only empty tables) is given;
+/// [`CxError::LengthMismatch`] for columns of one table that differ in
+/// length; [`CxError::OutOfRange`] for an NPS answer off 0–10 or a contact
+/// resolved before it was received (naming the row);
+/// [`CxError::InvalidParameter`] for a bad option; the errors of
+/// [`Purchases::from_transactions`] for the orders.
+///
+/// # Examples
+/// ```
+/// use cx::signals::{signals, Feedback, SignalInputs, SignalKind, SignalOptions};
+/// use cx::time::{parse_timestamps_ms, TimeUnit};
+///
+/// let when = parse_timestamps_ms("timestamps", &["2024-01-10", "2024-03-02", "2024-05-20"])?;
+/// let feedback = Feedback { customers: &["ann"; 3], timestamps: &when, scores: &[9.0, 9.0, 3.0] };
+/// let inputs = SignalInputs { orders: None, feedback: Some(feedback), contacts: None, deliveries: None, unit: TimeUnit::Milliseconds };
+/// let r = signals(&inputs, &SignalOptions::default())?;
+/// let ann = &r.customers[0];
+/// assert_eq!(ann.signals[0].kind, SignalKind::ScoreDrop);
+/// assert_eq!(ann.signals[0].reason, "last NPS answer 3 after 9 and 9");
+/// assert!((ann.risk - 0.97).abs() < 1e-12); // 1 − (1 − 0.9)(1 − 0.7)
+/// # Ok::<(), cx::CxError>(())
+/// ```
+pub fn signals<K: Hash + Eq + Ord + Clone>(
+    inputs: &SignalInputs<'_, K>,
+    options: &SignalOptions,
+) -> Result<SignalReport<K>> {
+    options.check()?;
+    check_inputs(inputs)?;
+    let unit = inputs.unit;
+    let as_of_day = match options.as_of {
+        Some(d) => day_of_date(d),
+        None => last_day(inputs).ok_or(CxError::Empty { argument: "inputs" })?,
+    };
+    let as_of =
+        date_of_day(as_of_day).ok_or_else(|| CxError::invalid("as_of", as_of_day, "a calendar day"))?;
+    let mut b = Builder::new(as_of_day);
+
+    if let Some(o) = &inputs.orders {
+        b.orders(o, options)?;
+    }
+    if let Some(f) = &inputs.feedback {
+        b.feedback(f, unit, options)?;
+    }
+    if let Some(c) = &inputs.contacts {
+        b.contacts(c, unit, options)?;
+    }
+    if let Some(d) = &inputs.deliveries {
+        b.deliveries(d, unit, options)?;
+    }
+    Ok(b.finish(as_of))
+}
+
+fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
+    let mut any = false;
+    if let Some(o) = &i.orders {
+        any |= !o.customers.is_empty();
+    }
+    if let Some(f) = &i.feedback {
+        check_len(
+            "feedback.timestamps",
+            f.timestamps.len(),
+            "feedback.customers",
+            f.customers.len(),
+        )?;
+        check_len(
+            "feedback.scores",
+            f.scores.len(),
+            "feedback.customers",
+            f.customers.len(),
+        )?;
+        any |= !f.customers.is_empty();
+    }
+    if let Some(c) = &i.contacts {
+        let n = c.customers.len();
+        check_len("contacts.received", c.received.len(), "contacts.customers", n)?;
+        check_len("contacts.resolved", c.resolved.len(), "contacts.customers", n)?;
+        if let Some(ch) = c.channels {
+            check_len("contacts.channels", ch.len(), "contacts.customers", n)?;
+        }
+        if let Some(cs) = c.cases {
+            check_len("contacts.cases", cs.len(), "contacts.customers", n)?;
+        }
+        any |= n > 0;
+    }
+    if let Some(d) = &i.deliveries {
+        let n = d.customers.len();
+        check_len("deliveries.promised", d.promised.len(), "deliveries.customers", n)?;
+        check_len(
+            "deliveries.delivered",
+            d.delivered.len(),
+            "deliveries.customers",
+            n,
+        )?;
+        any |= n > 0;
+    }
+    if any {
+        Ok(())
+    } else {
+        Err(CxError::Empty { argument: "inputs" })
+    }
+}
+
+/// The last observed day in any table (orders by their own unit; promised
+/// delivery days are left out, they may lie ahead).
+fn last_day<K>(i: &SignalInputs<'_, K>) -> Option<i64> {
+    let u = i.unit;
+    let mut days: Vec<i64> = Vec::new();
+    if let Some(o) = &i.orders {
+        days.extend(
+            o.timestamps
+                .iter()
+                .filter(|&&t| t != i64::MIN)
+                .map(|&t| o.unit.day_of(t))
+                .max(),
+        );
+    }
+    if let Some(f) = &i.feedback {
+        days.extend(f.timestamps.iter().map(|&t| u.day_of(t)).max());
+    }
+    if let Some(c) = &i.contacts {
+        days.extend(c.received.iter().map(|&t| u.day_of(t)).max());
+        days.extend(c.resolved.iter().flatten().map(|&t| u.day_of(t)).max());
+    }
+    if let Some(d) = &i.deliveries {
+        // Promised days may lie ahead: they are not observations.
+        days.extend(d.delivered.iter().flatten().map(|&t| u.day_of(t)).max());
+    }
+    days.into_iter().max()
+}
+
+/// A delivery that was due: (promised, row, days late or `None` when on
+/// time, still pending).
+type Due = (i64, usize, Option<f64>, bool);
+
+/// Collects signals per customer while the tables are read.
+struct Builder<K> {
+    as_of: i64,
+    customers: BTreeMap<K, CustomerRisk<K>>,
+    tables: BTreeMap<&'static str, TableRows>,
+    model: Option<AnyModel>,
+    notes: Vec<String>,
+}
+
+impl<K: Hash + Eq + Ord + Clone> Builder<K> {
+    fn new(as_of: i64) -> Self {
+        Builder {
+            as_of,
+            customers: BTreeMap::new(),
+            tables: BTreeMap::new(),
+            model: None,
+            notes: Vec::new(),
+        }
+    }
+
+    fn entry(&mut self, k: &K) -> &mut CustomerRisk<K> {
+        if !self.customers.contains_key(k) {
+            self.customers.insert(
+                k.clone(),
+                CustomerRisk {
+                    customer: k.clone(),
+                    risk: 0.0,
+                    signals: Vec::new(),
+                    orders: 0,
+                    last_order: None,
+                    p_alive: None,
+                    segment: None,
+                    lost: false,
+                },
+            );
+        }
+        // The key was inserted just above when absent.
+        self.customers.get_mut(k).expect("customer present")
+    }
+
+    fn push(&mut self, k: &K, s: Signal) {
+        self.entry(k).signals.push(s);
+    }
+
+    fn orders(&mut self, o: &Transactions<'_, K>, options: &SignalOptions) -> Result<()> {
+        let end = date_of_day(self.as_of);
+        let before = o
+            .timestamps
+            .iter()
+            .filter(|&&t| t != i64::MIN && o.unit.day_of(t) <= self.as_of)
+            .count();
+        if before == 0 {
+            // Every order lies after as_of: nothing to judge, but say so.
+            self.tables.insert(
+                "orders",
+                TableRows {
+                    rows: o.customers.len(),
+                    used: 0,
+                    after_as_of: o.customers.len(),
+                    missing: 0,
+                },
+            );
+            self.notes
+                .push("no order on or before as_of: order signals are not computed".into());
+            return Ok(());
+        }
+        let p = Purchases::from_transactions(
+            o,
+            &PurchaseOptions {
+                bucket: Some(TimeBucket::Day),
+                observation_end: end,
+                allow_negative_amounts: true,
+            },
+        )?;
+        self.tables.insert(
+            "orders",
+            TableRows {
+                rows: p.report.rows,
+                used: p.report.used,
+                after_as_of: p.report.after_end,
+                missing: 0,
+            },
+        );
+        let c = cadence(&p, end)?;
+        let r = rfm(
+            &p,
+            &RfmOptions {
+                as_of: end,
+                ..RfmOptions::default()
+            },
+        )?;
+        let p_alive = self.p_alive(&p, options);
+        for i in 0..p.len() {
+            let k = &p.customers[i];
+            let since = c.days_since[i] as f64;
+            let orders = c.purchases[i];
+            let e = self.entry(k);
+            e.orders = orders;
+            e.last_order = Some(c.last_purchase[i]);
+            e.segment = Some(r.segment[i].clone());
+            e.p_alive = p_alive.as_ref().map(|(v, _)| v[i]);
+            e.lost = options.lost_after_days.is_some_and(|d| since > d);
+            if orders >= options.min_orders_for_cadence {
+                if let (Some(ratio), Some(mean)) = (c.overdue_ratio[i], c.mean_interval[i])
+                    && ratio >= options.overdue_ratio
+                {
+                    let s = ramp(ratio, options.overdue_ratio, 2.0 * options.overdue_ratio);
+                    let reason = format!("no order for {since} days against a usual {}", mean.round());
+                    self.push(
+                        k,
+                        signal(
+                            SignalKind::Overdue,
+                            s,
+                            reason,
+                            &[("days_since", since), ("mean_interval", mean), ("ratio", ratio)],
+                        ),
+                    );
+                }
+            } else if since >= options.hiatus_days {
+                let s = ramp(since, options.hiatus_days, 2.0 * options.hiatus_days);
+                let reason = if orders == 1 {
+                    format!("one order only, {since} days ago")
+                } else {
+                    format!("{orders} orders, the last {since} days ago")
+                };
+                self.push(
+                    k,
+                    signal(
+                        SignalKind::Hiatus,
+                        s,
+                        reason,
+                        &[("days_since", since), ("orders", orders.into())],
+                    ),
+                );
+            }
+            if let Some((v, name)) = &p_alive
+                && v[i] < options.p_alive_below
+            {
+                let s = ramp(options.p_alive_below - v[i], 0.0, options.p_alive_below);
+                let reason = format!("probability still active {:.0}% ({name})", 100.0 * v[i]);
+                self.push(k, signal(SignalKind::LowPAlive, s, reason, &[("p_alive", v[i])]));
+            }
+            if options.rfm_segments.iter().any(|s| *s == r.segment[i]) {
+                let reason = format!("RFM segment \"{}\" (R {}, F {})", r.segment[i], r.r[i], r.f[i]);
+                self.push(
+                    k,
+                    signal(
+                        SignalKind::RfmSegment,
+                        options.rfm_strength,
+                        reason,
+                        &[("r", r.r[i].into()), ("f", r.f[i].into()), ("m", r.m[i].into())],
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// P(alive) of every customer of `p` from the given model or a BG/NBD
+    /// fit on the daily summary, with the model's name.
+    fn p_alive(&mut self, p: &Purchases<K>, options: &SignalOptions) -> Option<(Vec<f64>, &'static str)> {
+        let s = summary_from_purchases(p.clone(), &SummaryOptions::default());
+        let x: Vec<f64> = s.frequency.iter().map(|&f| f64::from(f)).collect();
+        let data = CustomerData {
+            frequency: &x,
+            recency: &s.recency,
+            t: &s.t,
+        };
+        let model = match &options.model {
+            Some(m) => m.clone(),
+            None if options.fit_model => match BetaGeo::fit(&data, &FitOptions::default()) {
+                Ok(m) => AnyModel::BgNbd(m),
+                Err(e) => {
+                    self.notes.push(format!(
+                        "BG/NBD could not be fitted to the orders ({e}): low_p_alive is not computed"
+                    ));
+                    return None;
+                }
+            },
+            None => return None,
+        };
+        let Some(pm) = model.purchase_model() else {
+            self.notes
+                .push("the model given is not a purchase model: low_p_alive is not computed".into());
+            return None;
+        };
+        let v: Vec<f64> = (0..s.len())
+            .map(|i| pm.probability_alive(x[i], s.recency[i], s.t[i]))
+            .collect();
+        let name = crate::churn::model_name(&model);
+        self.model = Some(model);
+        Some((v, name))
+    }
+
+    fn feedback(&mut self, f: &Feedback<'_, K>, unit: TimeUnit, options: &SignalOptions) -> Result<()> {
+        let mut rows = TableRows {
+            rows: f.customers.len(),
+            ..TableRows::default()
+        };
+        let mut by: BTreeMap<&K, Vec<(i64, usize, f64)>> = BTreeMap::new();
+        for (i, (&t, &s)) in f.timestamps.iter().zip(f.scores).enumerate() {
+            if s.is_nan() {
+                rows.missing += 1;
+                self.entry(&f.customers[i]);
+                continue;
+            }
+            if !(0.0..=10.0).contains(&s) || s.fract() != 0.0 {
+                return Err(CxError::OutOfRange {
+                    argument: "feedback.scores",
+                    index: i,
+                    value: s.to_string(),
+                    allowed: "whole numbers 0..=10 (NaN for no answer)".into(),
+                });
+            }
+            if unit.day_of(t) > self.as_of {
+                rows.after_as_of += 1;
+                continue;
+            }
+            rows.used += 1;
+            by.entry(&f.customers[i]).or_default().push((t, i, s));
+        }
+        self.tables.insert("feedback", rows);
+        for (k, mut answers) in by {
+            answers.sort_by_key(|&(t, i, _)| (t, i));
+            let (_, _, last) = answers[answers.len() - 1];
+            let earlier: Vec<f64> = answers[..answers.len() - 1].iter().map(|a| a.2).collect();
+            self.entry(k);
+            if last <= options.detractor_max {
+                let s = ramp(options.detractor_max - last, 0.0, options.detractor_max);
+                self.push(
+                    k,
+                    signal(
+                        SignalKind::Detractor,
+                        s,
+                        format!("last NPS answer {last} (detractor)"),
+                        &[("score", last)],
+                    ),
+                );
+            }
+            if !earlier.is_empty() {
+                let mean = earlier.iter().sum::<f64>() / earlier.len() as f64;
+                let drop = mean - last;
+                if drop >= options.score_drop {
+                    let s = ramp(drop, options.score_drop, 2.0 * options.score_drop);
+                    let reason = if earlier.len() <= 3 {
+                        format!("last NPS answer {last} after {}", and_list(&earlier))
+                    } else {
+                        format!(
+                            "last NPS answer {last} after an average of {mean:.1} over {} answers",
+                            earlier.len()
+                        )
+                    };
+                    self.push(
+                        k,
+                        signal(
+                            SignalKind::ScoreDrop,
+                            s,
+                            reason,
+                            &[
+                                ("score", last),
+                                ("earlier_mean", mean),
+                                ("earlier_answers", earlier.len() as f64),
+                            ],
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn contacts(&mut self, c: &Contacts<'_, K>, unit: TimeUnit, options: &SignalOptions) -> Result<()> {
+        let mut rows = TableRows {
+            rows: c.customers.len(),
+            ..TableRows::default()
+        };
+        let per_day = unit.per_day() as f64;
+        let as_of_end = (self.as_of + 1) as f64 * per_day;
+        let window_start = as_of_end - options.contact_window_days * per_day;
+        // Per customer: the oldest open contact (age in days, row) and the
+        // channels of the contacts in the window.
+        let mut open: BTreeMap<&K, (f64, usize)> = BTreeMap::new();
+        let mut recent: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
+        let mut seen: Vec<&K> = Vec::new();
+        // Cases resolved by as_of (by any of their contacts).
+        let closed: std::collections::HashSet<&str> = match c.cases {
+            Some(cases) => c
+                .resolved
+                .iter()
+                .zip(cases)
+                .filter(|(r, _)| r.is_some_and(|d| unit.day_of(d) <= self.as_of))
+                .map(|(_, k)| k.as_str())
+                .collect(),
+            None => Default::default(),
+        };
+        for (i, (&received, &resolved)) in c.received.iter().zip(c.resolved).enumerate() {
+            if let Some(done) = resolved
+                && done < received
+            {
+                return Err(CxError::OutOfRange {
+                    argument: "contacts.resolved",
+                    index: i,
+                    value: done.to_string(),
+                    allowed: format!("a time on or after the contact was received ({received})"),
+                });
+            }
+            if unit.day_of(received) > self.as_of {
+                rows.after_as_of += 1;
+                continue;
+            }
+            rows.used += 1;
+            let k = &c.customers[i];
+            seen.push(k);
+            let case_closed = c.cases.is_some_and(|cs| closed.contains(cs[i].as_str()));
+            let still_open = !case_closed && resolved.is_none_or(|d| unit.day_of(d) > self.as_of);
+            if still_open {
+                let age = (self.as_of - unit.day_of(received)) as f64;
+                let slot = open.entry(k).or_insert((age, i));
+                if age > slot.0 {
+                    *slot = (age, i);
+                }
+            }
+            if received as f64 >= window_start {
+                recent.entry(k).or_default().push(i);
+            }
+        }
+        self.tables.insert("contacts", rows);
+        let channel = |i: usize| c.channels.map(|ch| ch[i].as_str());
+        for (k, (age, i)) in open {
+            self.entry(k);
+            if age >= options.open_contact_days {
+                let s = ramp(
+                    age,
+                    options.open_contact_days,
+                    4.0 * options.open_contact_days.max(1.0),
+                );
+                let mut reason = format!("contact open for {}", plural(age, "day", "days"));
+                if let Some(ch) = channel(i) {
+                    reason.push_str(&format!(" ({ch})"));
+                }
+                self.push(
+                    k,
+                    signal(SignalKind::OpenContact, s, reason, &[("days_open", age)]),
+                );
+            }
+        }
+        for (k, rows) in recent {
+            self.entry(k);
+            let n = rows.len() as u32;
+            if n >= options.repeat_contacts {
+                let mut chans: Vec<&str> = rows.iter().filter_map(|&i| channel(i)).collect();
+                chans.sort_unstable();
+                chans.dedup();
+                let s = ramp(
+                    n.into(),
+                    options.repeat_contacts.into(),
+                    (2 * options.repeat_contacts).into(),
+                );
+                let mut reason = format!("{n} contacts in {} days", options.contact_window_days);
+                if !chans.is_empty() {
+                    reason.push_str(&format!(
+                        " on {} ({})",
+                        plural(chans.len() as f64, "channel", "channels"),
+                        chans.join(", ")
+                    ));
+                }
+                self.push(
+                    k,
+                    signal(
+                        SignalKind::RepeatContacts,
+                        s,
+                        reason,
+                        &[("contacts", n.into()), ("channels", chans.len() as f64)],
+                    ),
+                );
+            }
+        }
+        // Customers whose contacts are all closed and before the window
+        // still belong in the ranking.
+        for k in seen {
+            self.entry(k);
+        }
+        Ok(())
+    }
+
+    fn deliveries(&mut self, d: &Deliveries<'_, K>, unit: TimeUnit, options: &SignalOptions) -> Result<()> {
+        let mut rows = TableRows {
+            rows: d.customers.len(),
+            ..TableRows::default()
+        };
+        let grace = options.late_grace_days;
+        let mut by: BTreeMap<&K, Vec<Due>> = BTreeMap::new();
+        for (i, (&promised, &delivered)) in d.promised.iter().zip(d.delivered).enumerate() {
+            let due = unit.day_of(promised);
+            if due > self.as_of {
+                // Not due yet: cannot be late.
+                rows.after_as_of += 1;
+                continue;
+            }
+            rows.used += 1;
+            let arrived = delivered.map(|t| unit.day_of(t)).filter(|&a| a <= self.as_of);
+            let (late_by, pending) = match arrived {
+                Some(a) => ((a - due) as f64, false),
+                None => ((self.as_of - due) as f64, true),
+            };
+            let late = (late_by > grace).then_some(late_by);
+            by.entry(&d.customers[i])
+                .or_default()
+                .push((promised, i, late, pending));
+        }
+        self.tables.insert("deliveries", rows);
+        for (k, mut v) in by {
+            self.entry(k);
+            v.sort_by_key(|&(t, i, _, _)| (t, i));
+            let last = &v[v.len().saturating_sub(options.late_last as usize)..];
+            let late: Vec<f64> = last.iter().filter_map(|x| x.2).collect();
+            if late.len() as u32 >= options.late_min {
+                let pending = last.iter().filter(|x| x.2.is_some() && x.3).count();
+                let s = ramp(
+                    late.len() as f64,
+                    options.late_min.into(),
+                    last.len().max(1) as f64,
+                );
+                let mut reason = format!(
+                    "{} of the last {} deliveries late (by {} days)",
+                    late.len(),
+                    last.len(),
+                    and_list(&late)
+                );
+                if pending > 0 {
+                    reason.push_str(&format!(", {pending} still not delivered"));
+                }
+                self.push(
+                    k,
+                    signal(
+                        SignalKind::LateDeliveries,
+                        s,
+                        reason,
+                        &[
+                            ("late", late.len() as f64),
+                            ("of", last.len() as f64),
+                            ("max_days_late", late.iter().fold(0.0, |a: f64, &b| a.max(b))),
+                            ("pending", pending as f64),
+                        ],
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, as_of: NaiveDate) -> SignalReport<K> {
+        let mut counts = BTreeMap::new();
+        let mut customers: Vec<CustomerRisk<K>> = self
+            .customers
+            .into_values()
+            .map(|mut c| {
+                c.signals
+                    .sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
+                c.risk = 1.0 - c.signals.iter().map(|s| 1.0 - s.strength).product::<f64>();
+                if !c.lost {
+                    for s in &c.signals {
+                        *counts.entry(s.kind).or_insert(0) += 1;
+                    }
+                }
+                c
+            })
+            .collect();
+        // Stable sort: equal risks keep the ascending key order.
+        customers.sort_by(|a, b| a.lost.cmp(&b.lost).then(b.risk.total_cmp(&a.risk)));
+        let lost = customers.iter().filter(|c| c.lost).count();
+        let mut notes = self.notes;
+        for (name, t) in &self.tables {
+            if t.used == 0 && t.rows > 0 {
+                notes.push(format!("{name}: no row on or before {as_of}"));
+            }
+        }
+        notes.dedup();
+        SignalReport {
+            customers,
+            as_of,
+            tables: self.tables,
+            counts,
+            lost,
+            model: self.model,
+            notes,
+        }
+    }
+}
