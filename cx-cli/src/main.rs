@@ -24,7 +24,7 @@ use cx::survey::{NpsOptions, Scale, TimeBucket, TimeUnit, Timestamps, group_by, 
 use read::{Kind, Source, Spec, Table, read_table};
 use report::{Inputs, Report, Settings};
 
-/// Bundled demo shop (`cx demo-data --customers 600 --seed 7`).
+/// Bundled demo shop (`cx demo-data --customers 1000 --seed 7`).
 const DEMO: [(&str, &str); 4] = [
     ("orders.csv", include_str!("../data/demo/orders.csv")),
     ("feedback.csv", include_str!("../data/demo/feedback.csv")),
