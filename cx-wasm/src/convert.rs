@@ -157,7 +157,7 @@ pub fn snake(s: &str) -> String {
     out
 }
 
-fn rename_keys(v: Value, f: &dyn Fn(&str) -> String) -> Value {
+pub(crate) fn rename_keys(v: Value, f: &dyn Fn(&str) -> String) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.into_iter()
@@ -169,7 +169,7 @@ fn rename_keys(v: Value, f: &dyn Fn(&str) -> String) -> Value {
     }
 }
 
-fn json_to_js(v: &Value) -> Result<JsValue, JsValue> {
+pub(crate) fn json_to_js(v: &Value) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }

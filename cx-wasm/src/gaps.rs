@@ -14,7 +14,7 @@ use crate::convert::{error, numbers, result, snake, type_error};
 /// A JS value as JSON, keys unchanged: `Date` → epoch ms, typed arrays →
 /// numbers, `NaN`/`undefined` → null (no answer). Infinite numbers are an
 /// error naming `argument`.
-fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
+pub(crate) fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
     if v.is_null() || v.is_undefined() {
         return Ok(Value::Null);
     }

@@ -10,11 +10,13 @@ mod churn;
 mod convert;
 mod gaps;
 mod retention;
+mod signals;
 mod survey;
 
 pub use churn::*;
 pub use gaps::*;
 pub use retention::*;
+pub use signals::*;
 pub use survey::*;
 
 use wasm_bindgen::prelude::*;
@@ -207,5 +209,33 @@ export interface RepeatContactsArgs {
 export interface RepeatContacts {
   contacts: number; customers: number; repeatRate: Proportion; customersRepeating: number; channelSwitches: number;
   switches: Array<{ from: string; to: string; count: number }>;
+}
+
+/** Customer signals (see `signals`). Every table is optional; columns are arrays of one value per row. */
+export interface SignalArgs {
+  orders?: { customers: KeyLike[]; timestamps: TimeLike[]; amounts?: ArrayLike<number> | Array<number | null> };
+  feedback?: { customers: KeyLike[]; timestamps: TimeLike[]; scores: ArrayLike<number> | Array<number | null> };
+  contacts?: { customers: KeyLike[]; received: TimeLike[]; resolved?: Array<TimeLike | null>; channels?: KeyLike[]; cases?: KeyLike[] };
+  deliveries?: { customers: KeyLike[]; promised: TimeLike[]; delivered?: Array<TimeLike | null> };
+  /** Unit of integer timestamps: "ms" (default, as Date.getTime()), "s", "D", "us", "ns". */
+  unit?: "D" | "s" | "ms" | "us" | "ns";
+  options?: SignalOptions;
+}
+export interface SignalOptions {
+  asOf?: string; lostAfterDays?: number | null; overdueRatio?: number; minOrdersForCadence?: number;
+  hiatusDays?: number; pAliveBelow?: number; fitModel?: boolean; model?: object; rfmSegments?: string[];
+  rfmStrength?: number; detractorMax?: number; scoreDrop?: number; openContactDays?: number;
+  repeatContacts?: number; contactWindowDays?: number; lateLast?: number; lateMin?: number; lateGraceDays?: number;
+}
+export type SignalKind = "overdue" | "hiatus" | "low_p_alive" | "rfm_segment" | "detractor" | "score_drop" | "open_contact" | "repeat_contacts" | "late_deliveries";
+export interface Signal { kind: SignalKind; strength: number; reason: string; evidence: Record<string, number> }
+export interface CustomerRisk {
+  customer: string; risk: number; signals: Signal[]; orders: number; lastOrder: string | null;
+  pAlive: number | null; segment: string | null; lost: boolean;
+}
+export interface SignalReport {
+  customers: CustomerRisk[]; asOf: string;
+  tables: Record<string, { rows: number; used: number; afterAsOf: number; missing: number }>;
+  counts: Partial<Record<SignalKind, number>>; lost: number; model: object | null; notes: string[];
 }
 "#;

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { churn, gaps, retention, survey } from "./vectors.mjs";
+import { churn, gaps, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -24,6 +24,14 @@ for (const t of churn(cx, churnDoc, cdnowCsv)) test(t.name, t.run);
 const gapsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/gaps.json", import.meta.url)));
 test("the gap vector file has its cases", () => assert.ok(gapsDoc.cases.length >= 20));
 for (const t of gaps(cx, gapsDoc)) test(t.name, t.run);
+
+const signalsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/signals.json", import.meta.url)));
+test("the signal vector file has its cases", () => assert.ok(signalsDoc.cases.length >= 15));
+for (const t of signals(cx, signalsDoc)) test(t.name, t.run);
+
+test("signals: a non-object argument is a typed error", () => {
+  assert.throws(() => cx.signals(42), (e) => e.argument === "arguments");
+});
 
 test("accumulator: stream, merge, bytes", () => {
   const a = new cx.Distribution();

@@ -52,3 +52,16 @@ gg.clv(bg, summary, { years: 1 });
 nps([10], { interval: "exact" });
 
 export { score, low, share, sd, e, m, p, z, c2, first, n, isCx, tOfFirst, used, aov, cohorts, seg, z2, holdout, r2, c3, fit, alive, next, params, clv, check };
+
+import { signals } from "cx-wasm";
+import type { SignalReport, CustomerRisk, SignalKind } from "cx-wasm";
+const sr: SignalReport = signals({
+  orders: { customers: ["a", "a"], timestamps: ["2024-01-01", new Date()] },
+  deliveries: { customers: ["a"], promised: ["2024-01-03"], delivered: [null] },
+  options: { asOf: "2024-02-01", overdueRatio: 3, lostAfterDays: null, fitModel: false },
+});
+const topRisk: CustomerRisk = sr.customers[0];
+const why: string = topRisk.signals[0].reason;
+const kind: SignalKind = topRisk.signals[0].kind;
+const lateCount: number | undefined = sr.counts.late_deliveries;
+const pAlive: number | null = topRisk.pAlive;

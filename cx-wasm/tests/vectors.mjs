@@ -319,3 +319,44 @@ function checkGap(cx, c) {
 export function gaps(cx, doc) {
   return doc.cases.map((c) => ({ name: `gaps: ${c.name}`, run: () => checkGap(cx, c) }));
 }
+
+/** JS-style arguments of a signal vector: option names camelCased, received/promised/order times as Dates. */
+function signalArgs(args) {
+  const out = {};
+  for (const [t, v] of Object.entries(args)) {
+    if (t === "options") {
+      out.options = Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), x]));
+    } else {
+      out[t] = Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [k, ["received", "promised", "timestamps"].includes(k) && Array.isArray(x) ? x.map((d) => (d === null ? d : asDate(d))) : x]),
+      );
+    }
+  }
+  return out;
+}
+
+function checkSignal(cx, c) {
+  if (c.error) {
+    let err;
+    try {
+      cx.signals(signalArgs(c.args));
+    } catch (e) {
+      err = e;
+    }
+    if (!err) throw new Error("expected an error");
+    if (err.name !== "CxError" || err.code !== c.error.code || err.argument !== c.error.argument) {
+      throw new Error(`got ${err.name} ${err.code} ${err.argument}: ${err.message}`);
+    }
+    if ("index" in c.error && err.index !== c.error.index) throw new Error(`index ${err.index} != ${c.error.index}`);
+    return;
+  }
+  const r = cx.signals(signalArgs(c.args));
+  for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
+  // counts keys are the signal kinds, as in signal.kind.
+  for (const cust of r.customers) for (const s of cust.signals) if (!cust.lost && !(s.kind in r.counts)) throw new Error(`counts lacks ${s.kind}`);
+}
+
+/** The customer-signal vectors: {name, run()} entries. */
+export function signals(cx, doc) {
+  return doc.cases.map((c) => ({ name: `signals: ${c.name}`, run: () => checkSignal(cx, c) }));
+}

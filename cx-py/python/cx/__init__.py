@@ -49,6 +49,7 @@ from .gaps import (
     repeat_contacts,
     servqual,
 )
+from .signals import SignalReport, signals
 from .retention import (
     RowReport,
     SecondPurchase,
@@ -86,6 +87,8 @@ from .survey import (
 
 __all__ = [
     "__version__",
+    "SignalReport",
+    "signals",
     "CxError",
     "DecodeError",
     "EmptyInputError",
