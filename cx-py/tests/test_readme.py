@@ -17,3 +17,5 @@ def test_readme_python_blocks_run(capsys, monkeypatch):
     assert "NPS 0.0" in out  # 4 promoters, 4 detractors of 10
     assert "scores 1 12" in out
     assert "12-month value of the repeaters" in out
+    assert "ann 0.97 last NPS answer 3 after 9 and 9; last NPS answer 3 (detractor)" in out
+    assert "bob 0.5 2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered" in out

@@ -27,4 +27,6 @@ test("README js blocks run", async () => {
   assert.ok(lines.some((l) => l.startsWith("NPS 0.0")), lines.join("\n"));
   assert.ok(lines.includes("CxError out_of_range scores 1"), lines.join("\n"));
   assert.ok(lines.includes("P(alive) 0.727, next quarter 1.28"), lines.join("\n"));
+  assert.ok(lines.includes("ann 0.97 last NPS answer 3 after 9 and 9; last NPS answer 3 (detractor)"), lines.join("\n"));
+  assert.ok(lines.includes("bob 0.77 contact open for 9 days (phone)"), lines.join("\n"));
 });
