@@ -40,8 +40,10 @@
 
 mod api;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
+
+use foldhash::fast::RandomState;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -552,14 +554,16 @@ fn last_day<K>(i: &SignalInputs<'_, K>) -> Option<i64> {
     days.into_iter().max()
 }
 
-/// A delivery that was due: (promised, row, days late or `None` when on
-/// time, still pending).
-type Due = (i64, usize, Option<f64>, bool);
+/// A delivery that was due: (customer, promised, days late or `None` when
+/// on time, still pending).
+type Due = (usize, i64, Option<f64>, bool);
 
 /// Collects signals per customer while the tables are read.
 struct Builder<K> {
     as_of: i64,
-    customers: BTreeMap<K, CustomerRisk<K>>,
+    /// Each customer's position in `customers` (hashing once per row).
+    index: HashMap<K, usize, RandomState>,
+    customers: Vec<CustomerRisk<K>>,
     tables: BTreeMap<&'static str, TableRows>,
     model: Option<AnyModel>,
     notes: Vec<String>,
@@ -569,31 +573,37 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
     fn new(as_of: i64) -> Self {
         Builder {
             as_of,
-            customers: BTreeMap::new(),
+            index: HashMap::default(),
+            customers: Vec::new(),
             tables: BTreeMap::new(),
             model: None,
             notes: Vec::new(),
         }
     }
 
-    fn entry(&mut self, k: &K) -> &mut CustomerRisk<K> {
-        if !self.customers.contains_key(k) {
-            self.customers.insert(
-                k.clone(),
-                CustomerRisk {
-                    customer: k.clone(),
-                    risk: 0.0,
-                    signals: Vec::new(),
-                    orders: 0,
-                    last_order: None,
-                    p_alive: None,
-                    segment: None,
-                    lost: false,
-                },
-            );
+    /// The position of customer `k`, adding the customer when new.
+    fn id(&mut self, k: &K) -> usize {
+        if let Some(&i) = self.index.get(k) {
+            return i;
         }
-        // The key was inserted just above when absent.
-        self.customers.get_mut(k).expect("customer present")
+        let i = self.customers.len();
+        self.index.insert(k.clone(), i);
+        self.customers.push(CustomerRisk {
+            customer: k.clone(),
+            risk: 0.0,
+            signals: Vec::new(),
+            orders: 0,
+            last_order: None,
+            p_alive: None,
+            segment: None,
+            lost: false,
+        });
+        i
+    }
+
+    fn entry(&mut self, k: &K) -> &mut CustomerRisk<K> {
+        let i = self.id(k);
+        &mut self.customers[i]
     }
 
     fn push(&mut self, k: &K, s: Signal) {
@@ -647,9 +657,10 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 ..RfmOptions::default()
             },
         )?;
-        let p_alive = self.p_alive(&p, options);
-        for i in 0..p.len() {
-            let k = &p.customers[i];
+        // The purchases are not needed after this: the summary takes them over.
+        let p_alive = self.p_alive(p, options);
+        for i in 0..c.customers.len() {
+            let k = &c.customers[i];
             let since = c.days_since[i] as f64;
             let orders = c.purchases[i];
             let e = self.entry(k);
@@ -716,8 +727,11 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
 
     /// P(alive) of every customer of `p` from the given model or a BG/NBD
     /// fit on the daily summary, with the model's name.
-    fn p_alive(&mut self, p: &Purchases<K>, options: &SignalOptions) -> Option<(Vec<f64>, &'static str)> {
-        let s = summary_from_purchases(p.clone(), &SummaryOptions::default());
+    fn p_alive(&mut self, p: Purchases<K>, options: &SignalOptions) -> Option<(Vec<f64>, &'static str)> {
+        if options.model.is_none() && !options.fit_model {
+            return None;
+        }
+        let s = summary_from_purchases(p, &SummaryOptions::default());
         let x: Vec<f64> = s.frequency.iter().map(|&f| f64::from(f)).collect();
         let data = CustomerData {
             frequency: &x,
@@ -755,11 +769,12 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             rows: f.customers.len(),
             ..TableRows::default()
         };
-        let mut by: BTreeMap<&K, Vec<(i64, usize, f64)>> = BTreeMap::new();
+        // (customer, time, score) of the answers up to as_of, grouped by a sort.
+        let mut answers: Vec<(usize, i64, f64)> = Vec::with_capacity(f.customers.len());
         for (i, (&t, &s)) in f.timestamps.iter().zip(f.scores).enumerate() {
             if s.is_nan() {
                 rows.missing += 1;
-                self.entry(&f.customers[i]);
+                self.id(&f.customers[i]);
                 continue;
             }
             if !(0.0..=10.0).contains(&s) || s.fract() != 0.0 {
@@ -775,27 +790,25 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 continue;
             }
             rows.used += 1;
-            by.entry(&f.customers[i]).or_default().push((t, i, s));
+            answers.push((self.id(&f.customers[i]), t, s));
         }
         self.tables.insert("feedback", rows);
-        for (k, mut answers) in by {
-            // Answers given at the same time: the lower score counts as the
-            // later one, so that the result does not depend on row order.
-            answers.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)));
-            let (_, _, last) = answers[answers.len() - 1];
-            let earlier: Vec<f64> = answers[..answers.len() - 1].iter().map(|a| a.2).collect();
-            self.entry(k);
+        // Answers given at the same time: the lower score counts as the
+        // later one, so that the result does not depend on row order.
+        answers.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.total_cmp(&a.2)));
+        for group in answers.chunk_by(|a, b| a.0 == b.0) {
+            let id = group[0].0;
+            let last = group[group.len() - 1].2;
+            let earlier: Vec<f64> = group[..group.len() - 1].iter().map(|a| a.2).collect();
+            let out = &mut self.customers[id].signals;
             if last <= options.detractor_max {
                 let s = ramp(options.detractor_max - last, 0.0, options.detractor_max);
-                self.push(
-                    k,
-                    signal(
-                        SignalKind::Detractor,
-                        s,
-                        format!("last NPS answer {last} (detractor)"),
-                        &[("score", last)],
-                    ),
-                );
+                out.push(signal(
+                    SignalKind::Detractor,
+                    s,
+                    format!("last NPS answer {last} (detractor)"),
+                    &[("score", last)],
+                ));
             }
             if !earlier.is_empty() {
                 let mean = earlier.iter().sum::<f64>() / earlier.len() as f64;
@@ -810,19 +823,16 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                             earlier.len()
                         )
                     };
-                    self.push(
-                        k,
-                        signal(
-                            SignalKind::ScoreDrop,
-                            s,
-                            reason,
-                            &[
-                                ("score", last),
-                                ("earlier_mean", mean),
-                                ("earlier_answers", earlier.len() as f64),
-                            ],
-                        ),
-                    );
+                    out.push(signal(
+                        SignalKind::ScoreDrop,
+                        s,
+                        reason,
+                        &[
+                            ("score", last),
+                            ("earlier_mean", mean),
+                            ("earlier_answers", earlier.len() as f64),
+                        ],
+                    ));
                 }
             }
         }
@@ -837,13 +847,12 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         let per_day = unit.per_day() as f64;
         let as_of_end = (self.as_of + 1) as f64 * per_day;
         let window_start = as_of_end - options.contact_window_days * per_day;
-        // Per customer: the oldest open contact (age in days, row) and the
-        // channels of the contacts in the window.
-        let mut open: BTreeMap<&K, (f64, usize)> = BTreeMap::new();
-        let mut recent: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
-        let mut seen: Vec<&K> = Vec::new();
+        // (customer, age in days, row) of open contacts and (customer, row)
+        // of the contacts in the window, grouped by a sort.
+        let mut open: Vec<(usize, f64, usize)> = Vec::new();
+        let mut recent: Vec<(usize, usize)> = Vec::new();
         // Cases resolved by as_of (by any of their contacts).
-        let closed: std::collections::HashSet<&str> = match c.cases {
+        let closed: HashSet<&str, RandomState> = match c.cases {
             Some(cases) => c
                 .resolved
                 .iter()
@@ -851,7 +860,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 .filter(|(r, _)| r.is_some_and(|d| unit.day_of(d) <= self.as_of))
                 .map(|(_, k)| k.as_str())
                 .collect(),
-            None => Default::default(),
+            None => HashSet::default(),
         };
         let channel = |i: usize| c.channels.map(|ch| ch[i].as_str());
         for (i, (&received, &resolved)) in c.received.iter().zip(c.resolved).enumerate() {
@@ -870,30 +879,25 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 continue;
             }
             rows.used += 1;
-            let k = &c.customers[i];
-            seen.push(k);
+            let id = self.id(&c.customers[i]);
             let case_closed = c.cases.is_some_and(|cs| closed.contains(cs[i].as_str()));
-            let still_open = !case_closed && resolved.is_none_or(|d| unit.day_of(d) > self.as_of);
-            if still_open {
-                let age = (self.as_of - unit.day_of(received)) as f64;
-                let slot = open.entry(k).or_insert((age, i));
-                // The oldest open contact; among equally old ones the first
-                // channel by name, so that row order does not matter.
-                let earlier_name = || match (channel(i), channel(slot.1)) {
-                    (Some(a), Some(b)) => a < b,
-                    _ => false,
-                };
-                if age > slot.0 || age == slot.0 && earlier_name() {
-                    *slot = (age, i);
-                }
+            if !case_closed && resolved.is_none_or(|d| unit.day_of(d) > self.as_of) {
+                open.push((id, (self.as_of - unit.day_of(received)) as f64, i));
             }
             if received as f64 >= window_start {
-                recent.entry(k).or_default().push(i);
+                recent.push((id, i));
             }
         }
         self.tables.insert("contacts", rows);
-        for (k, (age, i)) in open {
-            self.entry(k);
+        // The oldest open contact first; among equally old ones the first
+        // channel by name, so that row order does not matter.
+        open.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then(channel(a.2).cmp(&channel(b.2)))
+        });
+        for group in open.chunk_by(|a, b| a.0 == b.0) {
+            let (id, age, i) = group[0];
             if age >= options.open_contact_days {
                 let s = ramp(
                     age,
@@ -904,17 +908,19 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 if let Some(ch) = channel(i) {
                     reason.push_str(&format!(" ({ch})"));
                 }
-                self.push(
-                    k,
-                    signal(SignalKind::OpenContact, s, reason, &[("days_open", age)]),
-                );
+                self.customers[id].signals.push(signal(
+                    SignalKind::OpenContact,
+                    s,
+                    reason,
+                    &[("days_open", age)],
+                ));
             }
         }
-        for (k, rows) in recent {
-            self.entry(k);
-            let n = rows.len() as u32;
+        recent.sort_unstable();
+        for group in recent.chunk_by(|a, b| a.0 == b.0) {
+            let n = group.len() as u32;
             if n >= options.repeat_contacts {
-                let mut chans: Vec<&str> = rows.iter().filter_map(|&i| channel(i)).collect();
+                let mut chans: Vec<&str> = group.iter().filter_map(|&(_, i)| channel(i)).collect();
                 chans.sort_unstable();
                 chans.dedup();
                 let s = ramp(
@@ -930,21 +936,13 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                         chans.join(", ")
                     ));
                 }
-                self.push(
-                    k,
-                    signal(
-                        SignalKind::RepeatContacts,
-                        s,
-                        reason,
-                        &[("contacts", n.into()), ("channels", chans.len() as f64)],
-                    ),
-                );
+                self.customers[group[0].0].signals.push(signal(
+                    SignalKind::RepeatContacts,
+                    s,
+                    reason,
+                    &[("contacts", n.into()), ("channels", chans.len() as f64)],
+                ));
             }
-        }
-        // Customers whose contacts are all closed and before the window
-        // still belong in the ranking.
-        for k in seen {
-            self.entry(k);
         }
         Ok(())
     }
@@ -955,10 +953,10 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             ..TableRows::default()
         };
         let grace = options.late_grace_days;
-        let mut by: BTreeMap<&K, Vec<Due>> = BTreeMap::new();
+        let mut due: Vec<Due> = Vec::with_capacity(d.customers.len());
         for (i, (&promised, &delivered)) in d.promised.iter().zip(d.delivered).enumerate() {
-            let due = unit.day_of(promised);
-            if due > self.as_of {
+            let day = unit.day_of(promised);
+            if day > self.as_of {
                 // Not due yet: cannot be late.
                 rows.after_as_of += 1;
                 continue;
@@ -966,27 +964,25 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             rows.used += 1;
             let arrived = delivered.map(|t| unit.day_of(t)).filter(|&a| a <= self.as_of);
             let (late_by, pending) = match arrived {
-                Some(a) => ((a - due) as f64, false),
-                None => ((self.as_of - due) as f64, true),
+                Some(a) => ((a - day) as f64, false),
+                None => ((self.as_of - day) as f64, true),
             };
             let late = (late_by > grace).then_some(late_by);
-            by.entry(&d.customers[i])
-                .or_default()
-                .push((promised, i, late, pending));
+            due.push((self.id(&d.customers[i]), promised, late, pending));
         }
         self.tables.insert("deliveries", rows);
-        for (k, mut v) in by {
-            self.entry(k);
-            // Same promised time: order by lateness, so that row order does not matter.
-            v.sort_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then(
-                        a.2.unwrap_or(f64::NEG_INFINITY)
-                            .total_cmp(&b.2.unwrap_or(f64::NEG_INFINITY)),
-                    )
-                    .then(a.3.cmp(&b.3))
-            });
-            let last = &v[v.len().saturating_sub(options.late_last as usize)..];
+        // Same promised time: order by lateness, so that row order does not matter.
+        due.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.cmp(&b.1))
+                .then(
+                    a.2.unwrap_or(f64::NEG_INFINITY)
+                        .total_cmp(&b.2.unwrap_or(f64::NEG_INFINITY)),
+                )
+                .then(a.3.cmp(&b.3))
+        });
+        for group in due.chunk_by(|a, b| a.0 == b.0) {
+            let last = &group[group.len().saturating_sub(options.late_last as usize)..];
             let late: Vec<f64> = last.iter().filter_map(|x| x.2).collect();
             if late.len() as u32 >= options.late_min {
                 let pending = last.iter().filter(|x| x.2.is_some() && x.3).count();
@@ -1004,20 +1000,17 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 if pending > 0 {
                     reason.push_str(&format!(", {pending} still not delivered"));
                 }
-                self.push(
-                    k,
-                    signal(
-                        SignalKind::LateDeliveries,
-                        s,
-                        reason,
-                        &[
-                            ("late", late.len() as f64),
-                            ("of", last.len() as f64),
-                            ("max_days_late", late.iter().fold(0.0, |a: f64, &b| a.max(b))),
-                            ("pending", pending as f64),
-                        ],
-                    ),
-                );
+                self.customers[group[0].0].signals.push(signal(
+                    SignalKind::LateDeliveries,
+                    s,
+                    reason,
+                    &[
+                        ("late", late.len() as f64),
+                        ("of", last.len() as f64),
+                        ("max_days_late", late.iter().fold(0.0, |a: f64, &b| a.max(b))),
+                        ("pending", pending as f64),
+                    ],
+                ));
             }
         }
         Ok(())
@@ -1027,7 +1020,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         let mut counts = BTreeMap::new();
         let mut customers: Vec<CustomerRisk<K>> = self
             .customers
-            .into_values()
+            .into_iter()
             .map(|mut c| {
                 c.signals
                     .sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
@@ -1040,8 +1033,13 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 c
             })
             .collect();
-        // Stable sort: equal risks keep the ascending key order.
-        customers.sort_by(|a, b| a.lost.cmp(&b.lost).then(b.risk.total_cmp(&a.risk)));
+        // Not lost first, then by risk; equal risks in ascending key order.
+        customers.sort_unstable_by(|a, b| {
+            a.lost
+                .cmp(&b.lost)
+                .then(b.risk.total_cmp(&a.risk))
+                .then_with(|| a.customer.cmp(&b.customer))
+        });
         let lost = customers.iter().filter(|c| c.lost).count();
         let mut notes = self.notes;
         for (name, t) in &self.tables {
