@@ -9,21 +9,7 @@ use cx::gaps::{
     Answers, RepeatOptions, ServqualOptions, delivery, repeat_contacts, servqual, servqual_dimensions,
 };
 use cx::time::TimeUnit;
-
-/// A small deterministic generator (xorshift), so the inputs are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use cx_benches::Rng;
 
 fn survey_gaps(c: &mut Criterion) {
     let (n, k) = (100_000, 22);

@@ -9,21 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::retention::Transactions;
 use cx::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, signals};
 use cx::time::TimeUnit;
-
-/// A small deterministic generator (xorshift), so the inputs are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use cx_benches::Rng;
 
 const DAY: i64 = 86_400_000;
 

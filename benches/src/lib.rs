@@ -1,5 +1,24 @@
 //! Data generators shared by the criterion benchmarks in `benches/benches/`.
 
+/// A small deterministic generator (xorshift), so that the inputs are the
+/// same on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
+
 /// `n` pseudo-random answers on 0–10 (a fixed-seed xorshift, so every run
 /// and every language sees the same data).
 pub fn nps_answers(n: usize, seed: u64) -> Vec<u8> {

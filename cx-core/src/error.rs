@@ -212,6 +212,26 @@ impl CxError {
         }
     }
 
+    /// `Ok` when `argument` has `actual` rows, as many as `other`
+    /// (`expected`); else [`CxError::LengthMismatch`].
+    pub(crate) fn check_len(
+        argument: &'static str,
+        actual: usize,
+        other: &'static str,
+        expected: usize,
+    ) -> Result<()> {
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(CxError::LengthMismatch {
+                argument,
+                expected,
+                actual,
+                other,
+            })
+        }
+    }
+
     pub(crate) fn invalid(argument: &'static str, value: impl ToString, allowed: impl ToString) -> Self {
         CxError::InvalidParameter {
             argument,

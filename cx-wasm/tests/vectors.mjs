@@ -294,23 +294,25 @@ function gapArgs(args) {
   return out;
 }
 
+/** Throws unless `run` throws a CxError with the vector's code, argument and index. */
+function expectCxError(run, want) {
+  let err;
+  try {
+    run();
+  } catch (e) {
+    err = e;
+  }
+  if (!err) throw new Error("expected an error");
+  if (err.name !== "CxError" || err.code !== want.code || err.argument !== want.argument) {
+    throw new Error(`got ${err.name} ${err.code} ${err.argument}: ${err.message}`);
+  }
+  if ("index" in want && err.index !== want.index) throw new Error(`index ${err.index} != ${want.index}`);
+}
+
 function checkGap(cx, c) {
   const fn = cx[GAP_FUNCTIONS[c.call]];
   if (typeof fn !== "function") throw new Error(`no export for ${c.call}`);
-  if (c.error) {
-    let err;
-    try {
-      fn(gapArgs(c.args));
-    } catch (e) {
-      err = e;
-    }
-    if (!err) throw new Error("expected an error");
-    if (err.name !== "CxError" || err.code !== c.error.code || err.argument !== c.error.argument) {
-      throw new Error(`got ${err.name} ${err.code} ${err.argument}: ${err.message}`);
-    }
-    if ("index" in c.error && err.index !== c.error.index) throw new Error(`index ${err.index} != ${c.error.index}`);
-    return;
-  }
+  if (c.error) return expectCxError(() => fn(gapArgs(c.args)), c.error);
   const r = fn(gapArgs(c.args));
   for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
 }
@@ -336,20 +338,7 @@ function signalArgs(args) {
 }
 
 function checkSignal(cx, c) {
-  if (c.error) {
-    let err;
-    try {
-      cx.signals(signalArgs(c.args));
-    } catch (e) {
-      err = e;
-    }
-    if (!err) throw new Error("expected an error");
-    if (err.name !== "CxError" || err.code !== c.error.code || err.argument !== c.error.argument) {
-      throw new Error(`got ${err.name} ${err.code} ${err.argument}: ${err.message}`);
-    }
-    if ("index" in c.error && err.index !== c.error.index) throw new Error(`index ${err.index} != ${c.error.index}`);
-    return;
-  }
+  if (c.error) return expectCxError(() => cx.signals(signalArgs(c.args)), c.error);
   const r = cx.signals(signalArgs(c.args));
   for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
   // counts keys are the signal kinds, as in signal.kind.

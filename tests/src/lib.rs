@@ -71,6 +71,29 @@ pub fn assert_fields(case_name: &str, actual: &Value, expected: &Value, tol: f64
     }
 }
 
+/// Runs every case of a vector file whose cases carry `expected` (dotted
+/// paths within `tol`) or `error` (`code`, `argument`, optional `index`)
+/// through `call`.
+pub fn check_cases(file: &str, at_least: usize, call: impl Fn(&Value) -> Result<Value, cx::CxError>) {
+    let cases = load_cases(file);
+    assert!(cases.len() >= at_least, "{file} lost cases");
+    for case in &cases {
+        let name = case["name"].as_str().expect("name");
+        match (&case.get("error"), call(case)) {
+            (Some(want), Err(e)) => {
+                assert_eq!(e.code(), want["code"], "{name}: {e}");
+                assert_eq!(e.argument(), want["argument"], "{name}: {e}");
+                if let Some(i) = want.get("index") {
+                    assert_eq!(e.index().map(|i| i as u64), i.as_u64(), "{name}: {e}");
+                }
+            }
+            (Some(_), Ok(v)) => panic!("{name}: expected an error, got {v}"),
+            (None, Err(e)) => panic!("{name}: {e}"),
+            (None, Ok(v)) => assert_fields(name, &v, &case["expected"], case["tol"].as_f64().expect("tol")),
+        }
+    }
+}
+
 /// Compares two JSON values: numbers within `tol`, everything else exactly.
 pub fn assert_close(what: &str, got: &Value, want: &Value, tol: f64) {
     match (got, want) {

@@ -2,32 +2,13 @@
 //! `cx::gaps::call`, the entry point the Python and JS bindings use.
 
 use cx::gaps::call;
-use cx_tests::{assert_fields, load_cases};
 use serde_json::Value;
 
 #[test]
 fn gaps_vectors() {
-    let cases = load_cases("gaps.json");
-    assert!(cases.len() >= 20, "the vector file lost cases");
-    for case in &cases {
-        let name = case["name"].as_str().expect("name");
-        let result = call(case["call"].as_str().expect("call"), case["args"].clone());
-        match (&case.get("error"), result) {
-            (Some(want), Err(e)) => {
-                assert_eq!(e.code(), want["code"], "{name}: {e}");
-                assert_eq!(e.argument(), want["argument"], "{name}: {e}");
-                if let Some(i) = want.get("index") {
-                    assert_eq!(e.index().map(|i| i as u64), i.as_u64(), "{name}: {e}");
-                }
-            }
-            (Some(_), Ok(v)) => panic!("{name}: expected an error, got {v}"),
-            (None, Err(e)) => panic!("{name}: {e}"),
-            (None, Ok(v)) => {
-                let tol = case["tol"].as_f64().expect("tol");
-                assert_fields(name, &v, &case["expected"], tol);
-            }
-        }
-    }
+    cx_tests::check_cases("gaps.json", 20, |case| {
+        call(case["call"].as_str().expect("call"), case["args"].clone())
+    });
 }
 
 /// Every measure is reachable and an unknown one is a typed error.

@@ -76,19 +76,6 @@ impl Rows {
     }
 }
 
-fn check_len(argument: &'static str, len: usize, n: usize) -> Result<()> {
-    if len == n {
-        Ok(())
-    } else {
-        Err(CxError::LengthMismatch {
-            argument,
-            expected: n,
-            actual: len,
-            other: "frequency",
-        })
-    }
-}
-
 fn finite(argument: &'static str, index: usize, v: f64) -> Result<f64> {
     if v.is_finite() {
         Ok(v)
@@ -135,8 +122,8 @@ impl CustomerData<'_> {
                 argument: "frequency",
             });
         }
-        check_len("recency", self.recency.len(), n)?;
-        check_len("t", self.t.len(), n)?;
+        CxError::check_len("recency", self.recency.len(), "frequency", n)?;
+        CxError::check_len("t", self.t.len(), "frequency", n)?;
         for i in 0..n {
             let x = finite("frequency", i, self.frequency[i])?;
             let tx = finite("recency", i, self.recency[i])?;

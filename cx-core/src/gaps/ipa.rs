@@ -235,7 +235,6 @@ fn correlation(m: &Answers<'_>, j: usize, overall: &[f64]) -> Result<f64> {
         .map(|(r, &o)| (m.get(r, j), o))
         .filter(|(x, _)| !x.is_nan())
         .collect();
-    let n = pairs.len() as f64;
     if pairs.len() < 3 {
         return Err(CxError::invalid(
             "performance",
@@ -243,22 +242,11 @@ fn correlation(m: &Answers<'_>, j: usize, overall: &[f64]) -> Result<f64> {
             "at least 3 answers to derive importance",
         ));
     }
-    let (mx, my) = (
-        pairs.iter().map(|p| p.0).sum::<f64>() / n,
-        pairs.iter().map(|p| p.1).sum::<f64>() / n,
-    );
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (x, y) in &pairs {
-        sxy += (x - mx) * (y - my);
-        sxx += (x - mx) * (x - mx);
-        syy += (y - my) * (y - my);
-    }
-    if sxx == 0.0 || syy == 0.0 {
-        return Err(CxError::invalid(
+    crate::stats::pearson(pairs.iter().copied()).ok_or_else(|| {
+        CxError::invalid(
             "performance",
             format!("attribute {j} (or the overall score) without variance"),
             "varying answers to derive importance",
-        ));
-    }
-    Ok(sxy / (sxx * syy).sqrt())
+        )
+    })
 }

@@ -57,19 +57,6 @@ pub struct Keyed<K, T> {
     pub result: T,
 }
 
-fn check_len(argument: &'static str, len: usize, other: &'static str, n: usize) -> Result<()> {
-    if len == n {
-        Ok(())
-    } else {
-        Err(CxError::LengthMismatch {
-            argument,
-            expected: n,
-            actual: len,
-            other,
-        })
-    }
-}
-
 /// Row indices per key, ordered by key.
 fn split<K: Ord>(keys: &[K]) -> BTreeMap<&K, Vec<usize>> {
     let mut m: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
@@ -136,7 +123,7 @@ pub fn delivery<K: Ord + Clone>(
     if n == 0 {
         return Err(CxError::Empty { argument: "promised" });
     }
-    check_len("delivered", delivered.len(), "promised", n)?;
+    CxError::check_len("delivered", delivered.len(), "promised", n)?;
     if grace < 0 {
         return Err(CxError::invalid("grace", grace, "a duration >= 0"));
     }
@@ -177,7 +164,7 @@ pub fn delivery<K: Ord + Clone>(
     let groups = match keys {
         None => Vec::new(),
         Some(k) => {
-            check_len("keys", k.len(), "promised", n)?;
+            CxError::check_len("keys", k.len(), "promised", n)?;
             split(k)
                 .into_iter()
                 .map(|(key, rows)| Keyed {
@@ -247,7 +234,7 @@ pub fn answer_times<K: Ord + Clone + Hash>(
     if n == 0 {
         return Err(CxError::Empty { argument: "received" });
     }
-    check_len("answered", answered.len(), "received", n)?;
+    CxError::check_len("answered", answered.len(), "received", n)?;
     let check_level_value = |v: f64| {
         if v.is_finite() && v >= 0.0 {
             Ok(v)
@@ -261,7 +248,7 @@ pub fn answer_times<K: Ord + Clone + Hash>(
         levels.insert(k, check_level_value(*v)?);
     }
     if let Some(c) = channels {
-        check_len("channels", c.len(), "received", n)?;
+        CxError::check_len("channels", c.len(), "received", n)?;
     }
     let per_second = unit.per_day() as f64 / 86_400.0;
     let mut secs = vec![f64::NAN; n];
@@ -357,10 +344,10 @@ pub fn first_contact_resolution<K: Ord + Clone + Hash>(
     if n == 0 {
         return Err(CxError::Empty { argument: "cases" });
     }
-    check_len("timestamps", timestamps.len(), "cases", n)?;
-    check_len("resolved", resolved.len(), "cases", n)?;
+    CxError::check_len("timestamps", timestamps.len(), "cases", n)?;
+    CxError::check_len("resolved", resolved.len(), "cases", n)?;
     if let Some(c) = channels {
-        check_len("channels", c.len(), "cases", n)?;
+        CxError::check_len("channels", c.len(), "cases", n)?;
     }
     // Per case: (contacts, row of the earliest contact; ties: the first row).
     let mut per_case: HashMap<&K, (u64, usize)> = HashMap::new();
@@ -491,10 +478,10 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
             argument: "customers",
         });
     }
-    check_len("timestamps", timestamps.len(), "customers", n)?;
-    check_len("channels", channels.len(), "customers", n)?;
+    CxError::check_len("timestamps", timestamps.len(), "customers", n)?;
+    CxError::check_len("channels", channels.len(), "customers", n)?;
     if let Some(c) = cases {
-        check_len("cases", c.len(), "customers", n)?;
+        CxError::check_len("cases", c.len(), "customers", n)?;
     }
     if !(options.window_days.is_finite() && options.window_days >= 0.0) {
         return Err(CxError::invalid("window_days", options.window_days, "days >= 0"));

@@ -116,7 +116,7 @@ pub fn cronbach_alpha(answers: Answers<'_>, level: f64) -> Result<Alpha> {
         .map(|j| {
             let x: Vec<f64> = rows.iter().map(|r| r[j]).collect();
             let y: Vec<f64> = rows.iter().map(|r| r.iter().sum::<f64>() - r[j]).collect();
-            pearson(&x, &y)
+            crate::stats::pearson(x.iter().copied().zip(y.iter().copied()))
         })
         .collect();
     Ok(Alpha {
@@ -137,16 +137,4 @@ fn variance(values: impl Iterator<Item = f64> + Clone) -> f64 {
     let n = values.clone().count() as f64;
     let m = values.clone().sum::<f64>() / n;
     values.map(|v| (v - m) * (v - m)).sum::<f64>() / (n - 1.0)
-}
-
-fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }

@@ -97,18 +97,7 @@ impl<K: Hash + Eq + Ord + Clone> Purchases<K> {
                 argument: "customers",
             });
         }
-        let check = |argument: &'static str, len: usize| {
-            if len == n {
-                Ok(())
-            } else {
-                Err(CxError::LengthMismatch {
-                    argument,
-                    expected: n,
-                    actual: len,
-                    other: "customers",
-                })
-            }
-        };
+        let check = |argument: &'static str, len: usize| CxError::check_len(argument, len, "customers", n);
         check("timestamps", tx.timestamps.len())?;
         if let Some(a) = tx.amounts {
             check("amounts", a.len())?;

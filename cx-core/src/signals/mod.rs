@@ -406,19 +406,6 @@ fn plural(n: impl Into<f64>, one: &str, many: &str) -> String {
     format!("{} {}", n, if n == 1.0 { one } else { many })
 }
 
-fn check_len(argument: &'static str, actual: usize, other: &'static str, expected: usize) -> Result<()> {
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(CxError::LengthMismatch {
-            argument,
-            expected,
-            actual,
-            other,
-        })
-    }
-}
-
 /// Per-customer signals and a risk ranking from orders, feedback, support
 /// contacts and deliveries (any of them), as of a day. See the
 /// [module docs](self) for the signals, their thresholds and the risk.
@@ -482,13 +469,13 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
         any |= !o.customers.is_empty();
     }
     if let Some(f) = &i.feedback {
-        check_len(
+        CxError::check_len(
             "feedback.timestamps",
             f.timestamps.len(),
             "feedback.customers",
             f.customers.len(),
         )?;
-        check_len(
+        CxError::check_len(
             "feedback.scores",
             f.scores.len(),
             "feedback.customers",
@@ -498,20 +485,20 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
     }
     if let Some(c) = &i.contacts {
         let n = c.customers.len();
-        check_len("contacts.received", c.received.len(), "contacts.customers", n)?;
-        check_len("contacts.resolved", c.resolved.len(), "contacts.customers", n)?;
+        CxError::check_len("contacts.received", c.received.len(), "contacts.customers", n)?;
+        CxError::check_len("contacts.resolved", c.resolved.len(), "contacts.customers", n)?;
         if let Some(ch) = c.channels {
-            check_len("contacts.channels", ch.len(), "contacts.customers", n)?;
+            CxError::check_len("contacts.channels", ch.len(), "contacts.customers", n)?;
         }
         if let Some(cs) = c.cases {
-            check_len("contacts.cases", cs.len(), "contacts.customers", n)?;
+            CxError::check_len("contacts.cases", cs.len(), "contacts.customers", n)?;
         }
         any |= n > 0;
     }
     if let Some(d) = &i.deliveries {
         let n = d.customers.len();
-        check_len("deliveries.promised", d.promised.len(), "deliveries.customers", n)?;
-        check_len(
+        CxError::check_len("deliveries.promised", d.promised.len(), "deliveries.customers", n)?;
+        CxError::check_len(
             "deliveries.delivered",
             d.delivered.len(),
             "deliveries.customers",

@@ -68,18 +68,7 @@ pub fn group_by<T: Score, K: Hash + Eq + Ord + Clone>(
     time: Option<Timestamps<'_>>,
 ) -> Result<Vec<Group<K>>> {
     let n = scores.len();
-    let check_len = |argument: &'static str, len: usize| {
-        if len == n {
-            Ok(())
-        } else {
-            Err(CxError::LengthMismatch {
-                argument,
-                expected: n,
-                actual: len,
-                other: "scores",
-            })
-        }
-    };
+    let check_len = |argument: &'static str, len: usize| CxError::check_len(argument, len, "scores", n);
     if let Some(w) = weights {
         check_len("weights", w.len())?;
     }
