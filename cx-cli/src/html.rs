@@ -416,6 +416,22 @@ fn model(h: &mut String, r: &Report) {
         m.customers,
         m.expected_active
     );
+    if let Some(c) = &m.cdnow_check {
+        let f = |v: &[f64; 4]| {
+            format!(
+                "r = {:.3}, α = {:.3}, a = {:.3}, b = {:.3}",
+                v[0], v[1], v[2], v[3]
+            )
+        };
+        let _ = write!(
+            h,
+            "<p class=\"note\" id=\"cdnow-check\">Model check: the same fitting code on the bundled CDNOW sample \
+             (2,357 customers, weeks) gives {} (log-likelihood {:.2}); Fader, Hardie &amp; Lee (2005) publish {}.</p>",
+            f(&c.fitted),
+            c.log_likelihood,
+            f(&c.published)
+        );
+    }
     figure(
         h,
         "chart-p-alive",

@@ -33,7 +33,7 @@ const DEMO: [(&str, &str); 4] = [
 ];
 
 /// The CDNOW summary (Fader, Hardie & Lee 2005), weeks; see data/cdnow/README.md.
-const CDNOW: &str = include_str!("../../data/cdnow/cdnow_customers_summary.csv");
+pub(crate) const CDNOW: &str = include_str!("../../data/cdnow/cdnow_customers_summary.csv");
 
 #[derive(Parser)]
 #[command(

@@ -99,9 +99,19 @@ pub struct PromiseSection {
     pub repeat_contacts: Option<RepeatContacts<String>>,
 }
 
+/// BG/NBD fitted by the same code to the bundled CDNOW sample, beside the
+/// published values (Fader, Hardie & Lee 2005): a check anyone can read.
+#[derive(Debug, Serialize)]
+pub struct CdnowCheck {
+    pub fitted: [f64; 4],
+    pub published: [f64; 4],
+    pub log_likelihood: f64,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ModelSection {
     pub model: AnyModel,
+    pub cdnow_check: Option<CdnowCheck>,
     pub customers: usize,
     /// Customers per tenth of P(alive): [0, 0.1), …, [0.9, 1].
     pub p_alive_bins: Vec<usize>,
@@ -676,6 +686,7 @@ fn risk_sections(
         }
         ModelSection {
             model,
+            cdnow_check: cdnow_check(),
             customers: p.len(),
             p_alive_bins: bins,
             expected_active: p.iter().sum(),
@@ -696,4 +707,28 @@ fn risk_sections(
             .collect(),
     };
     Ok((model, Some(risk)))
+}
+
+/// BG/NBD on the bundled CDNOW summary (weeks).
+fn cdnow_check() -> Option<CdnowCheck> {
+    let mut rdr = csv::Reader::from_reader(crate::CDNOW.as_bytes());
+    let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec.ok()?;
+        x.push(rec.get(1)?.parse().ok()?);
+        tx.push(rec.get(2)?.parse().ok()?);
+        t.push(rec.get(3)?.parse().ok()?);
+    }
+    let data = cx::churn::CustomerData {
+        frequency: &x,
+        recency: &tx,
+        t: &t,
+    };
+    let m = cx::churn::BetaGeo::fit(&data, &cx::churn::FitOptions::default()).ok()?;
+    Some(CdnowCheck {
+        fitted: [m.r, m.alpha, m.a, m.b],
+        // REFERENCES.md §4.
+        published: [0.243, 4.414, 0.793, 2.426],
+        log_likelihood: m.fit.as_ref().map_or(f64::NAN, |f| f.log_likelihood),
+    })
 }

@@ -148,6 +148,18 @@ fn json_numbers_match_hand_computations_from_the_same_files() {
             "{q}"
         );
     }
+    // The model section carries the CDNOW check against the published fit.
+    let check = &r["model"]["cdnow_check"];
+    for k in 0..4 {
+        let (got, want) = (
+            check["fitted"][k].as_f64().expect("fitted"),
+            check["published"][k].as_f64().expect("pub"),
+        );
+        assert!(
+            (got - want).abs() / want < 2e-3,
+            "CDNOW parameter {k}: {got} vs {want}"
+        );
+    }
     // The ranking is by risk, with reasons in words.
     let top = r["risk"]["top"].as_array().expect("top");
     assert!(top.len() >= 10);

@@ -61,6 +61,7 @@ test("the demo report renders offline in Chromium with every chart", { timeout: 
     assert.ok(reasons.some((r) => /no order for \d+ days against a usual \d+/.test(r)), "an overdue reason in words");
     const headline = await page.locator("#headline .card").count();
     assert.ok(headline >= 5, `only ${headline} headline cards`);
+    assert.match(await page.locator("#cdnow-check").innerText(), /r = 0\.243, α = 4\.41\d, a = 0\.79\d, b = 2\.4\d\d/);
     const quality = await page.locator("#data-quality tr").count();
     assert.equal(quality, 5, "a data-quality row per input table (+ header)");
 
