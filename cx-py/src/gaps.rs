@@ -38,14 +38,14 @@ const NAT: i64 = i64::MIN;
 
 type Ints<'py> = PyReadonlyArray1<'py, i64>;
 
-fn present(argument: &'static str, t: &[i64]) -> Result<(), CxError> {
+pub(crate) fn present(argument: &'static str, t: &[i64]) -> Result<(), CxError> {
     match t.iter().position(|&v| v == NAT) {
         Some(index) => Err(CxError::Missing { argument, index }),
         None => Ok(()),
     }
 }
 
-fn optional(t: &[i64]) -> Vec<Option<i64>> {
+pub(crate) fn optional(t: &[i64]) -> Vec<Option<i64>> {
     t.iter().map(|&v| (v != NAT).then_some(v)).collect()
 }
 

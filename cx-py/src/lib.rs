@@ -32,6 +32,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gaps::gaps_fcr, m)?)?;
     m.add_function(wrap_pyfunction!(gaps::gaps_repeat_contacts, m)?)?;
     m.add_function(wrap_pyfunction!(signals::signals, m)?)?;
+    m.add_function(wrap_pyfunction!(signals::signals_columns, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_model, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_predict, m)?)?;

@@ -126,3 +126,53 @@ def test_errors_name_the_table_column_and_row():
     assert e.value.argument == "options"
     with pytest.raises(cx.EmptyInputError):
         cx.signals()
+
+
+def test_buffer_path_equals_the_json_path_on_the_demo_shop():
+    # The same four CSV files through numpy buffers (datetime columns) and
+    # through the JSON entry (ISO text): identical customers, signals and rows.
+    import pathlib
+
+    demo = pathlib.Path(__file__).resolve().parents[2] / "cx-cli" / "data" / "demo"
+    read = lambda name, dates: pd.read_csv(demo / f"{name}.csv", parse_dates=dates)
+    o, f = read("orders", ["date"]), read("feedback", ["date"])
+    c, d = read("contacts", ["received", "answered", "resolved"]), read("deliveries", ["promised", "delivered"])
+    fast = cx.signals(o, f, c, d)
+    assert fast._labels is not None, "the buffer path was not taken"
+    text = lambda name: pd.read_csv(demo / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    def col(df, name, numeric=False):
+        v = df[name].tolist()
+        return [float(x) if x else None for x in v] if numeric else [x or None for x in v]
+
+    o2, f2, c2, d2 = text("orders"), text("feedback"), text("contacts"), text("deliveries")
+    slow = cx._cx.signals(
+        {
+            "orders": {"customers": col(o2, "customer"), "timestamps": col(o2, "date"), "amounts": col(o2, "amount", True)},
+            "feedback": {"customers": col(f2, "customer"), "timestamps": col(f2, "date"), "scores": col(f2, "nps", True)},
+            "contacts": {
+                "customers": col(c2, "customer"),
+                "received": col(c2, "received"),
+                "resolved": col(c2, "resolved"),
+                "channels": col(c2, "channel"),
+                "cases": col(c2, "case"),
+            },
+            "deliveries": {"customers": col(d2, "customer"), "promised": col(d2, "promised"), "delivered": col(d2, "delivered")},
+        }
+    )
+    assert len(fast.customers) == len(slow["customers"]) == 1000
+    for a, b in zip(fast.customers, slow["customers"]):
+        assert a["customer"] == b["customer"] and a["lost"] == b["lost"] and a["orders"] == b["orders"]
+        assert a["risk"] == pytest.approx(b["risk"], abs=1e-9)
+        assert [s["reason"] for s in a["signals"]] == [s["reason"] for s in b["signals"]]
+    assert fast.tables == slow["tables"] and fast.counts == slow["counts"] and fast.as_of == slow["as_of"]
+    frame = fast.frame()
+    assert list(frame["customer"][:3]) == [c["customer"] for c in slow["customers"][:3]]
+    assert frame["reasons"][0] == "; ".join(s["reason"] for s in slow["customers"][0]["signals"])
+
+
+def test_nat_in_a_required_time_is_a_typed_error_on_the_buffer_path():
+    fb = pd.DataFrame({"customer": ["a", "b"], "date": pd.to_datetime(["2024-01-01", None]), "nps": [9.0, 3.0]})
+    with pytest.raises(cx.MissingValueError) as e:
+        cx.signals(feedback=fb)
+    assert (e.value.argument, e.value.index) == ("feedback.timestamps", 1)

@@ -463,6 +463,14 @@ pub fn signals<K: Hash + Eq + Ord + Clone>(
     Ok(b.finish(as_of))
 }
 
+/// `i64::MIN` (numpy's `NaT`) where a time is required.
+fn check_present(argument: &'static str, t: &[i64]) -> Result<()> {
+    match t.iter().position(|&v| v == i64::MIN) {
+        Some(index) => Err(CxError::Missing { argument, index }),
+        None => Ok(()),
+    }
+}
+
 fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
     let mut any = false;
     if let Some(o) = &i.orders {
@@ -481,6 +489,7 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
             "feedback.customers",
             f.customers.len(),
         )?;
+        check_present("feedback.timestamps", f.timestamps)?;
         any |= !f.customers.is_empty();
     }
     if let Some(c) = &i.contacts {
@@ -493,6 +502,7 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
         if let Some(cs) = c.cases {
             CxError::check_len("contacts.cases", cs.len(), "contacts.customers", n)?;
         }
+        check_present("contacts.received", c.received)?;
         any |= n > 0;
     }
     if let Some(d) = &i.deliveries {
@@ -504,6 +514,7 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
             "deliveries.customers",
             n,
         )?;
+        check_present("deliveries.promised", d.promised)?;
         any |= n > 0;
     }
     if any {

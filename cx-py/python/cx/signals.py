@@ -18,11 +18,14 @@ the README; every threshold is a keyword argument here.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Mapping, Optional
+
+import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
-from .gaps import _times, _values
+from .gaps import _module, _times, _values
 
 # Each table's columns: (role in cx, default column name, kind).
 _TABLES = {
@@ -32,100 +35,290 @@ _TABLES = {
         ("customers", "customer", "key"),
         ("received", "received", "time"),
         ("resolved", "resolved", "time?"),
-        ("channels", "channel", "key?"),
-        ("cases", "case", "key?"),
+        ("channels", "channel", "text?"),
+        ("cases", "case", "text?"),
     ],
     "deliveries": [("customers", "customer", "key"), ("promised", "promised", "time"), ("delivered", "delivered", "time?")],
 }
+_NAT = np.iinfo(np.int64).min
 
 
 class SignalReport:
     """The result of :func:`signals`.
 
-    Attributes: ``customers`` (list of dicts, highest risk first), ``as_of``
-    (ISO date), ``tables`` (rows given, used, after ``as_of``, without an
-    answer, per table), ``counts`` (customers per signal kind), ``lost``,
-    ``model`` (the purchase model behind ``low_p_alive``, as a dict) and
-    ``notes``.
+    ``frame()`` is one row per customer (pandas), ``signals_frame()`` one
+    row per signal; ``customers`` the same as a list of dicts (highest risk
+    first); ``at_risk(threshold)`` the customers not lost with at least that
+    risk. Also ``as_of`` (ISO date), ``tables`` (rows given, used, after
+    ``as_of``, without an answer, per table), ``counts`` (customers per
+    signal kind), ``lost``, ``model`` (the purchase model behind
+    ``low_p_alive``, as a dict) and ``notes``.
     """
 
-    def __init__(self, data: Dict[str, Any]) -> None:
-        self._data = data
-        self.customers: List[Dict[str, Any]] = data["customers"]
-        self.as_of: str = data["as_of"]
-        self.tables: Dict[str, Dict[str, int]] = data["tables"]
-        self.counts: Dict[str, int] = data["counts"]
-        self.lost: int = data["lost"]
-        self.model: Optional[Dict[str, Any]] = data.get("model")
-        self.notes: List[str] = data["notes"]
+    def __init__(self, cols: Dict[str, Any], labels: Optional[Any] = None) -> None:
+        self._cols = cols
+        self._labels = labels
+        self._customers: Optional[List[Dict[str, Any]]] = None
+        meta = cols["meta"]
+        self.as_of: str = meta["as_of"]
+        self.tables: Dict[str, Dict[str, int]] = meta["tables"]
+        self.counts: Dict[str, int] = meta["counts"]
+        self.lost: int = meta["lost"]
+        self.model: Optional[Dict[str, Any]] = meta.get("model")
+        self.notes: List[str] = meta["notes"]
+
+    @classmethod
+    def _from_json(cls, data: Dict[str, Any]) -> "SignalReport":
+        """From the result of the JSON entry (``cx._cx.signals``)."""
+        cs = data["customers"]
+        rows = [(i, s) for i, c in enumerate(cs) for s in c["signals"]]
+        epoch = np.datetime64("1970-01-01", "D")
+        cols = {
+            "customer": np.array([c["customer"] for c in cs], dtype=object),
+            "risk": np.array([c["risk"] for c in cs], dtype=float),
+            "lost": np.array([c["lost"] for c in cs], dtype=bool),
+            "orders": np.array([c["orders"] for c in cs], dtype=np.int64),
+            "last_order": np.array(
+                [(np.datetime64(c["last_order"], "D") - epoch).astype(np.int64) if c["last_order"] else _NAT for c in cs],
+                dtype=np.int64,
+            ),
+            "p_alive": np.array([np.nan if c["p_alive"] is None else c["p_alive"] for c in cs], dtype=float),
+            "segment": [c["segment"] for c in cs],
+            "signal_row": np.array([i for i, _ in rows], dtype=np.int64),
+            "signal_kind": [s["kind"] for _, s in rows],
+            "signal_strength": np.array([s["strength"] for _, s in rows], dtype=float),
+            "signal_reason": [s["reason"] for _, s in rows],
+            "signal_evidence": [s["evidence"] for _, s in rows],
+            "meta": {k: data[k] for k in ("as_of", "tables", "counts", "lost", "model", "notes")},
+        }
+        report = cls(cols)
+        report._customers = cs
+        return report
+
+    def _keys(self) -> np.ndarray:
+        codes = self._cols["customer"]
+        if self._labels is None:
+            return codes
+        return np.asarray(self._labels, dtype=object)[codes]
+
+    def _bounds(self) -> np.ndarray:
+        """Where each customer's signals start in the signal columns (the
+        signals come grouped by customer, in customer order)."""
+        n = len(self._cols["risk"])
+        return np.searchsorted(self._cols["signal_row"], np.arange(n + 1))
+
+    def _customer(self, i: int, keys: np.ndarray, bounds: np.ndarray) -> Dict[str, Any]:
+        c = self._cols
+        a, b = int(bounds[i]), int(bounds[i + 1])
+        last = c["last_order"][i]
+        return {
+            "customer": _plain(keys[i]),
+            "risk": float(c["risk"][i]),
+            "signals": [
+                {"kind": c["signal_kind"][j], "strength": float(c["signal_strength"][j]), "reason": c["signal_reason"][j], "evidence": c["signal_evidence"][j]}
+                for j in range(a, b)
+            ],
+            "orders": int(c["orders"][i]),
+            "last_order": None if last == _NAT else str(np.datetime64(int(last), "D")),
+            "p_alive": None if np.isnan(c["p_alive"][i]) else float(c["p_alive"][i]),
+            "segment": c["segment"][i],
+            "lost": bool(c["lost"][i]),
+        }
+
+    @property
+    def customers(self) -> List[Dict[str, Any]]:
+        """Every customer as a dict (the same fields as in Rust and JS), highest risk first."""
+        if self._customers is None:
+            keys, bounds = self._keys(), self._bounds()
+            self._customers = [self._customer(i, keys, bounds) for i in range(len(keys))]
+        return self._customers
 
     def to_dict(self) -> Dict[str, Any]:
         """The result as plain dicts and lists (the same fields in Rust and JS)."""
-        return self._data
+        return {
+            "customers": self.customers,
+            "as_of": self.as_of,
+            "tables": self.tables,
+            "counts": self.counts,
+            "lost": self.lost,
+            "model": self.model,
+            "notes": self.notes,
+        }
 
     def at_risk(self, threshold: float = 0.7) -> List[Dict[str, Any]]:
         """Customers not lost whose risk is at least ``threshold``."""
-        return [c for c in self.customers if not c["lost"] and c["risk"] >= threshold]
+        c = self._cols
+        pick = np.flatnonzero(~c["lost"] & (c["risk"] >= threshold))
+        if self._customers is not None:
+            return [self._customers[i] for i in pick]
+        keys, bounds = self._keys(), self._bounds()
+        return [self._customer(int(i), keys, bounds) for i in pick]
 
     def frame(self) -> Any:
-        """One row per customer (pandas): risk, lost, signal kinds, reasons
-        (strongest first, ``"; "``-joined), the top reason, orders, last
-        order, P(alive) and RFM segment."""
+        """One row per customer (pandas), highest risk first: risk, lost,
+        signal kinds (list), reasons (strongest first, ``"; "``-joined), the
+        top reason, orders, last order, P(alive) and RFM segment."""
         import pandas as pd
 
-        rows = []
-        for c in self.customers:
-            s = c["signals"]
-            rows.append(
-                {
-                    "customer": c["customer"],
-                    "risk": c["risk"],
-                    "lost": c["lost"],
-                    "signals": [x["kind"] for x in s],
-                    "reasons": "; ".join(x["reason"] for x in s),
-                    "top_reason": s[0]["reason"] if s else None,
-                    "orders": c["orders"],
-                    "last_order": pd.to_datetime(c["last_order"]) if c["last_order"] else pd.NaT,
-                    "p_alive": c["p_alive"],
-                    "segment": c["segment"],
-                }
-            )
-        return pd.DataFrame(rows)
+        c = self._cols
+        bounds = self._bounds()
+        kinds, reasons = c["signal_kind"], c["signal_reason"]
+        spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        return pd.DataFrame(
+            {
+                "customer": self._keys(),
+                "risk": c["risk"],
+                "lost": c["lost"],
+                "signals": [kinds[a:b] for a, b in spans],
+                "reasons": ["; ".join(reasons[a:b]) for a, b in spans],
+                "top_reason": [reasons[a] if b > a else None for a, b in spans],
+                "orders": c["orders"],
+                "last_order": c["last_order"].view("datetime64[D]"),
+                "p_alive": c["p_alive"],
+                "segment": c["segment"],
+            }
+        )
 
     def signals_frame(self) -> Any:
         """One row per signal (pandas): customer, kind, strength, reason and
         the evidence numbers as columns."""
         import pandas as pd
 
-        rows = []
-        for c in self.customers:
-            for s in c["signals"]:
-                rows.append({"customer": c["customer"], "kind": s["kind"], "strength": s["strength"], "reason": s["reason"], **s["evidence"]})
-        return pd.DataFrame(rows)
+        c = self._cols
+        base = pd.DataFrame(
+            {
+                "customer": self._keys()[c["signal_row"]] if len(c["signal_row"]) else [],
+                "kind": c["signal_kind"],
+                "strength": c["signal_strength"],
+                "reason": c["signal_reason"],
+            }
+        )
+        evidence = pd.DataFrame.from_records(c["signal_evidence"], index=base.index) if len(base) else pd.DataFrame()
+        return pd.concat([base, evidence], axis=1)
 
     def __repr__(self) -> str:
-        return f"SignalReport(as_of={self.as_of!r}, customers={len(self.customers)}, at_risk={len(self.at_risk())}, lost={self.lost})"
+        at_risk = int(np.count_nonzero(~self._cols["lost"] & (self._cols["risk"] >= 0.7)))
+        return f"SignalReport(as_of={self.as_of!r}, customers={len(self._cols['risk'])}, at_risk={at_risk}, lost={self.lost})"
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def _column(name: str, data: Any, default: str, role: str, columns: Mapping[str, str], optional: bool) -> Any:
+    col = columns.get(f"{name}.{default}", default)
+    try:
+        present = col in data.columns if hasattr(data, "columns") else col in data
+    except TypeError:
+        raise InputTypeError(f"`{name}` must be a DataFrame or a dict of columns", {"argument": name}) from None
+    if not present:
+        if optional:
+            return None
+        raise InputTypeError(
+            f"`{name}` has no column {col!r} (the {default}); pass columns={{'{name}.{default}': 'your name'}}",
+            {"argument": f"{name}.{role}"},
+        )
+    return data[col]
+
+
+def _series(x: Any) -> Any:
+    import pandas as pd
+
+    mod = _module(x)
+    if mod == "pandas":
+        return x.reset_index(drop=True)
+    if mod == "polars":
+        return x.to_pandas()
+    return pd.Series(list(x) if not isinstance(x, np.ndarray) else x)
+
+
+def _ns(x: Any) -> Optional[np.ndarray]:
+    """A time column as int64 epoch nanoseconds (NaT = int64 min), or None
+    when it cannot be read without the general path (which then reports
+    the bad row)."""
+    import pandas as pd
+
+    s = _series(x)
+    if s.dtype.kind in "iufcb":
+        return None  # numbers: epoch values in an unknown unit; the general path reads them
+    if s.dtype.kind != "M":
+        try:
+            s = pd.to_datetime(s, format="ISO8601")
+        except (ValueError, TypeError):
+            return None
+    if getattr(s.dtype, "tz", None) is not None:
+        return None  # offsets: the general path converts them exactly as Rust and JS do
+    return np.ascontiguousarray(s.to_numpy().astype("datetime64[ns]").view(np.int64))
+
+
+def _fast(tables: Dict[str, Any], columns: Mapping[str, str]) -> Optional[Dict[str, Any]]:
+    """The tables as numpy columns with one customer code space, or None."""
+    import pandas as pd
+
+    cols: Dict[str, Dict[str, Any]] = {}
+    keys = []
+    for name, data in tables.items():
+        t = {}
+        for role, default, kind in _TABLES[name]:
+            t[role] = _column(name, data, default, role, columns, kind.endswith("?"))
+        cols[name] = t
+        keys.append(_series(t["customers"]))
+    if any(k.isna().any() for k in keys):
+        return None  # the general path names the row
+    if not all(k.dtype.kind in "iu" for k in keys):
+        keys = [k.astype(str) for k in keys]
+    codes, labels = pd.factorize(pd.concat(keys, ignore_index=True), sort=True)
+    out: Dict[str, Any] = {}
+    start = 0
+    for (name, t), k in zip(cols.items(), keys):
+        code = np.ascontiguousarray(codes[start : start + len(k)].astype(np.int64))
+        start += len(k)
+        times = {}
+        for role, _, kind in _TABLES[name]:
+            if kind.startswith("time") and t[role] is not None:
+                v = _ns(t[role])
+                if v is None:
+                    return None
+                times[role] = v
+        if name == "orders":
+            amounts = t["amounts"]
+            out[name] = (code, times["timestamps"], None if amounts is None else _floats(amounts))
+        elif name == "feedback":
+            out[name] = (code, times["timestamps"], _floats(t["scores"]))
+        elif name == "contacts":
+            resolved = times.get("resolved", np.full(len(code), _NAT, dtype=np.int64))
+            texts = []
+            for role in ("channels", "cases"):
+                v = None if t[role] is None else _values(t[role])
+                if v is not None and any(e is None for e in v):
+                    return None
+                texts.append(None if v is None else [str(e) for e in v])
+            out[name] = (code, times["received"], resolved, texts[0], texts[1])
+        else:
+            delivered = times.get("delivered", np.full(len(code), _NAT, dtype=np.int64))
+            out[name] = (code, times["promised"], delivered)
+    out["labels"] = labels
+    return out
+
+
+def _floats(x: Any) -> np.ndarray:
+    s = _series(x)
+    try:
+        return np.ascontiguousarray(s.to_numpy(dtype=float, na_value=np.nan))
+    except (TypeError, ValueError):
+        raise InputTypeError("a numeric column holds text", {"argument": "scores"}) from None
 
 
 def _table(name: str, data: Any, columns: Mapping[str, str]) -> Dict[str, Any]:
+    """A table as JSON-ready lists (the general path)."""
     out: Dict[str, Any] = {}
     for role, default, kind in _TABLES[name]:
-        col = columns.get(f"{name}.{default}", default)
-        try:
-            present = col in data.columns if hasattr(data, "columns") else col in data
-        except TypeError:
-            raise InputTypeError(f"`{name}` must be a DataFrame or a dict of columns", {"argument": name}) from None
-        if not present:
-            if kind.endswith("?"):
-                continue
-            raise InputTypeError(
-                f"`{name}` has no column {col!r} (the {default}); pass columns={{'{name}.{default}': 'your name'}}",
-                {"argument": f"{name}.{role}"},
-            )
-        x = data[col]
+        x = _column(name, data, default, role, columns, kind.endswith("?"))
+        if x is None:
+            continue
         if kind.startswith("time"):
             out[role] = _times(x)
-        elif kind.startswith("key"):
+        elif kind.startswith(("key", "text")):
             out[role] = [None if v is None else str(v) for v in _values(x)]
         else:
             out[role] = _values(x)
@@ -151,7 +344,7 @@ def signals(
     ``deliveries`` (customer, promised, delivered — NaT/None while
     pending). Rename with ``columns={"orders.customer": "cust_id"}``.
     Dates are datetime columns or ISO strings. Customer keys come back as
-    strings.
+    given (as text when the tables mix integer and text keys).
 
     ``model``: a fitted :class:`cx.BetaGeo` (or MBG/Pareto) on a daily
     summary of the same orders, used for ``low_p_alive`` instead of fitting
@@ -162,19 +355,27 @@ def signals(
     ``contact_window_days``, ``late_last``, ``late_min``,
     ``late_grace_days`` (defaults as in the Rust ``SignalOptions``).
 
-    Raises the typed :class:`cx.CxError` subclasses, naming the column as
-    ``table.column`` and the row.
+    Columns are handed to Rust as numpy buffers and the work runs without
+    the GIL; a column that cannot be read so (text that is not an ISO date,
+    missing keys) goes the general way, which reports the table, column and
+    row. Raises the typed :class:`cx.CxError` subclasses.
     """
     columns = dict(columns or {})
-    args: Dict[str, Any] = {"unit": "ns"}
-    for name, data in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries)):
-        if data is not None:
-            args[name] = _table(name, data, columns)
+    tables = {
+        name: data
+        for name, data in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries))
+        if data is not None
+    }
     if model is not None:
-        import json
-
         options["model"] = json.loads(model.to_json()) if hasattr(model, "to_json") else model
-    if "as_of" in options and options["as_of"] is not None and not isinstance(options["as_of"], str):
+    if options.get("as_of") is not None and not isinstance(options["as_of"], str):
         options["as_of"] = str(options["as_of"])[:10]
-    args["options"] = options
-    return SignalReport(_cx.signals(args))
+    fast = _fast(tables, columns) if tables else None
+    if fast is not None:
+        labels = fast.pop("labels")
+        cols = _cx.signals_columns(**fast, options=options)
+        return SignalReport(cols, labels)
+    args: Dict[str, Any] = {"unit": "ns", "options": options}
+    for name, data in tables.items():
+        args[name] = _table(name, data, columns)
+    return SignalReport._from_json(_cx.signals(args))
