@@ -436,7 +436,8 @@ fn model(h: &mut String, r: &Report) {
         h,
         "chart-p-alive",
         &charts::p_alive_histogram(&m.p_alive_bins),
-        "Customers by probability of still being active (red: below 0.3, where the low-P(alive) signal fires).",
+        "Customers by probability of still being active (red: below 0.3, where the low-P(alive) signal fires). \
+         Under BG/NBD a customer without a repeat purchase counts as active (P = 1).",
     );
     h.push_str("</section>\n");
 }
@@ -470,8 +471,8 @@ fn risk(h: &mut String, r: &Report) {
     h.push_str("<section id=\"risk\"><h2>Customers at risk, and why</h2>");
     let _ = write!(
         h,
-        "<p>{} of {} customers have risk ≥ {} (risk = 1 − Π(1 − strength) over their signals). {} more have not \
-         ordered for over a year and count as lost: they are listed after everyone else.</p>",
+        "<p>{} of {} customers have risk ≥ {} (risk = 1 − Π(1 − strength) over their signals). Another {} have not \
+         ordered for over a year and count as lost, not at risk.</p>",
         k.at_risk, k.customers, k.threshold, k.lost
     );
     h.push_str("<table><tr><th>signal</th><th>customers</th></tr>");
