@@ -98,10 +98,10 @@ struct TableArgs {
 struct ReportArgs {
     #[command(flatten)]
     tables: TableArgs,
-    /// Where to write the HTML report.
-    #[arg(long, default_value = "report.html", value_name = "FILE")]
-    out: PathBuf,
-    /// Print the report as JSON on stdout (no HTML unless --out is given explicitly too).
+    /// Where to write the HTML report [default: report.html, or none with --json].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Print the report as JSON on stdout (and write HTML only if --out is given too).
     #[arg(long)]
     json: bool,
     /// Customers listed in the at-risk table.
@@ -409,14 +409,23 @@ fn run_report(a: ReportArgs) -> Result<(), String> {
         signals: signal_options(&a.tables)?,
     };
     let r = report::build(&inputs, &settings)?;
+    let out = match (&a.out, a.json) {
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from("report.html")),
+        (None, true) => None,
+    };
+    if let Some(p) = &out {
+        fs::write(p, html::render(&r)).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+    }
     if a.json {
         let text = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?;
         println!("{text}");
         return Ok(());
     }
-    fs::write(&a.out, html::render(&r)).map_err(|e| format!("{}: cannot write: {e}", a.out.display()))?;
     print_summary(&r);
-    println!("\nreport written to {}", a.out.display());
+    if let Some(p) = &out {
+        println!("\nreport written to {}", p.display());
+    }
     Ok(())
 }
 

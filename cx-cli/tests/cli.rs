@@ -357,6 +357,44 @@ fn demo_data_is_deterministic_and_is_what_is_bundled() {
 }
 
 #[test]
+fn json_and_out_together_write_both() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("both.html");
+    let r = json(&cx(&["report", "--json", "--out", out.to_str().expect("path")]));
+    assert!(r["risk"]["customers"].as_u64().expect("customers") > 0);
+    assert!(fs::read_to_string(&out).expect("html").contains("id=\"risk\""));
+}
+
+#[test]
+fn the_demo_generator_follows_its_bg_nbd_story() {
+    // 5,000 simulated customers with purchase rates from Gamma(r = 0.9, α = 40 days):
+    // BG/NBD fitted per day recovers r and α within 25 % (late deliveries raise
+    // drop-out on top of the beta, so a and b are not the generator's).
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = cx(&[
+        "demo-data",
+        "--customers",
+        "5000",
+        "--seed",
+        "3",
+        "--out",
+        dir.path().to_str().expect("p"),
+    ]);
+    assert!(o.status.success());
+    let orders = dir.path().join("orders.csv");
+    let m = json(&cx(&[
+        "fit",
+        orders.to_str().expect("p"),
+        "--days-per-period",
+        "1",
+        "--json",
+    ]));
+    let (r, alpha) = (m["r"].as_f64().expect("r"), m["alpha"].as_f64().expect("alpha"));
+    assert!((r - 0.9).abs() / 0.9 < 0.25, "r = {r}");
+    assert!((alpha - 40.0).abs() / 40.0 < 0.25, "alpha = {alpha}");
+}
+
+#[test]
 fn usage_errors_exit_with_2_and_help_lists_the_commands() {
     assert_eq!(cx(&["report", "--no-such-flag"]).status.code(), Some(2));
     let help = text(&cx(&["--help"]).stdout);
