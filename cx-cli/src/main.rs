@@ -42,7 +42,14 @@ pub(crate) const CDNOW: &str = include_str!("../../data/cdnow/cdnow_customers_su
     about = "Customer-experience scores, retention, churn models and explainable churn signals from CSV files",
     long_about = "Customer-experience scores, retention, churn models and explainable churn signals from CSV files.\n\n\
         Start with `cx report` (no arguments: a bundled demo shop) and open report.html.\n\
-        Dates are ISO (2024-03-05 or 2024-03-05T14:22:00, UTC). Exit status: 0 done, 1 bad data or file, 2 bad arguments."
+        Dates are ISO (2024-03-05 or 2024-03-05T14:22:00, UTC). Exit status: 0 done, 1 bad data or file, 2 bad arguments.",
+    after_help = "Examples:\n  \
+        cx report                                   # the bundled demo shop, report.html\n  \
+        cx report --orders o.csv --feedback f.csv --out shop.html\n  \
+        cx report --orders o.csv --col orders.customer=client_id --skip-bad-rows\n  \
+        cx signals --orders o.csv --deliveries d.csv --format csv > at_risk.csv\n  \
+        cx nps answers.csv --by month\n  \
+        cx demo-data --customers 5000 --seed 1 --out shop"
 )]
 struct Cli {
     #[command(subcommand)]
