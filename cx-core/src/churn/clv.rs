@@ -32,9 +32,9 @@ impl Default for ClvOptions {
 /// `options.months` months.
 ///
 /// # Formula
-/// CLV = Σₘ₌₁ᴹ E[M]·(E[X(m·f)] − E[X((m−1)·f)]) / (1 + d)ᵐ, where E[X(t)] is
+/// CLV = Σₘ₌₁ᴹ E\[M\]·(E[X(m·f)] − E[X((m−1)·f)]) / (1 + d)ᵐ, where E[X(t)] is
 /// the purchase model's conditional expectation, f the periods per month,
-/// d the monthly discount rate and E[M] the gamma-gamma expected spend. This
+/// d the monthly discount rate and E\[M\] the gamma-gamma expected spend. This
 /// is the monthly form of lifetimes' `customer_lifetime_value`.
 ///
 /// # Errors

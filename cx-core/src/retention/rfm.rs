@@ -143,8 +143,8 @@ fn quintiles(values: &[f64]) -> Vec<u8> {
 /// # Formula
 /// recency = days from the last purchase to `as_of` (lower is better, so
 /// scored on its negation); frequency = number of purchases; monetary =
-/// total amount. Scores by [quintile with ties sharing the lowest
-/// rank's score](quintiles). Segments: REFERENCES.md §3.
+/// total amount. Scores by quintile, ties sharing the lowest
+/// rank's score. Segments: REFERENCES.md §3.
 ///
 /// # Errors
 /// [`CxError::InvalidParameter`] when `as_of` is before a customer's last

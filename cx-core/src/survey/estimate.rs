@@ -10,7 +10,7 @@ use crate::stats;
 /// positive smiley buttons), with a Wilson score interval.
 ///
 /// # Formula
-/// share p = Σw·[condition]/Σw. The Wilson interval (Wilson 1927, JASA
+/// share p = Σw·\[condition\]/Σw. The Wilson interval (Wilson 1927, JASA
 /// 22(158)) uses n = Kish's effective size n_eff = (Σw)²/Σw² (= n unweighted):
 /// centre = (p + z²/2n)/(1 + z²/n), half-width = z·√(p(1−p)/n + z²/4n²)/(1 + z²/n).
 /// It stays inside [0, 1] and keeps its coverage near 0 and 1, where the
