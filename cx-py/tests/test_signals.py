@@ -126,6 +126,9 @@ def test_errors_name_the_table_column_and_row():
     assert e.value.argument == "options"
     with pytest.raises(cx.EmptyInputError):
         cx.signals()
+    with pytest.raises(cx.InputTypeError) as e:
+        cx.signals(feedback=pd.DataFrame({"customer": ["a"], "date": pd.to_datetime(["2024-01-01"]), "nps": ["nine"]}))
+    assert e.value.argument == "feedback.scores"
 
 
 def test_buffer_path_equals_the_json_path_on_the_demo_shop():

@@ -282,9 +282,9 @@ def _fast(tables: Dict[str, Any], columns: Mapping[str, str]) -> Optional[Dict[s
                 times[role] = v
         if name == "orders":
             amounts = t["amounts"]
-            out[name] = (code, times["timestamps"], None if amounts is None else _floats(amounts))
+            out[name] = (code, times["timestamps"], None if amounts is None else _floats(amounts, "orders.amounts"))
         elif name == "feedback":
-            out[name] = (code, times["timestamps"], _floats(t["scores"]))
+            out[name] = (code, times["timestamps"], _floats(t["scores"], "feedback.scores"))
         elif name == "contacts":
             resolved = times.get("resolved", np.full(len(code), _NAT, dtype=np.int64))
             texts = []
@@ -301,12 +301,12 @@ def _fast(tables: Dict[str, Any], columns: Mapping[str, str]) -> Optional[Dict[s
     return out
 
 
-def _floats(x: Any) -> np.ndarray:
+def _floats(x: Any, argument: str) -> np.ndarray:
     s = _series(x)
     try:
         return np.ascontiguousarray(s.to_numpy(dtype=float, na_value=np.nan))
     except (TypeError, ValueError):
-        raise InputTypeError("a numeric column holds text", {"argument": "scores"}) from None
+        raise InputTypeError(f"`{argument}` must hold numbers (NaN/None for no answer)", {"argument": argument}) from None
 
 
 def _table(name: str, data: Any, columns: Mapping[str, str]) -> Dict[str, Any]:
