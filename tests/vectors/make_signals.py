@@ -244,6 +244,7 @@ error(
 )
 error("error: late_min above late_last", {"feedback": fb, "options": {"late_min": 4}}, "invalid_parameter", "late_min")
 error("error: unknown option", {"feedback": fb, "options": {"overdue": 2}}, "invalid_parameter", "options")
+error("error: an RFM segment that does not exist", {"feedback": fb, "options": {"rfm_segments": ["at-risk"]}}, "invalid_parameter", "rfm_segments")
 error(
     "error: model with a negative parameter",
     {"feedback": fb, "options": {"model": {"model": "bg_nbd", "r": -1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}}},

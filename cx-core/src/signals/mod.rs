@@ -230,6 +230,16 @@ impl SignalOptions {
                 "a positive number of days (or null: never)",
             ));
         }
+        let grid = crate::retention::RfmGrid::default();
+        let named = |s: &str| (1..=5).any(|r| (1..=5).any(|f| grid.segment(r, f) == s));
+        if let Some(unknown) = self.rfm_segments.iter().find(|s| !named(s)) {
+            // A misspelt segment would never fire: say so instead.
+            return Err(CxError::invalid(
+                "rfm_segments",
+                unknown,
+                "names of the RFM grid's segments (champions, loyal, at risk, can't lose, hibernating, …)",
+            ));
+        }
         if let Some(m) = &self.model {
             // Deserialized models are not yet checked: check them as a load would.
             AnyModel::from_json(&m.to_json())?;
