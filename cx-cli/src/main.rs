@@ -33,7 +33,28 @@ const DEMO: [(&str, &str); 4] = [
 ];
 
 /// The CDNOW summary (Fader, Hardie & Lee 2005), weeks; see data/cdnow/README.md.
-pub(crate) const CDNOW: &str = include_str!("../../data/cdnow/cdnow_customers_summary.csv");
+const CDNOW: &str = include_str!("../../data/cdnow/cdnow_customers_summary.csv");
+
+/// (x, tₓ, T) columns of a buy-till-you-die summary.
+type SummaryColumns = (Vec<f64>, Vec<f64>, Vec<f64>);
+
+/// The bundled CDNOW summary as (x, tₓ, T) columns, in weeks.
+pub(crate) fn cdnow_summary() -> Result<SummaryColumns, String> {
+    let mut rdr = csv::Reader::from_reader(CDNOW.as_bytes());
+    let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let f = |i: usize| {
+            rec.get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .ok_or("bundled CDNOW file unreadable")
+        };
+        x.push(f(1)?);
+        tx.push(f(2)?);
+        t.push(f(3)?);
+    }
+    Ok((x, tx, t))
+}
 
 #[derive(Parser)]
 #[command(
@@ -539,16 +560,7 @@ fn run_signals(a: SignalArgs) -> Result<(), String> {
             ])
             .map_err(|e| e.to_string())?;
             for x in &risk.top {
-                let kinds: Vec<String> = x
-                    .signals
-                    .iter()
-                    .map(|s| {
-                        serde_json::to_value(s.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    })
-                    .collect();
+                let kinds: Vec<&str> = x.signals.iter().map(|s| s.kind.as_str()).collect();
                 let reasons: Vec<&str> = x.signals.iter().map(|s| s.reason.as_str()).collect();
                 c.write_record([
                     x.customer.clone(),
@@ -748,19 +760,7 @@ fn run_fit(a: FitArgs) -> Result<(), String> {
     }
     let (x, tx, t, source) = match &a.file {
         None => {
-            let mut rdr = csv::Reader::from_reader(CDNOW.as_bytes());
-            let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
-            for rec in rdr.records() {
-                let rec = rec.map_err(|e| e.to_string())?;
-                let f = |i: usize| {
-                    rec.get(i)
-                        .and_then(|v| v.parse::<f64>().ok())
-                        .ok_or("bundled CDNOW file unreadable")
-                };
-                x.push(f(1)?);
-                tx.push(f(2)?);
-                t.push(f(3)?);
-            }
+            let (x, tx, t) = cdnow_summary()?;
             (
                 x,
                 tx,

@@ -14,7 +14,8 @@ use cx::retention::{
     store_summary,
 };
 use cx::signals::{
-    Contacts, CustomerRisk, Deliveries, Feedback, SignalInputs, SignalKind, SignalOptions, signals,
+    Contacts, CustomerRisk, Deliveries, Feedback, SignalInputs, SignalKind, SignalOptions, last_observed_day,
+    signals,
 };
 use cx::survey::{
     Csat, CsatOptions, Nps, NpsOptions, Scale, TimeBucket, TimeUnit, Timestamps, csat, group_by, nps,
@@ -24,7 +25,6 @@ use serde::Serialize;
 use crate::read::{BadRow, Table};
 
 const MS: TimeUnit = TimeUnit::Milliseconds;
-const MS_PER_DAY: i64 = 86_400_000;
 
 /// The input tables (any subset).
 #[derive(Default)]
@@ -155,7 +155,7 @@ pub fn locate(table: &Table, column: &str, e: &CxError) -> String {
 }
 
 fn day_of(ms: i64) -> i64 {
-    ms.div_euclid(MS_PER_DAY)
+    MS.day_of(ms)
 }
 
 fn trend_point(period: Option<NaiveDate>, n: u64, score: f64, lo: f64, hi: f64) -> Option<TrendPoint> {
@@ -170,19 +170,16 @@ fn trend_point(period: Option<NaiveDate>, n: u64, score: f64, lo: f64, hi: f64) 
 
 /// Builds the report.
 pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, String> {
+    let columns = SignalColumns::new(inputs);
+    let si = columns.inputs(inputs)?;
     let as_of = match settings.as_of {
         Some(d) => d,
-        None => last_day(inputs).ok_or("no dated rows in the inputs")?,
+        None => last_observed_day(&si).ok_or("no dated rows in the inputs")?,
     };
-    let as_of_ms = (as_of
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default()
-        .and_utc()
-        .timestamp()
-        + 86_400)
-        * 1000
-        - 1;
-    let cutoff = day_of(as_of_ms);
+    // The report day as days since the epoch: rows of later days are left out.
+    let cutoff = as_of
+        .signed_duration_since(chrono::DateTime::UNIX_EPOCH.date_naive())
+        .num_days();
     let mut notes = Vec::new();
     let mut data = Vec::new();
     let mut report = Report {
@@ -205,44 +202,19 @@ pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, String> {
         data.push(q);
     }
     if let Some(o) = &inputs.orders {
-        let (section, q) = orders_section(o, as_of, settings)?;
+        let ts = columns.orders.as_deref().ok_or("orders: no date column")?;
+        let (section, q) = orders_section(o, ts, as_of, settings)?;
         report.retention = section;
         data.push(q);
     }
-    report.promise = promise_section(inputs, cutoff, settings, &mut data)?;
+    report.promise = promise_section(inputs, &columns, cutoff, settings, &mut data)?;
 
-    let (model, risk) = risk_sections(inputs, as_of, settings, &mut notes)?;
+    let (model, risk) = risk_sections(&si, inputs, as_of, settings, &mut notes)?;
     report.model = model;
     report.risk = risk;
     report.data = data;
     report.notes = notes;
     Ok(report)
-}
-
-fn last_day(inputs: &Inputs) -> Option<NaiveDate> {
-    let mut best: Option<i64> = None;
-    let mut see = |v: Option<&[Option<i64>]>| {
-        if let Some(v) = v {
-            for t in v.iter().flatten() {
-                best = Some(best.map_or(*t, |b| b.max(*t)));
-            }
-        }
-    };
-    if let Some(t) = &inputs.orders {
-        see(t.times("date"));
-    }
-    if let Some(t) = &inputs.feedback {
-        see(t.times("date"));
-    }
-    if let Some(t) = &inputs.contacts {
-        see(t.times("received"));
-        see(t.times("resolved"));
-    }
-    if let Some(t) = &inputs.deliveries {
-        // Promised days may lie ahead: they are not observations.
-        see(t.times("delivered"));
-    }
-    chrono::DateTime::from_timestamp_millis(best?).map(|d| d.date_naive())
 }
 
 fn quality(table: &'static str, t: &Table) -> Quality {
@@ -411,16 +383,16 @@ fn month(ts: &[i64]) -> Timestamps<'_> {
 
 fn orders_section(
     o: &Table,
+    ts: &[i64],
     as_of: NaiveDate,
     s: &Settings,
 ) -> Result<(Option<RetentionSection>, Quality), String> {
     let mut q = quality("orders", o);
     let customers = o.texts("customer").ok_or("orders: no customer column")?;
-    let ts = o.times_present("date").ok_or("orders: no date column")?;
     let amounts = o.numbers("amount");
     let tx = Transactions {
         customers,
-        timestamps: &ts,
+        timestamps: ts,
         unit: MS,
         amounts,
     };
@@ -479,6 +451,7 @@ fn orders_section(
 
 fn promise_section(
     inputs: &Inputs,
+    columns: &SignalColumns,
     cutoff: i64,
     s: &Settings,
     data: &mut Vec<Quality>,
@@ -494,25 +467,24 @@ fn promise_section(
     let mut any = false;
     if let Some(d) = &inputs.deliveries {
         let mut q = quality("deliveries", d);
-        let promised = d
-            .times_present("promised")
+        let promised = columns
+            .deliveries
+            .as_deref()
             .ok_or("deliveries: no promised column")?;
         let delivered = d.times("delivered").ok_or("deliveries: no delivered column")?;
         let rows: Vec<usize> = (0..d.len()).filter(|&i| day_of(promised[i]) <= cutoff).collect();
         q.after_as_of = d.len() - rows.len();
         q.used = rows.len();
         if !rows.is_empty() {
-            let p: Vec<i64> = rows.iter().map(|&i| promised[i]).collect();
-            let del: Vec<Option<i64>> = rows
-                .iter()
-                .map(|&i| delivered[i].filter(|&t| day_of(t) <= cutoff))
-                .collect();
             let carriers: Option<Vec<String>> = d
                 .texts("carrier")
                 .map(|c| rows.iter().map(|&i| c[i].clone()).collect());
             // Lateness in whole days: a parcel due on a day is on time all that day.
-            let pd: Vec<i64> = p.iter().map(|&t| day_of(t)).collect();
-            let dd: Vec<Option<i64>> = del.iter().map(|t| t.map(day_of)).collect();
+            let pd: Vec<i64> = rows.iter().map(|&i| day_of(promised[i])).collect();
+            let dd: Vec<Option<i64>> = rows
+                .iter()
+                .map(|&i| delivered[i].map(day_of).filter(|&d| d <= cutoff))
+                .collect();
             let (all, by) = delivery(&pd, &dd, TimeUnit::Days, 0, carriers.as_deref(), s.level)
                 .map_err(|e| locate(d, "delivered", &e))?;
             sec.delivery = Some(all);
@@ -523,15 +495,16 @@ fn promise_section(
     }
     if let Some(c) = &inputs.contacts {
         let mut q = quality("contacts", c);
-        let received = c
-            .times_present("received")
+        let received = columns
+            .contacts
+            .as_deref()
             .ok_or("contacts: no received column")?;
         let rows: Vec<usize> = (0..c.len()).filter(|&i| day_of(received[i]) <= cutoff).collect();
         q.after_as_of = c.len() - rows.len();
         q.used = rows.len();
         let pick_t = |v: &[i64]| -> Vec<i64> { rows.iter().map(|&i| v[i]).collect() };
         let pick_s = |v: &[String]| -> Vec<String> { rows.iter().map(|&i| v[i].clone()).collect() };
-        let ts = pick_t(&received);
+        let ts = pick_t(received);
         let channels = c.texts("channel").map(pick_s);
         if !rows.is_empty() {
             if let Some(ans) = c.times("answered") {
@@ -586,83 +559,91 @@ fn promise_section(
     Ok(any.then_some(sec))
 }
 
+/// The owned columns the signal inputs borrow: required times as plain
+/// integers, and stand-ins for optional columns a table lacks.
+struct SignalColumns {
+    orders: Option<Vec<i64>>,
+    feedback: Option<Vec<i64>>,
+    contacts: Option<Vec<i64>>,
+    deliveries: Option<Vec<i64>>,
+    no_scores: Vec<f64>,
+    no_resolved: Vec<Option<i64>>,
+}
+
+impl SignalColumns {
+    fn new(inputs: &Inputs) -> Self {
+        let times = |t: &Option<Table>, col: &str| t.as_ref().and_then(|t| t.times_present(col));
+        let feedback = times(&inputs.feedback, "date");
+        let contacts = times(&inputs.contacts, "received");
+        SignalColumns {
+            no_scores: vec![f64::NAN; feedback.as_ref().map_or(0, Vec::len)],
+            no_resolved: vec![None; contacts.as_ref().map_or(0, Vec::len)],
+            orders: times(&inputs.orders, "date"),
+            feedback,
+            contacts,
+            deliveries: times(&inputs.deliveries, "promised"),
+        }
+    }
+
+    /// The tables as the signals read them.
+    fn inputs<'a>(&'a self, inputs: &'a Inputs) -> Result<SignalInputs<'a, String>, String> {
+        let orders = match (&inputs.orders, &self.orders) {
+            (Some(t), Some(ts)) => Some(Transactions {
+                customers: t.texts("customer").ok_or("orders: no customer column")?,
+                timestamps: ts,
+                unit: MS,
+                amounts: t.numbers("amount"),
+            }),
+            _ => None,
+        };
+        let feedback = match (&inputs.feedback, &self.feedback) {
+            (Some(t), Some(ts)) => Some(Feedback {
+                customers: t.texts("customer").ok_or("feedback: no customer column")?,
+                timestamps: ts,
+                scores: t.numbers("nps").unwrap_or(&self.no_scores),
+            }),
+            _ => None,
+        };
+        let contacts = match (&inputs.contacts, &self.contacts) {
+            (Some(t), Some(ts)) => Some(Contacts {
+                customers: t.texts("customer").ok_or("contacts: no customer column")?,
+                received: ts,
+                resolved: t.times("resolved").unwrap_or(&self.no_resolved),
+                channels: t.texts("channel"),
+                cases: t.texts("case"),
+            }),
+            _ => None,
+        };
+        let deliveries = match (&inputs.deliveries, &self.deliveries) {
+            (Some(t), Some(ts)) => Some(Deliveries {
+                customers: t.texts("customer").ok_or("deliveries: no customer column")?,
+                promised: ts,
+                delivered: t.times("delivered").ok_or("deliveries: no delivered column")?,
+            }),
+            _ => None,
+        };
+        Ok(SignalInputs {
+            orders,
+            feedback,
+            contacts,
+            deliveries,
+            unit: MS,
+        })
+    }
+}
+
 fn risk_sections(
+    si: &SignalInputs<'_, String>,
     inputs: &Inputs,
     as_of: NaiveDate,
     s: &Settings,
     notes: &mut Vec<String>,
 ) -> Result<(Option<ModelSection>, Option<RiskSection>), String> {
-    let o_ts = inputs.orders.as_ref().and_then(|t| t.times_present("date"));
-    let f_ts = inputs.feedback.as_ref().and_then(|t| t.times_present("date"));
-    let c_ts = inputs.contacts.as_ref().and_then(|t| t.times_present("received"));
-    let d_ts = inputs
-        .deliveries
-        .as_ref()
-        .and_then(|t| t.times_present("promised"));
-    let nan: Vec<f64>;
-    let orders = match (&inputs.orders, &o_ts) {
-        (Some(t), Some(ts)) => Some(Transactions {
-            customers: t.texts("customer").ok_or("orders: no customer column")?,
-            timestamps: ts,
-            unit: MS,
-            amounts: t.numbers("amount"),
-        }),
-        _ => None,
-    };
-    let feedback = match (&inputs.feedback, &f_ts) {
-        (Some(t), Some(ts)) => {
-            let scores = match t.numbers("nps") {
-                Some(v) => v,
-                None => {
-                    nan = vec![f64::NAN; ts.len()];
-                    &nan
-                }
-            };
-            Some(Feedback {
-                customers: t.texts("customer").ok_or("feedback: no customer column")?,
-                timestamps: ts,
-                scores,
-            })
-        }
-        _ => None,
-    };
-    let no_resolved: Vec<Option<i64>>;
-    let contacts = match (&inputs.contacts, &c_ts) {
-        (Some(t), Some(ts)) => Some(Contacts {
-            customers: t.texts("customer").ok_or("contacts: no customer column")?,
-            received: ts,
-            resolved: match t.times("resolved") {
-                Some(v) => v,
-                None => {
-                    no_resolved = vec![None; ts.len()];
-                    &no_resolved
-                }
-            },
-            channels: t.texts("channel"),
-            cases: t.texts("case"),
-        }),
-        _ => None,
-    };
-    let deliveries = match (&inputs.deliveries, &d_ts) {
-        (Some(t), Some(ts)) => Some(Deliveries {
-            customers: t.texts("customer").ok_or("deliveries: no customer column")?,
-            promised: ts,
-            delivered: t.times("delivered").ok_or("deliveries: no delivered column")?,
-        }),
-        _ => None,
-    };
-    let si = SignalInputs {
-        orders,
-        feedback,
-        contacts,
-        deliveries,
-        unit: MS,
-    };
     let options = SignalOptions {
         as_of: Some(as_of),
         ..s.signals.clone()
     };
-    let r = match signals(&si, &options) {
+    let r = match signals(si, &options) {
         Ok(r) => r,
         Err(e) => {
             let table = match e.argument().split('.').next() {
@@ -711,14 +692,7 @@ fn risk_sections(
 
 /// BG/NBD on the bundled CDNOW summary (weeks).
 fn cdnow_check() -> Option<CdnowCheck> {
-    let mut rdr = csv::Reader::from_reader(crate::CDNOW.as_bytes());
-    let (mut x, mut tx, mut t) = (Vec::new(), Vec::new(), Vec::new());
-    for rec in rdr.records() {
-        let rec = rec.ok()?;
-        x.push(rec.get(1)?.parse().ok()?);
-        tx.push(rec.get(2)?.parse().ok()?);
-        t.push(rec.get(3)?.parse().ok()?);
-    }
+    let (x, tx, t) = crate::cdnow_summary().ok()?;
     let data = cx::churn::CustomerData {
         frequency: &x,
         recency: &tx,

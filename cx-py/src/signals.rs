@@ -136,11 +136,7 @@ pub fn signals_columns<'py>(
         segment.push(c.segment);
         for s in c.signals {
             s_row.push(row as i64);
-            s_kind.push(
-                serde_json::to_value(s.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned)),
-            );
+            s_kind.push(s.kind.as_str());
             s_strength.push(s.strength);
             s_reason.push(s.reason);
             s_evidence.push(s.evidence);

@@ -298,6 +298,34 @@ pub enum SignalKind {
 }
 
 impl SignalKind {
+    /// Every kind, in order.
+    pub const ALL: [SignalKind; 9] = [
+        SignalKind::Overdue,
+        SignalKind::Hiatus,
+        SignalKind::LowPAlive,
+        SignalKind::RfmSegment,
+        SignalKind::Detractor,
+        SignalKind::ScoreDrop,
+        SignalKind::OpenContact,
+        SignalKind::RepeatContacts,
+        SignalKind::LateDeliveries,
+    ];
+
+    /// The kind's name, as in JSON (`"late_deliveries"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignalKind::Overdue => "overdue",
+            SignalKind::Hiatus => "hiatus",
+            SignalKind::LowPAlive => "low_p_alive",
+            SignalKind::RfmSegment => "rfm_segment",
+            SignalKind::Detractor => "detractor",
+            SignalKind::ScoreDrop => "score_drop",
+            SignalKind::OpenContact => "open_contact",
+            SignalKind::RepeatContacts => "repeat_contacts",
+            SignalKind::LateDeliveries => "late_deliveries",
+        }
+    }
+
     /// Whether the signal comes from behaviour (orders) rather than from
     /// experience (feedback, contacts, deliveries).
     pub fn is_behavioural(self) -> bool {
@@ -534,8 +562,15 @@ fn check_inputs<K>(i: &SignalInputs<'_, K>) -> Result<()> {
     }
 }
 
-/// The last observed day in any table (orders by their own unit; promised
-/// delivery days are left out, they may lie ahead).
+/// The default report day of [`signals`]: the last observed day in any
+/// table (an order, an answer, a contact received or resolved, a delivery
+/// made; promised delivery days may lie ahead and are left out). `None`
+/// without dated rows.
+pub fn last_observed_day<K>(inputs: &SignalInputs<'_, K>) -> Option<NaiveDate> {
+    last_day(inputs).and_then(date_of_day)
+}
+
+/// [`last_observed_day`] as days since the epoch (orders in their own unit).
 fn last_day<K>(i: &SignalInputs<'_, K>) -> Option<i64> {
     let u = i.unit;
     let mut days: Vec<i64> = Vec::new();
@@ -1240,6 +1275,13 @@ mod tests {
             r.notes
         );
         assert!(r.customers.iter().all(|c| c.p_alive.is_none()));
+    }
+
+    #[test]
+    fn kind_names_are_the_json_names() {
+        for k in SignalKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
-from .gaps import _module, _times, _values
+from .gaps import _module, _ns_array, _times, _values
 
 # Each table's columns: (role in cx, default column name, kind).
 _TABLES = {
@@ -238,14 +238,16 @@ def _ns(x: Any) -> Optional[np.ndarray]:
     the bad row)."""
     import pandas as pd
 
+    typed = _ns_array(x)  # datetime columns of pandas, polars or numpy
+    if typed is not None:
+        return typed
     s = _series(x)
     if s.dtype.kind in "iufcb":
         return None  # numbers: epoch values in an unknown unit; the general path reads them
-    if s.dtype.kind != "M":
-        try:
-            s = pd.to_datetime(s, format="ISO8601")
-        except (ValueError, TypeError):
-            return None
+    try:
+        s = pd.to_datetime(s, format="ISO8601")
+    except (ValueError, TypeError):
+        return None
     if getattr(s.dtype, "tz", None) is not None:
         return None  # offsets: the general path converts them exactly as Rust and JS do
     return np.ascontiguousarray(s.to_numpy().astype("datetime64[ns]").view(np.int64))
