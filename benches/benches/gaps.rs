@@ -6,7 +6,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::gaps::{
-    Answers, RepeatOptions, ServqualOptions, delivery, repeat_contacts, servqual, servqual_dimensions,
+    Answers, DeliveryOptions, RepeatOptions, ServqualOptions, delivery, repeat_contacts, servqual,
+    servqual_dimensions,
 };
 use cx::time::TimeUnit;
 use cx_benches::Rng;
@@ -62,9 +63,8 @@ fn promise_gaps(c: &mut Criterion) {
                 black_box(&promised),
                 &delivered,
                 TimeUnit::Days,
-                0,
                 Some(&carriers),
-                0.95,
+                &DeliveryOptions::default(),
             )
             .expect("delivery")
         })

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use cx::CxError;
 use cx::churn::AnyModel;
 use cx::gaps::{
-    AnswerTimes, Answers, Delivery, FcrResult, Ipa, IpaOptions, Keyed, RepeatContacts, RepeatOptions,
-    Servqual, ServqualOptions, answer_times, delivery, first_contact_resolution, ipa, repeat_contacts,
-    servqual,
+    AnswerTimeOptions, AnswerTimes, Answers, Delivery, DeliveryOptions, FcrResult, Ipa, IpaOptions, Keyed,
+    RepeatContacts, RepeatOptions, Servqual, ServqualOptions, answer_times, delivery,
+    first_contact_resolution, ipa, repeat_contacts, servqual,
 };
 use cx::retention::{
     Cohort, PurchaseOptions, Purchases, RfmOptions, StoreSummary, Transactions, cohort_retention, rfm,
@@ -142,9 +142,6 @@ pub struct Report {
     pub risk: Option<RiskSection>,
     pub notes: Vec<String>,
 }
-
-/// Risk from which a customer counts as at risk in the headline.
-pub const AT_RISK: f64 = 0.7;
 
 /// A core error, located in its table when it names a row.
 pub fn locate(table: &Table, column: &str, e: &CxError) -> String {
@@ -479,16 +476,20 @@ fn promise_section(
             let carriers: Option<Vec<String>> = d
                 .texts("carrier")
                 .map(|c| rows.iter().map(|&i| c[i].clone()).collect());
-            // Lateness in whole days: a parcel due on a day is on time all that day.
-            let pd: Vec<i64> = rows.iter().map(|&i| day_of(promised[i])).collect();
+            // Lateness in calendar days (cx::gaps::days_late), as in Python, JS and the signals.
+            let pd: Vec<i64> = rows.iter().map(|&i| promised[i]).collect();
             let dd: Vec<Option<i64>> = rows
                 .iter()
-                .map(|&i| delivered[i].map(day_of).filter(|&d| d <= cutoff))
+                .map(|&i| delivered[i].filter(|&t| day_of(t) <= cutoff))
                 .collect();
-            let (all, by) = delivery(&pd, &dd, TimeUnit::Days, 0, carriers.as_deref(), s.level)
-                .map_err(|e| locate(d, "delivered", &e))?;
-            sec.delivery = Some(all);
-            sec.by_carrier = by;
+            let o = DeliveryOptions {
+                level: s.level,
+                ..DeliveryOptions::default()
+            };
+            let r =
+                delivery(&pd, &dd, MS, carriers.as_deref(), &o).map_err(|e| locate(d, "delivered", &e))?;
+            sec.delivery = Some(r.overall);
+            sec.by_carrier = r.groups.unwrap_or_default();
             any = true;
         }
         data.push(q);
@@ -512,18 +513,15 @@ fn promise_section(
                     .iter()
                     .map(|&i| ans[i].filter(|&t| day_of(t) <= cutoff))
                     .collect();
-                let (all, by) = answer_times(
-                    &ts,
-                    &a,
-                    MS,
-                    channels.as_deref(),
-                    s.service_level_hours * 3600.0,
-                    &[],
-                    s.level,
-                )
-                .map_err(|e| locate(c, "answered", &e))?;
-                sec.answer_times = Some(all);
-                sec.by_channel = by;
+                let o = AnswerTimeOptions {
+                    service_level_seconds: s.service_level_hours * 3600.0,
+                    channel_levels: Vec::new(),
+                    level: s.level,
+                };
+                let r = answer_times(&ts, &a, MS, channels.as_deref(), &o)
+                    .map_err(|e| locate(c, "answered", &e))?;
+                sec.answer_times = Some(r.overall);
+                sec.by_channel = r.groups.unwrap_or_default();
             }
             if let (Some(cases), Some(res)) = (c.texts("case"), c.times("resolved")) {
                 let cases = pick_s(cases);
@@ -531,9 +529,9 @@ fn promise_section(
                     .iter()
                     .map(|&i| res[i].is_some_and(|t| day_of(t) <= cutoff))
                     .collect();
-                let (all, _) = first_contact_resolution(&cases, &ts, &resolved, channels.as_deref(), s.level)
+                let r = first_contact_resolution(&cases, &ts, &resolved, channels.as_deref(), s.level)
                     .map_err(|e| locate(c, "resolved", &e))?;
-                sec.first_contact_resolution = Some(all);
+                sec.first_contact_resolution = Some(r.overall);
             }
             if let (Some(customers), Some(ch)) = (c.texts("customer"), channels.as_deref()) {
                 let cust = pick_s(customers);
@@ -675,9 +673,9 @@ fn risk_sections(
     });
     let risk = RiskSection {
         customers: r.customers.len(),
-        at_risk: r.at_risk(AT_RISK).count(),
+        at_risk: r.at_risk_count,
         lost: r.lost,
-        threshold: AT_RISK,
+        threshold: r.at_risk_threshold,
         counts: r.counts.iter().map(|(k, v)| (*k, *v)).collect(),
         top: r
             .customers

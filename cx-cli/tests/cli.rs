@@ -402,3 +402,43 @@ fn usage_errors_exit_with_2_and_help_lists_the_commands() {
         assert!(help.contains(c), "{c} missing from --help");
     }
 }
+
+/// `cx report` counts lateness as the bindings do: the shared vector
+/// "delivery lateness in calendar days" (tests/vectors/gaps.json, checked
+/// against `cx.delivery`, JS `delivery` and `cx::bind`) run as a CSV file.
+#[test]
+fn report_delivery_agrees_with_the_shared_vector() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/gaps.json");
+    let vectors: Value = serde_json::from_str(&fs::read_to_string(path).expect("gaps.json")).expect("json");
+    let case = vectors["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .find(|c| c["name"] == "delivery lateness in calendar days")
+        .expect("the case");
+    let (promised, delivered) = (&case["args"]["promised"], &case["args"]["delivered"]);
+    let mut csv = String::from("customer,promised,delivered\n");
+    for (i, (p, d)) in promised
+        .as_array()
+        .expect("promised")
+        .iter()
+        .zip(delivered.as_array().expect("delivered"))
+        .enumerate()
+    {
+        csv.push_str(&format!(
+            "c{i},{},{}\n",
+            p.as_str().expect("text"),
+            d.as_str().expect("text")
+        ));
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = write(dir.path(), "deliveries.csv", &csv);
+    let r = json(&cx(&["report", "--deliveries", &f, "--json"]));
+    let got = &r["promise"]["delivery"];
+    let tol = case["tol"].as_f64().expect("tol");
+    for (path, want) in case["expected"].as_object().expect("expected") {
+        let v = path.split('.').fold(got, |v, k| &v[k]);
+        let (v, want) = (v.as_f64().expect(path), want.as_f64().expect(path));
+        assert!((v - want).abs() <= tol, "{path}: report {v}, vector {want}");
+    }
+}

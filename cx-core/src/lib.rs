@@ -9,6 +9,9 @@
 //! | [`survey`] | NPS, CSAT, CES and smiley terminals with confidence intervals, weights, comparisons, grouping and mergeable accumulators |
 //! | [`retention`] | the customer summary, repeat purchase, returning customers, cohorts, RFM and cadence from raw transactions |
 //! | [`churn`] | BG/NBD, MBG/NBD, Pareto/NBD and gamma-gamma: probability alive, expected purchases, lifetime value |
+//! | [`gaps`] | SERVQUAL, importance–performance, Kano, reliability and the promise gaps (delivery, answer times, first-contact resolution, repeat contacts) |
+//! | [`signals`] | explainable per-customer churn signals and a risk ranking |
+//! | `bind` (feature `bind`) | the one layer the Python, JavaScript and CLI bindings go through: named columns in, typed errors and JSON out |
 //!
 //! ## Example
 //!
@@ -25,6 +28,8 @@
 //! Errors are values of [`CxError`]: each names the argument, and where one
 //! row is at fault, its index and value.
 
+#[cfg(feature = "bind")]
+pub mod bind;
 pub mod churn;
 mod error;
 pub mod gaps;

@@ -112,6 +112,15 @@ fn check_fields(map: &mut Map<String, Value>) -> Result<()> {
             map.insert(key.into(), Value::String(day.to_string()));
         }
     }
+    if let Some(v) = map.get("freq")
+        && !matches!(v.as_str(), Some("D" | "W" | "M" | "H"))
+    {
+        return Err(CxError::invalid(
+            "freq",
+            v,
+            "\"D\", \"W\", \"M\" or \"H\" (the summary's time unit)",
+        ));
+    }
     for key in ["threshold", "easy_threshold"] {
         if let Some(v) = map.get(key)
             && v.as_i64().and_then(|x| i32::try_from(x).ok()).is_none()

@@ -2,7 +2,10 @@
 //! bytes), columns as float64 numpy arrays borrowed in place, predictions
 //! come back as new numpy arrays. Fits and predictions run without the GIL.
 
-use cx::churn::{AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, lifetime_value, predict};
+use std::borrow::Cow;
+
+use cx::bind::{Args, Column};
+use cx::churn::{AnyModel, ClvOptions, Columns, Prediction, lifetime_value, predict};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -15,10 +18,15 @@ use crate::errors::IntoPy;
 
 type Col<'py> = Option<PyReadonlyArray1<'py, f64>>;
 
+/// Options through the core's option reader (typed errors naming the option).
 fn options<T: DeserializeOwned + Default>(d: Option<&Bound<'_, PyDict>>, what: &str) -> PyResult<T> {
     match d {
         None => Ok(T::default()),
-        Some(d) => depythonize(d.as_any()).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}"))),
+        Some(d) => {
+            let v =
+                depythonize(d.as_any()).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))?;
+            cx::options::from_json(v).py()
+        }
     }
 }
 
@@ -38,14 +46,26 @@ pub fn churn_fit(
     monetary_value: Col<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
-    let o: FitOptions = self::options(options, "fit options")?;
-    let c = Columns {
-        frequency: col(&frequency)?,
-        recency: col(&recency)?,
-        t: col(&t)?,
-        monetary_value: col(&monetary_value)?,
-    };
-    let m = py.detach(|| fit_model(model, &c, &o)).py()?;
+    // Through the binding layer, so that a misspelt option is the typed
+    // error it is in Rust and JS.
+    let mut a = Args::new();
+    a.insert("model", Column::Json(model.into()));
+    if let Some(o) = options {
+        let v = depythonize(o.as_any())
+            .map_err(|e| PyValueError::new_err(format!("invalid fit options: {e}")))?;
+        a.insert("options", Column::Json(v));
+    }
+    for (name, c) in [
+        ("frequency", col(&frequency)?),
+        ("recency", col(&recency)?),
+        ("t", col(&t)?),
+        ("monetary_value", col(&monetary_value)?),
+    ] {
+        if let Some(c) = c {
+            a.insert(name, Column::Floats(Cow::Borrowed(c)));
+        }
+    }
+    let m = py.detach(|| cx::bind::fit(&mut a)).py()?;
     Ok(m.to_json())
 }
 

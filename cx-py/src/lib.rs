@@ -5,9 +5,9 @@
 //! grows with the input, and converts the result or error.
 
 mod arrays;
+mod bind;
 mod churn;
 mod errors;
-mod gaps;
 mod retention;
 mod signals;
 mod survey;
@@ -23,15 +23,9 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::smiley, m)?)?;
     m.add_function(wrap_pyfunction!(survey::compare, m)?)?;
     m.add_function(wrap_pyfunction!(survey::group_by, m)?)?;
-    m.add_function(wrap_pyfunction!(survey::parse_timestamps, m)?)?;
     m.add_class::<survey::PyDistribution>()?;
     m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
-    m.add_function(wrap_pyfunction!(gaps::gaps, m)?)?;
-    m.add_function(wrap_pyfunction!(gaps::gaps_delivery, m)?)?;
-    m.add_function(wrap_pyfunction!(gaps::gaps_answer_times, m)?)?;
-    m.add_function(wrap_pyfunction!(gaps::gaps_fcr, m)?)?;
-    m.add_function(wrap_pyfunction!(gaps::gaps_repeat_contacts, m)?)?;
-    m.add_function(wrap_pyfunction!(signals::signals, m)?)?;
+    m.add_function(wrap_pyfunction!(bind::call, m)?)?;
     m.add_function(wrap_pyfunction!(signals::signals_columns, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_model, m)?)?;

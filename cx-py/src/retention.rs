@@ -1,59 +1,34 @@
 //! Retention measures for Python: columns in, the core's result as dicts out
 //! (the Python layer builds the DataFrames).
 
-use cx::CxError;
-use cx::retention::{CustomerSummary, RetentionOptions, RetentionResult, Transactions, retention_measure};
-use cx::time::TimeUnit;
-use numpy::{PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::PyValueError;
+use cx::retention::{CustomerSummary, RetentionResult};
+use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use pythonize::{depythonize, pythonize};
+use pythonize::pythonize;
 
-use crate::arrays::slice;
+use crate::bind::Held;
 use crate::errors::IntoPy;
 
-/// Runs the retention measure `measure` on transaction columns.
-///
-/// `customers` are integer ids or the Python layer's codes of sorted labels
-/// (−1 marks a missing id when `customers_missing_sentinel`); `timestamps`
-/// are epoch integers in `unit` (`i64::MIN` is NaT).
+/// Runs the retention measure `measure` through `cx::bind::retention`:
+/// `args` holds `customers` (an int64 array of ids, or `(codes, labels)`),
+/// `timestamps` (int64 in `unit`, or ISO text), `unit`, `amounts` and
+/// `options`. Customers come back as the codes that were sent.
 #[pyfunction]
-#[pyo3(signature = (measure, customers, timestamps, unit, amounts=None, options=None, customers_missing_sentinel=false))]
-#[allow(clippy::too_many_arguments)]
 pub fn retention<'py>(
     py: Python<'py>,
     measure: &str,
-    customers: PyReadonlyArray1<'py, i64>,
-    timestamps: PyReadonlyArray1<'py, i64>,
-    unit: &str,
-    amounts: Option<PyReadonlyArray1<'py, f64>>,
-    options: Option<&Bound<'py, PyDict>>,
-    customers_missing_sentinel: bool,
+    args: &Bound<'py, PyDict>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let o: RetentionOptions = match options {
-        None => RetentionOptions::default(),
-        Some(d) => {
-            let v: serde_json::Value = depythonize(d.as_any())
-                .map_err(|e| PyValueError::new_err(format!("invalid options: {e}")))?;
-            cx::options::from_json(v).py()?
-        }
-    };
-    let c = slice(&customers)?;
-    if customers_missing_sentinel && let Some(index) = c.iter().position(|&k| k < 0) {
-        return Err(crate::errors::to_py(CxError::Missing {
-            argument: "customers",
-            index,
-        }));
-    }
-    let unit: TimeUnit = unit.parse().py()?;
-    let tx = Transactions {
-        customers: c,
-        timestamps: slice(&timestamps)?,
-        unit,
-        amounts: amounts.as_ref().map(slice).transpose()?,
-    };
-    let result = py.detach(|| retention_measure(measure, &tx, &o)).py()?;
+    let mut held = Held::read(args)?;
+    let mut a = held.args()?;
+    let result = py
+        .detach(|| {
+            let (r, _keys) = cx::bind::retention(measure, &mut a)?;
+            a.finish()?;
+            Ok(r)
+        })
+        .py()?;
     match result {
         RetentionResult::Summary(s) => summary_columns(py, s),
         other => Ok(pythonize(py, &other)?),

@@ -1,115 +1,24 @@
-//! Customer signals (see `cx::signals::call`).
+//! Customer signals with a columnar result: the arguments go through
+//! `cx::bind` like every call (customer keys as int64 codes with one label
+//! list shared by the tables, times as int64 epoch values with NaT for "not
+//! yet", numbers as float64, all borrowed without a copy), and the report
+//! comes back as columns, so that the Python side builds its frames
+//! without a dict per customer. The customer codes are those Python sent.
 
-use pyo3::exceptions::PyValueError;
+use numpy::IntoPyArray;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
-use pythonize::{depythonize, pythonize};
+use pyo3::types::{PyDict, PyList};
+use pythonize::pythonize;
 
+use crate::bind::Held;
 use crate::errors::IntoPy;
 
-/// Runs `cx::signals::call` on `args` (tables of columns and options)
-/// without the GIL and returns its result as a dict.
+/// Signals (see `cx::bind::signals::signals`) as columns.
 #[pyfunction]
-pub fn signals<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-    let v: serde_json::Value =
-        depythonize(args.as_any()).map_err(|e| PyValueError::new_err(format!("invalid arguments: {e}")))?;
-    let r = py.detach(|| cx::signals::call(v)).py()?;
-    Ok(pythonize(py, &r)?)
-}
-
-// The buffer path: customer keys as int64 codes the Python side made (one
-// code space across the tables), times as int64 epoch nanoseconds with NaT
-// for "not yet", numbers as float64 — all borrowed without a copy. The
-// result comes back as columns, so that the Python side builds its frames
-// without a dict per customer.
-
-use cx::retention::Transactions;
-use cx::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions};
-use cx::time::TimeUnit;
-use numpy::{IntoPyArray, PyReadonlyArray1};
-use pyo3::types::PyList;
-
-use crate::arrays::slice;
-use crate::gaps::optional;
-
-type Ints<'py> = PyReadonlyArray1<'py, i64>;
-type Floats<'py> = PyReadonlyArray1<'py, f64>;
-
-/// Signals from numpy columns; see the comment above.
-#[pyfunction]
-#[pyo3(signature = (orders=None, feedback=None, contacts=None, deliveries=None, options=None))]
-#[allow(clippy::type_complexity)]
-pub fn signals_columns<'py>(
-    py: Python<'py>,
-    orders: Option<(Ints<'py>, Ints<'py>, Option<Floats<'py>>)>,
-    feedback: Option<(Ints<'py>, Ints<'py>, Floats<'py>)>,
-    contacts: Option<(
-        Ints<'py>,
-        Ints<'py>,
-        Ints<'py>,
-        Option<Vec<String>>,
-        Option<Vec<String>>,
-    )>,
-    deliveries: Option<(Ints<'py>, Ints<'py>, Ints<'py>)>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let options: SignalOptions = match options {
-        Some(o) => {
-            let v: serde_json::Value = depythonize(o.as_any())
-                .map_err(|e| PyValueError::new_err(format!("invalid options: {e}")))?;
-            cx::options::from_json(v).py()?
-        }
-        None => SignalOptions::default(),
-    };
-    let ns = TimeUnit::Nanoseconds;
-    let o = match &orders {
-        Some((c, t, a)) => Some(Transactions {
-            customers: slice(c)?,
-            timestamps: slice(t)?,
-            unit: ns,
-            amounts: a.as_ref().map(slice).transpose()?,
-        }),
-        None => None,
-    };
-    let f = match &feedback {
-        Some((c, t, s)) => Some(Feedback {
-            customers: slice(c)?,
-            timestamps: slice(t)?,
-            scores: slice(s)?,
-        }),
-        None => None,
-    };
-    let resolved = contacts.as_ref().map(|c| slice(&c.2).map(optional)).transpose()?;
-    let k = match &contacts {
-        Some((c, r, _, ch, cs)) => Some(Contacts {
-            customers: slice(c)?,
-            received: slice(r)?,
-            resolved: resolved.as_deref().unwrap_or_default(),
-            channels: ch.as_deref(),
-            cases: cs.as_deref(),
-        }),
-        None => None,
-    };
-    let delivered = deliveries
-        .as_ref()
-        .map(|d| slice(&d.2).map(optional))
-        .transpose()?;
-    let d = match &deliveries {
-        Some((c, p, _)) => Some(Deliveries {
-            customers: slice(c)?,
-            promised: slice(p)?,
-            delivered: delivered.as_deref().unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let inputs = SignalInputs {
-        orders: o,
-        feedback: f,
-        contacts: k,
-        deliveries: d,
-        unit: ns,
-    };
-    let r = py.detach(|| cx::signals::signals(&inputs, &options)).py()?;
+pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+    let mut held = Held::read(args)?;
+    let a = held.args()?;
+    let (r, _labels) = py.detach(|| cx::bind::signals::signals(a)).py()?;
 
     let n = r.customers.len();
     let mut customer = Vec::with_capacity(n);
@@ -158,6 +67,7 @@ pub fn signals_columns<'py>(
     let meta = serde_json::json!({
         "as_of": r.as_of, "tables": r.tables, "counts": r.counts, "lost": r.lost,
         "model": r.model, "notes": r.notes,
+        "at_risk_threshold": r.at_risk_threshold, "at_risk_count": r.at_risk_count,
     });
     out.set_item("meta", pythonize(py, &meta)?)?;
     Ok(out)

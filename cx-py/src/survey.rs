@@ -3,7 +3,7 @@
 
 use cx::CxError;
 use cx::survey::{
-    self, CesOptions, CsatOptions, Distribution, Nps, NpsOptions, Scale, SmileyOptions, TimeBucket, TimeUnit,
+    self, CesOptions, CsatOptions, Distribution, Nps, NpsOptions, Scale, SmileyOptions, TimeBucket,
     Timestamps,
 };
 use numpy::PyReadonlyArray1;
@@ -14,7 +14,10 @@ use pythonize::{depythonize, pythonize};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use cx::bind::Args;
+
 use crate::arrays::{Scores, slice, with_scores};
+use crate::bind::Held;
 use crate::errors::IntoPy;
 
 /// Reads an options dict into a core options struct through the core's
@@ -255,66 +258,55 @@ impl PyDistribution {
 
 /// Group keys: integer codes (from the Python layer's factorization, with
 /// −1 for a missing key) or plain integers.
-type GroupRow = (Option<i64>, Option<i32>, PyDistribution);
+type GroupRow<'py> = (Option<Bound<'py, PyAny>>, Option<i32>, PyDistribution);
 
 /// One-pass grouping; returns `(key, period as days since 1970-01-01,
 /// distribution)` triples ordered by key, then period.
 #[pyfunction]
-#[pyo3(signature = (scale, scores, weights=None, keys=None, keys_missing_sentinel=false, timestamps=None, unit="ns", bucket="week"))]
-#[allow(clippy::too_many_arguments)]
-pub fn group_by(
-    py: Python<'_>,
+#[pyo3(signature = (scale, scores, weights=None, args=None, bucket="week"))]
+pub fn group_by<'py>(
+    py: Python<'py>,
     scale: (i32, i32),
-    scores: Scores<'_>,
-    weights: Option<PyReadonlyArray1<'_, f64>>,
-    keys: Option<PyReadonlyArray1<'_, i64>>,
-    keys_missing_sentinel: bool,
-    timestamps: Option<PyReadonlyArray1<'_, i64>>,
-    unit: &str,
+    scores: Scores<'py>,
+    weights: Option<PyReadonlyArray1<'py, f64>>,
+    args: Option<&Bound<'py, PyDict>>,
     bucket: &str,
-) -> PyResult<Vec<GroupRow>> {
+) -> PyResult<Vec<GroupRow<'py>>> {
     let scale = Scale::new(scale.0, scale.1).py()?;
     let w = weights_slice(&weights)?;
-    let k = keys.as_ref().map(slice).transpose()?;
-    if keys_missing_sentinel
-        && let Some(k) = k
-        && let Some(index) = k.iter().position(|&c| c < 0)
-    {
-        return Err(crate::errors::to_py(CxError::Missing {
-            argument: "keys",
-            index,
-        }));
-    }
-    let t = timestamps.as_ref().map(slice).transpose()?;
-    let unit: TimeUnit = unit.parse().py()?;
+    // Keys and timestamps through the binding layer's readers (`keys`,
+    // `timestamps`, `unit`), as in every call.
+    let mut held = args.map(Held::read).transpose()?;
+    let mut a = match &mut held {
+        Some(h) => h.args()?,
+        None => Args::new(),
+    };
+    let unit = a.unit().py()?;
+    let keys = a.keys("keys").py()?;
+    let t = a.times("timestamps", unit).py()?;
+    a.finish().py()?;
     let bucket: TimeBucket = bucket.parse().py()?;
-    let time = t.map(|values| Timestamps { values, unit, bucket });
+    let time = t.as_deref().map(|values| Timestamps { values, unit, bucket });
+    let k = keys.as_ref().map(|k| &k.codes[..]);
     let groups = with_scores!(scores, |s| py
         .detach(|| survey::group_by(scale, s, w, k, time))
         .py())?;
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    Ok(groups
+    groups
         .into_iter()
         .map(|g| {
             let period = g.period.map(|p| (p - epoch).num_days() as i32);
-            (
-                g.key,
+            let key = match (&keys, g.key) {
+                (Some(k), Some(code)) => Some(pythonize(py, &k.label(code))?),
+                _ => None,
+            };
+            Ok((
+                key,
                 period,
                 PyDistribution {
                     inner: g.distribution,
                 },
-            )
+            ))
         })
-        .collect())
-}
-
-/// Parses texts (dates, timestamps) into epoch milliseconds with the core's
-/// parser, so that a string means the same instant in every language.
-#[pyfunction]
-pub fn parse_timestamps<'py>(
-    py: Python<'py>,
-    texts: Vec<String>,
-) -> PyResult<Bound<'py, numpy::PyArray1<i64>>> {
-    let ms = cx::time::parse_timestamps_ms("timestamps", &texts).py()?;
-    Ok(numpy::PyArray1::from_vec(py, ms))
+        .collect()
 }

@@ -53,13 +53,13 @@ def test_vector_raw(case):
     if "error" in case:
         want = case["error"]
         with pytest.raises(cx.CxError) as e:
-            cx._cx.signals(case["args"])
+            cx._cx.call("signals", case["args"])
         assert e.value.fields["code"] == want["code"], e.value
         assert e.value.argument == want["argument"], e.value
         if "index" in want:
             assert e.value.index == want["index"], e.value
         return
-    r = cx._cx.signals(case["args"])
+    r = cx._cx.call("signals", case["args"])
     for path, want in case["expected"].items():
         assert_close(f"{case['name']}: {path}", at(r, path), want, case["tol"])
 
@@ -149,7 +149,7 @@ def test_buffer_path_equals_the_json_path_on_the_demo_shop():
         return [float(x) if x else None for x in v] if numeric else [x or None for x in v]
 
     o2, f2, c2, d2 = text("orders"), text("feedback"), text("contacts"), text("deliveries")
-    slow = cx._cx.signals(
+    slow = cx._cx.call("signals", 
         {
             "orders": {"customers": col(o2, "customer"), "timestamps": col(o2, "date"), "amounts": col(o2, "amount", True)},
             "feedback": {"customers": col(f2, "customer"), "timestamps": col(f2, "date"), "scores": col(f2, "nps", True)},

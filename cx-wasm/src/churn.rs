@@ -2,14 +2,13 @@
 //! model; columns come in as arrays or typed arrays, predictions go out as
 //! `Float64Array`s. The JSON of `toJson()` is the one Python and Rust read.
 
-use cx::churn::{
-    AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, holdout_check, lifetime_value, predict,
-};
+use cx::bind::{Args, Column, Table};
+use cx::churn::{AnyModel, ClvOptions, Columns, Prediction, holdout_check, lifetime_value, predict};
 use js_sys::Float64Array;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, error, get, numbers, result};
+use crate::convert::{self, error, get, numbers, result, to_json};
 
 #[wasm_bindgen]
 extern "C" {
@@ -24,52 +23,41 @@ extern "C" {
     pub type JsClvOptions;
 }
 
-/// Owned columns read from a JS object; `T` is accepted for `t`.
-struct Table {
-    frequency: Option<Vec<f64>>,
-    recency: Option<Vec<f64>>,
-    t: Option<Vec<f64>>,
-    monetary_value: Option<Vec<f64>>,
-}
-
-impl Table {
-    fn read(v: &JsValue) -> Result<Table, JsValue> {
-        if !v.is_object() {
-            return Err(convert::type_error(
-                "customers",
-                "must be an object of columns {frequency, recency, t, monetaryValue?}",
-            ));
-        }
-        let col = |keys: &[&str], name: &str| -> Result<Option<Vec<f64>>, JsValue> {
-            keys.iter()
-                .find_map(|k| get(v, k))
-                .map(|c| numbers(name, &c))
-                .transpose()
-        };
-        Ok(Table {
-            frequency: col(&["frequency"], "frequency")?,
-            recency: col(&["recency"], "recency")?,
-            t: col(&["t", "T"], "t")?,
-            monetary_value: col(&["monetaryValue", "monetary_value"], "monetaryValue")?,
-        })
+/// The customer columns of a JS object (`frequency`, `recency`, `t` or
+/// `T`, `monetaryValue`) as arguments of the binding layer.
+fn customer_args(v: &JsValue) -> Result<Args<'static>, JsValue> {
+    if !v.is_object() {
+        return Err(convert::type_error(
+            "customers",
+            "must be an object of columns {frequency, recency, t, monetaryValue?}",
+        ));
     }
-
-    fn columns(&self) -> Columns<'_> {
-        Columns {
-            frequency: self.frequency.as_deref(),
-            recency: self.recency.as_deref(),
-            t: self.t.as_deref(),
-            monetary_value: self.monetary_value.as_deref(),
+    let mut args = Args::new();
+    for (js, name) in [
+        ("frequency", "frequency"),
+        ("recency", "recency"),
+        ("t", "t"),
+        ("T", "T"),
+        ("monetaryValue", "monetary_value"),
+        ("monetary_value", "monetary_value"),
+    ] {
+        if let Some(c) = get(v, js) {
+            args.insert(name, Column::Json(to_json(js, &c)?));
         }
     }
+    Ok(args)
 }
 
+/// The customer columns, read by the binding layer's one reader of them.
+fn table(v: &JsValue) -> Result<Table, JsValue> {
+    Table::read(&mut customer_args(v)?).map_err(error)
+}
+
+/// Options read by the core's option reader: a misspelt option is the same
+/// typed error (`invalid_parameter`, naming it) as in Rust and Python.
 fn options<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, JsValue> {
     let json = convert::options(&v.unwrap_or(JsValue::UNDEFINED), &[])?;
-    if json.is_null() {
-        return Ok(T::default());
-    }
-    serde_json::from_value(json).map_err(|e| convert::type_error("options", &e.to_string()))
+    cx::options::from_json(json).map_err(error)
 }
 
 fn array(v: Vec<f64>) -> Float64Array {
@@ -92,9 +80,11 @@ impl JsChurnModel {
         customers: &JsCustomers,
         options: Option<JsFitOptions>,
     ) -> Result<JsChurnModel, JsValue> {
-        let o: FitOptions = self::options(options.map(Into::into))?;
-        let table = Table::read(customers.as_ref())?;
-        let inner = fit_model(model, &table.columns(), &o).map_err(error)?;
+        let json = convert::options(&options.map_or(JsValue::UNDEFINED, Into::into), &[])?;
+        let mut args = customer_args(customers.as_ref())?;
+        args.insert("model", Column::Json(model.into()));
+        args.insert("options", Column::Json(json));
+        let inner = cx::bind::fit(&mut args).map_err(error)?;
         Ok(JsChurnModel { inner })
     }
 
@@ -129,6 +119,14 @@ impl JsChurnModel {
         result(&v)
     }
 
+    /// Each parameter with its standard error and Wald interval at `level`
+    /// (0.95 by default); `se`, `low`, `high` are null for a model from
+    /// given parameters.
+    #[wasm_bindgen(unchecked_return_type = "Parameter[]")]
+    pub fn parameters(&self, level: Option<f64>) -> Result<JsValue, JsValue> {
+        result(&self.inner.parameters(level.unwrap_or(0.95)).map_err(error)?)
+    }
+
     /// How the fit went (camelCase keys), or null for a model from given
     /// parameters.
     #[wasm_bindgen(getter, unchecked_return_type = "FitReport | null")]
@@ -140,7 +138,7 @@ impl JsChurnModel {
     }
 
     fn run(&self, p: Prediction, customers: &JsValue) -> Result<Float64Array, JsValue> {
-        let table = Table::read(customers)?;
+        let table = table(customers)?;
         Ok(array(predict(&self.inner, &p, &table.columns()).map_err(error)?))
     }
 
@@ -214,7 +212,7 @@ impl JsChurnModel {
         options: Option<JsClvOptions>,
     ) -> Result<Float64Array, JsValue> {
         let o: ClvOptions = self::options(options.map(Into::into))?;
-        let table = Table::read(customers.as_ref())?;
+        let table = table(customers.as_ref())?;
         Ok(array(
             lifetime_value(&purchases.inner, &self.inner, &table.columns(), &o).map_err(error)?,
         ))
@@ -230,7 +228,7 @@ impl JsChurnModel {
         duration_holdout: f64,
         last_bin: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let table = Table::read(customers.as_ref())?;
+        let table = table(customers.as_ref())?;
         let holdout = numbers("frequencyHoldout", &frequency_holdout)?;
         let c = table.columns();
         let need = |col: Option<&[f64]>, name: &str| {

@@ -6,13 +6,12 @@
 //! fields.
 
 use cx::CxError;
-use js_sys::Date;
 use js_sys::{
     Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Object, Reflect, Uint8Array,
 };
-use js_sys::{Uint16Array, Uint32Array};
+use js_sys::{Date, Uint16Array, Uint32Array};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Answers as they come from JS, kept in the narrowest native type.
@@ -220,105 +219,71 @@ pub fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
-/// Timestamps from JS: epoch milliseconds (numbers or a typed array),
-/// `Date` objects or ISO strings (parsed by the core's parser).
-pub fn timestamps(v: &JsValue) -> Result<Vec<i64>, JsValue> {
+/// A JS value as JSON, keys unchanged: `Date` → epoch ms, typed arrays →
+/// numbers, `NaN`/`undefined` → null (no answer). Infinite numbers are an
+/// error naming `argument`.
+pub fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(f) = v.as_f64() {
+        return number(argument, f);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if let Some(d) = v.dyn_ref::<Date>() {
+        return number(argument, d.get_time());
+    }
     if js_sys::ArrayBuffer::is_view(v) {
-        return numbers("timestamps", v)?
+        return numbers(argument, v)?
             .into_iter()
-            .enumerate()
-            .map(|(i, ms)| ms_to_i64(i, ms))
-            .collect();
+            .map(|f| number(argument, f))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array);
     }
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        return Err(type_error(
-            "timestamps",
-            "must be an array of dates, ISO strings or epoch milliseconds",
-        ));
-    };
-    let mut out = Vec::with_capacity(arr.length() as usize);
-    for (i, x) in arr.iter().enumerate() {
-        let ms = if let Some(f) = x.as_f64() {
-            ms_to_i64(i, f)?
-        } else if let Some(s) = x.as_string() {
-            cx::time::parse_timestamps_ms("timestamps", &[s])
-                .map_err(|e| match e {
-                    CxError::Parse {
-                        argument,
-                        value,
-                        expected,
-                        ..
-                    } => CxError::Parse {
-                        argument,
-                        index: i,
-                        value,
-                        expected,
-                    },
-                    other => other,
-                })
-                .map_err(error)?[0]
-        } else if let Some(d) = x.dyn_ref::<Date>() {
-            ms_to_i64(i, d.get_time())?
-        } else if x.is_null() || x.is_undefined() {
-            return Err(error(CxError::Missing {
-                argument: "timestamps",
-                index: i,
-            }));
-        } else {
-            return Err(type_error("timestamps", &format!("[{i}] is not a date")));
-        };
-        out.push(ms);
+    if let Some(a) = v.dyn_ref::<Array>() {
+        return a
+            .iter()
+            .map(|x| to_json(argument, &x))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array);
     }
-    Ok(out)
-}
-
-fn ms_to_i64(index: usize, ms: f64) -> Result<i64, JsValue> {
-    if ms.is_finite() {
-        Ok(ms.floor() as i64)
-    } else {
-        Err(error(CxError::Missing {
-            argument: "timestamps",
-            index,
-        }))
-    }
-}
-
-/// Group keys from JS: strings or integers (null is missing).
-pub enum Keys {
-    /// All strings.
-    Text(Vec<String>),
-    /// All integers.
-    Int(Vec<i64>),
-}
-
-pub fn keys(argument: &'static str, v: &JsValue) -> Result<Keys, JsValue> {
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        let n = numbers(argument, v)?;
-        return Ok(Keys::Int(n.into_iter().map(|x| x as i64).collect()));
-    };
-    let text = arr.length() > 0 && arr.get(0).is_string();
-    let mut strings = Vec::new();
-    let mut ints = Vec::new();
-    for (i, x) in arr.iter().enumerate() {
-        if x.is_null() || x.is_undefined() {
-            return Err(error(CxError::Missing { argument, index: i }));
+    if v.is_object() {
+        let mut m = Map::new();
+        for entry in Object::entries(&Object::from(v.clone())).iter() {
+            let pair = Array::from(&entry);
+            m.insert(
+                pair.get(0).as_string().unwrap_or_default(),
+                to_json(argument, &pair.get(1))?,
+            );
         }
-        match (text, x.as_string(), x.as_f64()) {
-            (true, Some(s), _) => strings.push(s),
-            (false, _, Some(f)) if f.fract() == 0.0 => ints.push(f as i64),
-            _ => {
-                return Err(type_error(
-                    argument,
-                    &format!("[{i}] must be all strings or all integers like the first key"),
-                ));
-            }
-        }
+        return Ok(Value::Object(m));
     }
-    Ok(if text {
-        Keys::Text(strings)
-    } else {
-        Keys::Int(ints)
-    })
+    Err(type_error(
+        argument,
+        "holds a value that is not a number, string, date, array or object",
+    ))
+}
+
+fn number(argument: &str, f: f64) -> Result<Value, JsValue> {
+    if f.is_nan() {
+        return Ok(Value::Null);
+    }
+    // Whole numbers as integers: item indices and answer codes are read as such.
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        return Ok(Value::Number(Number::from(f as i64)));
+    }
+    // JSON has no infinities: the core's readers take these texts for them
+    // and report a non-finite value with its row, as from a buffer.
+    let _ = argument;
+    Ok(Number::from_f64(f).map_or_else(
+        || Value::String(if f > 0.0 { "Infinity" } else { "-Infinity" }.into()),
+        Value::Number,
+    ))
 }
 
 #[cfg(test)]

@@ -2,77 +2,13 @@
 //! arguments (camelCase names; matrices as arrays of respondent rows with
 //! `null` for no answer; timestamps as `Date`s, ISO strings or epoch
 //! milliseconds) and returns a plain object with camelCase keys. Arguments
-//! go through `cx::gaps::call`, the entry point Python uses too.
+//! go through `cx::bind`, the layer Python and the CLI use too.
 
-use js_sys::{Array, Date, Object};
-use serde_json::{Map, Number, Value};
-use wasm_bindgen::JsCast;
+use js_sys::{Array, Object};
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{error, numbers, result, snake, type_error};
-
-/// A JS value as JSON, keys unchanged: `Date` → epoch ms, typed arrays →
-/// numbers, `NaN`/`undefined` → null (no answer). Infinite numbers are an
-/// error naming `argument`.
-pub(crate) fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
-    if v.is_null() || v.is_undefined() {
-        return Ok(Value::Null);
-    }
-    if let Some(b) = v.as_bool() {
-        return Ok(Value::Bool(b));
-    }
-    if let Some(f) = v.as_f64() {
-        return number(argument, f);
-    }
-    if let Some(s) = v.as_string() {
-        return Ok(Value::String(s));
-    }
-    if let Some(d) = v.dyn_ref::<Date>() {
-        return number(argument, d.get_time());
-    }
-    if js_sys::ArrayBuffer::is_view(v) {
-        return numbers(argument, v)?
-            .into_iter()
-            .map(|f| number(argument, f))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
-    }
-    if let Some(a) = v.dyn_ref::<Array>() {
-        return a
-            .iter()
-            .map(|x| to_json(argument, &x))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
-    }
-    if v.is_object() {
-        let mut m = Map::new();
-        for entry in Object::entries(&Object::from(v.clone())).iter() {
-            let pair = Array::from(&entry);
-            m.insert(
-                pair.get(0).as_string().unwrap_or_default(),
-                to_json(argument, &pair.get(1))?,
-            );
-        }
-        return Ok(Value::Object(m));
-    }
-    Err(type_error(
-        argument,
-        "holds a value that is not a number, string, date, array or object",
-    ))
-}
-
-fn number(argument: &str, f: f64) -> Result<Value, JsValue> {
-    if f.is_nan() {
-        return Ok(Value::Null);
-    }
-    // Whole numbers as integers: item indices and answer codes are read as such.
-    if f.fract() == 0.0 && f.abs() < 9.0e15 {
-        return Ok(Value::Number(Number::from(f as i64)));
-    }
-    Number::from_f64(f)
-        .map(Value::Number)
-        .ok_or_else(|| type_error(argument, "holds an infinite number"))
-}
+use crate::convert::{error, result, snake, to_json, type_error};
 
 fn run(measure: &str, args: &JsValue) -> Result<JsValue, JsValue> {
     if !args.is_object() {
@@ -97,7 +33,7 @@ fn run(measure: &str, args: &JsValue) -> Result<JsValue, JsValue> {
         }
         m.insert(name, value);
     }
-    let r = cx::gaps::call(measure, Value::Object(m)).map_err(error)?;
+    let r = cx::bind::call(measure, Value::Object(m)).map_err(error)?;
     result(&r)
 }
 

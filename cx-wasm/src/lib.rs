@@ -126,7 +126,13 @@ export interface CustomerColumns {
   monetaryValue?: ArrayLike<number | null> | Float64Array | null;
 }
 export interface FitOptions { penalizer?: number; initial?: number[]; maxIterations?: number }
-export interface ClvOptions { months?: number; discountRate?: number; periodsPerMonth?: number }
+export interface ClvOptions {
+  months?: number; discountRate?: number; periodsPerMonth?: number;
+  /** The summary's unit in lifetimes' letters; sets periodsPerMonth (30, 4.345, 1, 720). */
+  freq?: "D" | "W" | "M" | "H";
+}
+/** A model parameter with its Wald interval (`ChurnModel.parameters`). */
+export interface Parameter { name: string; value: number; se: number | null; low: number | null; high: number | null; level: number }
 /** How a fit went; `converged` false means the parameters are the best found, not an optimum. */
 export interface FitReport {
   logLikelihood: number; customers: number; distinctRows: number; aic: number; bic: number;
@@ -222,7 +228,7 @@ export interface SignalArgs {
   options?: SignalOptions;
 }
 export interface SignalOptions {
-  asOf?: string; lostAfterDays?: number | null; overdueRatio?: number; minOrdersForCadence?: number;
+  asOf?: string; lostAfterDays?: number | null; atRisk?: number; overdueRatio?: number; minOrdersForCadence?: number;
   hiatusDays?: number; pAliveBelow?: number; fitModel?: boolean; model?: object; rfmSegments?: string[];
   rfmStrength?: number; detractorMax?: number; scoreDrop?: number; openContactDays?: number;
   repeatContacts?: number; contactWindowDays?: number; lateLast?: number; lateMin?: number; lateGraceDays?: number;
@@ -237,5 +243,7 @@ export interface SignalReport {
   customers: CustomerRisk[]; asOf: string;
   tables: Record<string, { rows: number; used: number; afterAsOf: number; missing: number }>;
   counts: Partial<Record<SignalKind, number>>; lost: number; model: object | null; notes: string[];
+  /** The at-risk threshold applied (option `atRisk`, 0.7 by default) and how many customers not lost reach it. */
+  atRiskThreshold: number; atRiskCount: number;
 }
 "#;

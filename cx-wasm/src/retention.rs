@@ -1,11 +1,10 @@
 //! Retention measures for JavaScript: a transactions object of columns in,
 //! plain objects out.
 
-use cx::retention::{RetentionOptions, Transactions, retention_measure};
-use cx::time::TimeUnit;
+use cx::bind::{Args, Column};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, Keys, error, get, keys, numbers, result, timestamps};
+use crate::convert::{self, error, get, result, to_json};
 
 #[wasm_bindgen]
 extern "C" {
@@ -17,6 +16,9 @@ extern "C" {
     pub type JsRetentionOptions;
 }
 
+/// The measure through `cx::bind`: the same key, timestamp and option
+/// readers as Python and Rust (`Date`s and epoch milliseconds are numbers
+/// in ms, ISO text is parsed there).
 fn run(measure: &str, tx: &JsTransactions, options: Option<JsRetentionOptions>) -> Result<JsValue, JsValue> {
     let tx: &JsValue = tx.as_ref();
     if !tx.is_object() {
@@ -26,26 +28,14 @@ fn run(measure: &str, tx: &JsTransactions, options: Option<JsRetentionOptions>) 
         ));
     }
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let o: RetentionOptions = cx::options::from_json(convert::options(&options, &[])?).map_err(error)?;
-    let customers = get(tx, "customers").ok_or_else(|| convert::type_error("customers", "is required"))?;
-    let ts = get(tx, "timestamps").ok_or_else(|| convert::type_error("timestamps", "is required"))?;
-    let ts = timestamps(&ts)?;
-    let amounts = get(tx, "amounts").map(|a| numbers("amounts", &a)).transpose()?;
-    macro_rules! go {
-        ($keys:expr) => {{
-            let t = Transactions {
-                customers: $keys,
-                timestamps: &ts,
-                unit: TimeUnit::Milliseconds,
-                amounts: amounts.as_deref(),
-            };
-            result(&retention_measure(measure, &t, &o).map_err(error)?)
-        }};
+    let mut args = Args::new();
+    args.insert("options", Column::Json(convert::options(&options, &[])?));
+    for name in ["customers", "timestamps", "amounts"] {
+        if let Some(c) = get(tx, name) {
+            args.insert(name, Column::Json(to_json(name, &c)?));
+        }
     }
-    match keys("customers", &customers)? {
-        Keys::Text(k) => go!(&k[..]),
-        Keys::Int(k) => go!(&k[..]),
-    }
+    result(&cx::bind::run(measure, args).map_err(error)?)
 }
 
 /// The buy-till-you-die summary per customer: `frequency`, `recency`, `t`,

@@ -1,13 +1,12 @@
 //! Customer signals for JavaScript: one object of tables (columns as
 //! arrays; dates as `Date`s, ISO strings or epoch milliseconds; `null` for
 //! an open contact, a pending delivery or no answer) and `options`
-//! (camelCase), through `cx::signals::call`, the entry Python uses too.
+//! (camelCase), through `cx::bind`, the layer Python uses too.
 
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{error, json_to_js, rename_keys, result, snake, type_error};
-use crate::gaps::to_json;
+use crate::convert::{error, json_to_js, rename_keys, result, snake, to_json, type_error};
 
 /// Per-customer churn signals with reasons and a risk ranking:
 /// `{orders?, feedback?, contacts?, deliveries?, options?}`. Result keys are
@@ -24,7 +23,7 @@ pub fn signals(
         ));
     }
     let v = rename_keys(to_json("arguments", &args)?, &snake);
-    let mut r = cx::signals::call(v).map_err(error)?;
+    let mut r = cx::bind::call("signals", v).map_err(error)?;
     let counts = match &mut r {
         Value::Object(m) => m.remove("counts"),
         _ => None,

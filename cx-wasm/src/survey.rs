@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, Keys, answers, error, get, keys, numbers, result, timestamps, with_answers};
+use crate::convert::{self, answers, error, get, json_to_js, numbers, result, to_json, with_answers};
+
+use cx::bind::{Args, Column};
 
 type JsResult = Result<JsValue, JsValue>;
 
@@ -338,48 +340,48 @@ pub fn group_by(
         }
     };
     let a = answers("scores", &scores)?;
-    let k = get(&options, "keys").map(|k| keys("keys", &k)).transpose()?;
-    let ts = get(&options, "timestamps").map(|t| timestamps(&t)).transpose()?;
+    // Keys and timestamps through the binding layer's readers, as in every
+    // call (Dates and epoch milliseconds as numbers in ms, ISO text parsed).
+    let mut args = Args::new();
+    for name in ["keys", "timestamps"] {
+        if let Some(v) = get(&options, name) {
+            args.insert(name, Column::Json(to_json(name, &v)?));
+        }
+    }
+    let unit = TimeUnit::Milliseconds;
+    let k = args.keys("keys").map_err(error)?;
+    let ts = args.times("timestamps", unit).map_err(error)?;
     let bucket: TimeBucket = get(&options, "bucket")
         .and_then(|b| b.as_string())
         .unwrap_or_else(|| "week".into())
         .parse()
         .map_err(error)?;
-    let time = ts.as_deref().map(|values| Timestamps {
-        values,
-        unit: TimeUnit::Milliseconds,
-        bucket,
-    });
+    let time = ts.as_deref().map(|values| Timestamps { values, unit, bucket });
+    let codes = k.as_ref().map(|k| &k.codes[..]);
+    let groups =
+        with_answers!(a, |s| survey::group_by(scale, s, w.as_deref(), codes, time)).map_err(error)?;
     let out = Array::new();
-    macro_rules! emit {
-        ($keys:expr, $to_js:expr) => {{
-            let groups =
-                with_answers!(a, |s| survey::group_by(scale, s, w.as_deref(), $keys, time)).map_err(error)?;
-            for g in groups {
-                let o = js_sys::Object::new();
-                let key: JsValue = g.key.map(|k| $to_js(k)).unwrap_or(JsValue::NULL);
-                let period: JsValue = g
-                    .period
-                    .map(|p| JsValue::from(p.to_string()))
-                    .unwrap_or(JsValue::NULL);
-                let _ = Reflect::set(&o, &"key".into(), &key);
-                let _ = Reflect::set(&o, &"period".into(), &period);
-                let _ = Reflect::set(
-                    &o,
-                    &"distribution".into(),
-                    &Distribution {
-                        inner: g.distribution,
-                    }
-                    .into(),
-                );
-                out.push(&o);
+    for g in groups {
+        let o = js_sys::Object::new();
+        let key: JsValue = match (&k, g.key) {
+            (Some(k), Some(code)) => json_to_js(&k.label(code))?,
+            _ => JsValue::NULL,
+        };
+        let period: JsValue = g
+            .period
+            .map(|p| JsValue::from(p.to_string()))
+            .unwrap_or(JsValue::NULL);
+        let _ = Reflect::set(&o, &"key".into(), &key);
+        let _ = Reflect::set(&o, &"period".into(), &period);
+        let _ = Reflect::set(
+            &o,
+            &"distribution".into(),
+            &Distribution {
+                inner: g.distribution,
             }
-        }};
-    }
-    match &k {
-        None => emit!(None::<&[i64]>, |k: i64| JsValue::from(k as f64)),
-        Some(Keys::Text(v)) => emit!(Some(&v[..]), |k: String| JsValue::from(k)),
-        Some(Keys::Int(v)) => emit!(Some(&v[..]), |k: i64| JsValue::from(k as f64)),
+            .into(),
+        );
+        out.push(&o);
     }
     Ok(out.into())
 }

@@ -1,7 +1,7 @@
 //! The shared expectation-gap vectors (tests/vectors/gaps.json) against
-//! `cx::gaps::call`, the entry point the Python and JS bindings use.
+//! `cx::bind::call`, the entry point the Python and JS bindings use.
 
-use cx::gaps::call;
+use cx::bind::call;
 use serde_json::Value;
 
 #[test]

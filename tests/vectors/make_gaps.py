@@ -279,6 +279,29 @@ cases.append({
     "expected": {"on_time.successes": 4, "lateness_days.n": 1, "lateness_days.max": 4.0},
 })
 
+# 8b. Lateness counts calendar days (cx::gaps::days_late), whatever the time
+# of day: the rule of cx.delivery, the late_deliveries signal and `cx report`
+# (cx-cli/tests/cli.rs runs the report on these rows and compares).
+from datetime import datetime as _dt
+
+promised_t = ["2024-03-04T18:00:00", "2024-03-04T10:00:00", "2024-03-05", "2024-03-06T23:30:00"]
+delivered_t = ["2024-03-05T09:00:00", "2024-03-04T20:00:00", "2024-03-04T23:59:00", "2024-03-07T00:10:00"]
+days = [(_dt.fromisoformat(d).date() - _dt.fromisoformat(p).date()).days for p, d in zip(promised_t, delivered_t)]
+assert days == [1, 0, -1, 1]  # exact differences would be 0.625, 0.417, -0.0007, 0.035 days
+on = sum(x <= 0 for x in days)
+lo, hi = wilson(on, len(days))
+cases.append({
+    "name": "delivery lateness in calendar days",
+    "source": "hand data; day differences with datetime, Wilson interval by formula",
+    "call": "delivery",
+    "args": {"promised": promised_t, "delivered": delivered_t},
+    "tol": 1e-12,
+    "expected": {"orders": 4, "delivered": 4, "pending": 0, "on_time.successes": on, "on_time.share": on / 4,
+                 "on_time.ci_low": lo, "on_time.ci_high": hi, "early.successes": sum(x < 0 for x in days),
+                 "delay_days.mean": float(np.mean(days)), "lateness_days.n": sum(x > 0 for x in days),
+                 "lateness_days.max": float(max(days))},
+})
+
 # 9. Answer times against per-channel service levels.
 received = ["2024-05-01T09:00:00", "2024-05-01T09:10:00", "2024-05-01T10:00:00", "2024-05-01T11:00:00", "2024-05-01T12:00:00"]
 answered = ["2024-05-01T09:00:45", "2024-05-01T09:13:00", "2024-05-01T14:00:00", None, "2024-05-02T13:00:00"]

@@ -15,7 +15,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use cx::churn::{AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, lifetime_value, predict};
+use cx::churn::{
+    AnyModel, ClvOptions, Columns, FitOptions, Freq, Prediction, fit_model, lifetime_value, predict,
+};
 use cx::retention::{SummaryOptions, Transactions, customer_summary};
 use cx::survey::{NpsOptions, nps};
 use cx::time::TimeUnit;
@@ -129,7 +131,8 @@ fn run(task: &str, dir: &Path, runs: usize) -> Result<Value, Failure> {
             let o = ClvOptions {
                 months: 12,
                 discount_rate: 0.01,
-                periods_per_month: 4.345,
+                freq: Some(Freq::W),
+                ..ClvOptions::default()
             };
             let (s, v) = time(runs, || Ok(lifetime_value(&m, &g, &cols, &o)?))?;
             (s, json!({"sum": v.iter().sum::<f64>()}))

@@ -14,8 +14,50 @@ pub struct ClvOptions {
     /// Discount rate per month; 0.01 by default.
     pub discount_rate: f64,
     /// Model time units per month: 30 when the summary is in days (the
-    /// default), 4.345 in weeks, 1 in months.
+    /// default), 4.345 in weeks, 1 in months. Ignored when `freq` is given.
     pub periods_per_month: f64,
+    /// The summary's time unit as lifetimes names it (`"D"`, `"W"`, `"M"`,
+    /// `"H"`); sets the periods per month by [`periods_per_month`].
+    pub freq: Option<Freq>,
+}
+
+/// A summary's time unit in lifetimes' `freq` letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Freq {
+    /// Days.
+    D,
+    /// Weeks.
+    W,
+    /// Months.
+    M,
+    /// Hours.
+    H,
+}
+
+/// Model time units per month for a summary in `freq`: the CLV period
+/// convention of cx and of lifetimes' `customer_lifetime_value` (a month
+/// of 30 days, 4.345 weeks or 720 hours).
+///
+/// # Examples
+/// ```
+/// use cx::churn::{periods_per_month, Freq};
+/// assert_eq!(periods_per_month(Freq::W), 4.345);
+/// ```
+pub fn periods_per_month(freq: Freq) -> f64 {
+    match freq {
+        Freq::D => 30.0,
+        Freq::W => 4.345,
+        Freq::M => 1.0,
+        Freq::H => 30.0 * 24.0,
+    }
+}
+
+impl ClvOptions {
+    /// The periods per month in force: from `freq` when given, else
+    /// `periods_per_month`.
+    pub fn periods(&self) -> f64 {
+        self.freq.map_or(self.periods_per_month, periods_per_month)
+    }
 }
 
 impl Default for ClvOptions {
@@ -24,6 +66,7 @@ impl Default for ClvOptions {
             months: 12,
             discount_rate: 0.01,
             periods_per_month: 30.0,
+            freq: None,
         }
     }
 }
@@ -64,15 +107,11 @@ pub fn customer_lifetime_value(
             "a rate >= 0",
         ));
     }
-    if !(options.periods_per_month.is_finite() && options.periods_per_month > 0.0) {
-        return Err(CxError::invalid(
-            "periods_per_month",
-            options.periods_per_month,
-            "a positive number",
-        ));
+    let f = options.periods();
+    if !(f.is_finite() && f > 0.0) {
+        return Err(CxError::invalid("periods_per_month", f, "a positive number"));
     }
     spend.population_mean()?;
-    let f = options.periods_per_month;
     per_row(data.len(), |i| {
         let (x, tx, t, m) = (data.frequency[i], data.recency[i], data.t[i], monetary_value[i]);
         if !m.is_finite() || m < 0.0 {

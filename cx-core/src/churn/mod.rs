@@ -30,7 +30,10 @@ use serde::{Deserialize, Serialize};
 
 pub use api::{Columns, MODELS, Prediction, fit_model, holdout_check, lifetime_value, model_name, predict};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
-pub use clv::{ClvOptions, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value};
+pub use clv::{
+    ClvOptions, Freq, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value,
+    periods_per_month,
+};
 pub use data::CustomerData;
 pub use fit::{FitOptions, FitReport};
 pub use gamma_gamma::GammaGamma;
@@ -164,6 +167,56 @@ impl AnyModel {
         }
     }
 
+    /// The parameters by name, in the order of the fit's standard errors.
+    pub fn params(&self) -> Vec<(&'static str, f64)> {
+        match self {
+            AnyModel::BgNbd(m) => vec![("r", m.r), ("alpha", m.alpha), ("a", m.a), ("b", m.b)],
+            AnyModel::MbgNbd(m) => vec![("r", m.r), ("alpha", m.alpha), ("a", m.a), ("b", m.b)],
+            AnyModel::ParetoNbd(m) => vec![("r", m.r), ("alpha", m.alpha), ("s", m.s), ("beta", m.beta)],
+            AnyModel::GammaGamma(m) => vec![("p", m.p), ("q", m.q), ("v", m.v)],
+        }
+    }
+
+    /// Each parameter with its standard error and Wald interval
+    /// (value ± z·se) at `level`; `se`, `low` and `high` are `None` for a
+    /// model from given parameters or a fit whose information matrix could
+    /// not be inverted.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidParameter`] for a level outside (0, 1).
+    ///
+    /// # Examples
+    /// ```
+    /// use cx::churn::{AnyModel, BetaGeo};
+    /// let m = AnyModel::BgNbd(BetaGeo::new(0.243, 4.414, 0.793, 2.426)?);
+    /// let p = m.parameters(0.95)?;
+    /// assert_eq!((p[1].name, p[1].value, p[1].se), ("alpha", 4.414, None));
+    /// # Ok::<(), cx::CxError>(())
+    /// ```
+    pub fn parameters(&self, level: f64) -> Result<Vec<Parameter>> {
+        let z = crate::stats::z_critical(crate::stats::check_level(level)?);
+        let se = self.fit_report().and_then(|f| f.standard_errors.clone());
+        Ok(self
+            .params()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, value))| {
+                let se = se
+                    .as_ref()
+                    .and_then(|s| s.get(i).copied())
+                    .filter(|s| s.is_finite());
+                Parameter {
+                    name,
+                    value,
+                    se,
+                    low: se.map(|s| value - z * s),
+                    high: se.map(|s| value + z * s),
+                    level,
+                }
+            })
+            .collect())
+    }
+
     /// The fit report, when the model was fitted.
     pub fn fit_report(&self) -> Option<&FitReport> {
         match self {
@@ -173,6 +226,23 @@ impl AnyModel {
             AnyModel::GammaGamma(m) => m.fit.as_ref(),
         }
     }
+}
+
+/// A model parameter with its Wald interval ([`AnyModel::parameters`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Parameter {
+    /// The parameter's name (`r`, `alpha`, …).
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// Standard error from the inverse observed information, if known.
+    pub se: Option<f64>,
+    /// Lower end of the Wald interval.
+    pub low: Option<f64>,
+    /// Upper end.
+    pub high: Option<f64>,
+    /// Confidence level of the interval.
+    pub level: f64,
 }
 
 /// Maps `f` over row indices, on all cores from 50,000 rows when the

@@ -10,19 +10,18 @@
 //! ([`first_contact_resolution`]) and customers contacting again, possibly
 //! on another channel ([`repeat_contacts`]).
 
-pub(crate) mod api;
 mod ipa;
 mod kano;
 mod promise;
 mod reliability;
 mod servqual;
 
-pub use api::{CALLS, call};
 pub use ipa::{Crosshair, Ipa, IpaAttribute, IpaOptions, Quadrant, ipa};
 pub use kano::{Kano, KanoAnswer, KanoCategory, kano, kano_category};
 pub use promise::{
-    AnswerTimes, ChannelSwitch, Delivery, Distribution as TimeDistribution, FcrResult, Keyed, RepeatContacts,
-    RepeatOptions, answer_times, delivery, first_contact_resolution, repeat_contacts,
+    AnswerTimeOptions, AnswerTimes, ChannelSwitch, Delivery, DeliveryOptions,
+    Distribution as TimeDistribution, FcrResult, Grouped, Keyed, RepeatContacts, RepeatOptions, answer_times,
+    days_late, delivery, first_contact_resolution, repeat_contacts,
 };
 pub use reliability::{Alpha, cronbach_alpha};
 pub use servqual::{

@@ -57,6 +57,57 @@ pub struct Keyed<K, T> {
     pub result: T,
 }
 
+/// A result over all rows and, when keys were given, one per key in key
+/// order. In JSON the overall fields come first and `groups` is present
+/// only with keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grouped<K, T> {
+    /// The result of all rows.
+    #[serde(flatten)]
+    pub overall: T,
+    /// One result per key; `None` when no keys were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Keyed<K, T>>>,
+}
+
+/// Days late of a delivery: the calendar day (UTC) of `delivered` minus
+/// that of `promised`, both in `unit`. A parcel promised for a day is on
+/// time all that day, whatever time of day the promise carries; negative
+/// is early. The one lateness rule of cx: [`delivery`], the
+/// `late_deliveries` signal and `cx report` all use it.
+///
+/// # Examples
+/// ```
+/// use cx::gaps::days_late;
+/// use cx::time::TimeUnit;
+/// let h = 3_600;
+/// assert_eq!(days_late(TimeUnit::Seconds, 10 * h, 23 * h), 0); // same day
+/// assert_eq!(days_late(TimeUnit::Seconds, 23 * h, 25 * h), 1); // the next day
+/// ```
+pub fn days_late(unit: TimeUnit, promised: i64, delivered: i64) -> i64 {
+    unit.day_of(delivered) - unit.day_of(promised)
+}
+
+/// Options of [`delivery`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliveryOptions {
+    /// Days after the promised day a delivery still counts as on time; 0
+    /// by default.
+    pub grace_days: f64,
+    /// Confidence level of the shares' intervals; 0.95 by default.
+    pub level: f64,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        DeliveryOptions {
+            grace_days: 0.0,
+            level: 0.95,
+        }
+    }
+}
+
 /// Row indices per key, ordered by key.
 fn split<K: Ord>(keys: &[K]) -> BTreeMap<&K, Vec<usize>> {
     let mut m: BTreeMap<&K, Vec<usize>> = BTreeMap::new();
@@ -75,59 +126,59 @@ pub struct Delivery {
     pub delivered: u64,
     /// Orders not delivered yet: reported, not dropped, not in the shares.
     pub pending: u64,
-    /// Share of delivered orders that arrived by the promise (+ grace),
-    /// with a Wilson interval; `None` when nothing was delivered.
+    /// Share of delivered orders that arrived by the promised day (+
+    /// grace), with a Wilson interval; `None` when nothing was delivered.
     pub on_time: Option<Proportion>,
-    /// Share of delivered orders that arrived before the promise.
+    /// Share of delivered orders that arrived before the promised day.
     pub early: Option<Proportion>,
-    /// Delay in days of the delivered orders (actual − promised; negative
-    /// is early).
+    /// Delay in whole days of the delivered orders ([`days_late`];
+    /// negative is early).
     pub delay_days: Option<Distribution>,
     /// Lateness in days of the late orders only.
     pub lateness_days: Option<Distribution>,
 }
 
 /// On-time delivery: `promised` and `delivered` timestamps per order in
-/// `unit` (`None` = not delivered yet). An order is on time when delivered
-/// ≤ promised + `grace` (in `unit`; e.g. the rest of the promised day when
-/// promises are dates). Returns the overall result and, with `keys`
-/// (carrier, shipping option, week), one per key in key order.
+/// `unit` (`None` = not delivered yet). Lateness is counted in calendar
+/// days ([`days_late`]): an order is on time when it arrives at most
+/// `grace_days` days after the promised day. Returns the overall result
+/// and, with `keys` (carrier, shipping option, week), one per key in key
+/// order.
 ///
 /// # Errors
 /// [`CxError::Empty`] for no orders; [`CxError::LengthMismatch`];
-/// [`CxError::InvalidParameter`] for a negative grace or a level outside
-/// (0, 1).
+/// [`CxError::InvalidParameter`] for a negative or non-finite grace or a
+/// level outside (0, 1).
 ///
 /// # Examples
 /// ```
-/// use cx::gaps::delivery;
+/// use cx::gaps::{delivery, DeliveryOptions};
 /// use cx::time::TimeUnit;
 /// // Days: promised day 10 for all; delivered on 9, 10, 13 and not yet.
-/// let (all, _) = delivery::<&str>(&[10, 10, 10, 10], &[Some(9), Some(10), Some(13), None], TimeUnit::Days, 0, None, 0.95)?;
-/// assert_eq!((all.delivered, all.pending), (3, 1));
-/// assert_eq!(all.on_time.unwrap().successes, 2);
-/// assert_eq!(all.lateness_days.unwrap().max, 3.0);
+/// let r = delivery::<&str>(&[10, 10, 10, 10], &[Some(9), Some(10), Some(13), None], TimeUnit::Days, None, &DeliveryOptions::default())?;
+/// assert_eq!((r.overall.delivered, r.overall.pending), (3, 1));
+/// assert_eq!(r.overall.on_time.unwrap().successes, 2);
+/// assert_eq!(r.overall.lateness_days.unwrap().max, 3.0);
+/// assert!(r.groups.is_none());
 /// # Ok::<(), cx::CxError>(())
 /// ```
-#[allow(clippy::type_complexity)]
 pub fn delivery<K: Ord + Clone>(
     promised: &[i64],
     delivered: &[Option<i64>],
     unit: TimeUnit,
-    grace: i64,
     keys: Option<&[K]>,
-    level: f64,
-) -> Result<(Delivery, Vec<Keyed<K, Delivery>>)> {
-    let level = stats::check_level(level)?;
+    options: &DeliveryOptions,
+) -> Result<Grouped<K, Delivery>> {
+    let level = stats::check_level(options.level)?;
     let n = promised.len();
     if n == 0 {
         return Err(CxError::Empty { argument: "promised" });
     }
     CxError::check_len("delivered", delivered.len(), "promised", n)?;
-    if grace < 0 {
-        return Err(CxError::invalid("grace", grace, "a duration >= 0"));
+    let grace = options.grace_days;
+    if !(grace.is_finite() && grace >= 0.0) {
+        return Err(CxError::invalid("grace_days", grace, "days >= 0"));
     }
-    let day = unit.per_day() as f64;
     let one = |rows: &mut dyn Iterator<Item = usize>| -> Delivery {
         let (mut orders, mut pending, mut on_time, mut early) = (0u64, 0u64, 0u64, 0u64);
         let (mut delays, mut late) = (Vec::new(), Vec::new());
@@ -137,14 +188,14 @@ pub fn delivery<K: Ord + Clone>(
                 pending += 1;
                 continue;
             };
-            let delay = d - promised[i];
-            delays.push(delay as f64 / day);
+            let delay = days_late(unit, promised[i], d) as f64;
+            delays.push(delay);
             if delay <= grace {
                 on_time += 1;
             } else {
-                late.push(delay as f64 / day);
+                late.push(delay);
             }
-            if delay < 0 {
+            if delay < 0.0 {
                 early += 1;
             }
         }
@@ -162,19 +213,21 @@ pub fn delivery<K: Ord + Clone>(
     };
     let overall = one(&mut (0..n));
     let groups = match keys {
-        None => Vec::new(),
+        None => None,
         Some(k) => {
             CxError::check_len("keys", k.len(), "promised", n)?;
-            split(k)
-                .into_iter()
-                .map(|(key, rows)| Keyed {
-                    key: key.clone(),
-                    result: one(&mut rows.into_iter()),
-                })
-                .collect()
+            Some(
+                split(k)
+                    .into_iter()
+                    .map(|(key, rows)| Keyed {
+                        key: key.clone(),
+                        result: one(&mut rows.into_iter()),
+                    })
+                    .collect(),
+            )
         }
     };
-    Ok((overall, groups))
+    Ok(Grouped { overall, groups })
 }
 
 /// Answer times of one channel (or of all contacts).
@@ -195,10 +248,33 @@ pub struct AnswerTimes {
     pub seconds: Option<Distribution>,
 }
 
+/// Options of [`answer_times`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnswerTimeOptions<K> {
+    /// The service level in seconds: a contact answered within it counts
+    /// as answered in time.
+    pub service_level_seconds: f64,
+    /// Levels of their own for some channels (channel, seconds).
+    pub channel_levels: Vec<(K, f64)>,
+    /// Confidence level of the shares' intervals; 0.95 by default.
+    pub level: f64,
+}
+
+impl<K> Default for AnswerTimeOptions<K> {
+    fn default() -> Self {
+        AnswerTimeOptions {
+            service_level_seconds: 86_400.0,
+            channel_levels: Vec::new(),
+            level: 0.95,
+        }
+    }
+}
+
 /// Answer times against service levels: `received` and `answered`
 /// timestamps per contact in `unit` (`None` = unanswered), a default level
-/// in seconds and per-channel levels (`channel_levels`, by key of
-/// `channels`). Returns the overall result and one per channel.
+/// in seconds and per-channel levels (by key of `channels`). Returns the
+/// overall result and, with `channels`, one per channel.
 ///
 /// # Errors
 /// [`CxError::Empty`]; [`CxError::LengthMismatch`]; [`CxError::OutOfRange`]
@@ -207,28 +283,29 @@ pub struct AnswerTimes {
 ///
 /// # Examples
 /// ```
-/// use cx::gaps::answer_times;
+/// use cx::gaps::{answer_times, AnswerTimeOptions};
 /// use cx::time::TimeUnit;
 /// let received = [0, 0, 0];
 /// let answered = [Some(30), Some(7200), None];        // seconds
 /// let channels = ["chat", "email", "chat"];
-/// let levels = [("email", 86_400.0)];                 // e-mail: a day; others: 60 s
-/// let (all, per) = answer_times(&received, &answered, TimeUnit::Seconds, Some(&channels), 60.0, &levels, 0.95)?;
-/// assert_eq!((all.answered, all.unanswered), (2, 1));
-/// assert_eq!(all.within_level.unwrap().successes, 2);
-/// assert_eq!(per[0].key, "chat");
+/// // e-mail: a day; others: 60 s
+/// let o = AnswerTimeOptions { service_level_seconds: 60.0, channel_levels: vec![("email", 86_400.0)], level: 0.95 };
+/// let r = answer_times(&received, &answered, TimeUnit::Seconds, Some(&channels), &o)?;
+/// assert_eq!((r.overall.answered, r.overall.unanswered), (2, 1));
+/// assert_eq!(r.overall.within_level.unwrap().successes, 2);
+/// assert_eq!(r.groups.unwrap()[0].key, "chat");
 /// # Ok::<(), cx::CxError>(())
 /// ```
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 pub fn answer_times<K: Ord + Clone + Hash>(
     received: &[i64],
     answered: &[Option<i64>],
     unit: TimeUnit,
     channels: Option<&[K]>,
-    service_level_seconds: f64,
-    channel_levels: &[(K, f64)],
-    level: f64,
-) -> Result<(AnswerTimes, Vec<Keyed<K, AnswerTimes>>)> {
+    options: &AnswerTimeOptions<K>,
+) -> Result<Grouped<K, AnswerTimes>> {
+    let service_level_seconds = options.service_level_seconds;
+    let channel_levels = &options.channel_levels;
+    let level = options.level;
     let level = stats::check_level(level)?;
     let n = received.len();
     if n == 0 {
@@ -289,17 +366,19 @@ pub fn answer_times<K: Ord + Clone + Hash>(
         }
     };
     let all: Vec<usize> = (0..n).collect();
-    let groups = match channels {
-        None => Vec::new(),
-        Some(c) => split(c)
+    let groups = channels.map(|c| {
+        split(c)
             .into_iter()
             .map(|(key, rows)| Keyed {
                 key: key.clone(),
                 result: one(&rows),
             })
-            .collect(),
-    };
-    Ok((one(&all), groups))
+            .collect()
+    });
+    Ok(Grouped {
+        overall: one(&all),
+        groups,
+    })
 }
 
 /// First-contact resolution.
@@ -327,18 +406,17 @@ pub struct FcrResult {
 /// let cases = ["c1", "c2", "c2", "c3"];
 /// let times = [1, 2, 5, 3];
 /// let resolved = [true, false, true, false];
-/// let (all, _) = first_contact_resolution(&cases, &times, &resolved, None::<&[&str]>, 0.95)?;
-/// assert_eq!((all.cases, all.resolved_first.successes), (3, 1));
+/// let r = first_contact_resolution(&cases, &times, &resolved, None::<&[&str]>, 0.95)?;
+/// assert_eq!((r.overall.cases, r.overall.resolved_first.successes), (3, 1));
 /// # Ok::<(), cx::CxError>(())
 /// ```
-#[allow(clippy::type_complexity)]
 pub fn first_contact_resolution<K: Ord + Clone + Hash>(
     cases: &[K],
     timestamps: &[i64],
     resolved: &[bool],
     channels: Option<&[K]>,
     level: f64,
-) -> Result<(FcrResult, Vec<Keyed<K, FcrResult>>)> {
+) -> Result<Grouped<K, FcrResult>> {
     let level = stats::check_level(level)?;
     let n = cases.len();
     if n == 0 {
@@ -376,16 +454,18 @@ pub fn first_contact_resolution<K: Ord + Clone + Hash>(
         resolved_first: Proportion::from_counts(fcr, cases, level),
     };
     let overall = make(tally.remove(&None).unwrap_or_default());
-    let groups = tally
-        .into_iter()
-        .filter_map(|(k, t)| {
-            k.map(|k| Keyed {
-                key: k.clone(),
-                result: make(t),
+    let groups = channels.map(|_| {
+        tally
+            .into_iter()
+            .filter_map(|(k, t)| {
+                k.map(|k| Keyed {
+                    key: k.clone(),
+                    result: make(t),
+                })
             })
-        })
-        .collect();
-    Ok((overall, groups))
+            .collect()
+    });
+    Ok(Grouped { overall, groups })
 }
 
 /// Options of [`repeat_contacts`].

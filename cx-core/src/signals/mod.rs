@@ -38,8 +38,6 @@
 //! Wangenheim (2008), J. Marketing 72(3), who found such simple rules
 //! competitive with BG/NBD and Pareto/NBD in practice.
 
-mod api;
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
@@ -47,8 +45,6 @@ use foldhash::fast::RandomState;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-pub use api::call;
 
 use crate::churn::{AnyModel, BetaGeo, CustomerData, FitOptions};
 use crate::error::{CxError, Result};
@@ -128,6 +124,10 @@ pub struct SignalOptions {
     /// every customer not lost and are left out of `counts` and
     /// [`SignalReport::at_risk`]. `None` never calls a customer lost.
     pub lost_after_days: Option<f64>,
+    /// Risk from which a customer not lost counts as at risk
+    /// ([`SignalReport::at_risk_count`], the report's at-risk list); 0.7
+    /// by default.
+    pub at_risk: f64,
     /// `overdue`: days since the last order over the own mean interval.
     pub overdue_ratio: f64,
     /// Orders (distinct days) needed for a customer's own cadence; fewer
@@ -170,6 +170,7 @@ impl Default for SignalOptions {
         SignalOptions {
             as_of: None,
             lost_after_days: Some(365.0),
+            at_risk: 0.7,
             overdue_ratio: 2.0,
             min_orders_for_cadence: 3,
             hiatus_days: 180.0,
@@ -215,6 +216,7 @@ impl SignalOptions {
         let unit = [
             ("p_alive_below", self.p_alive_below),
             ("rfm_strength", self.rfm_strength),
+            ("at_risk", self.at_risk),
         ];
         for (name, v) in unit {
             if !(v > 0.0 && v <= 1.0) {
@@ -403,10 +405,15 @@ pub struct SignalReport<K> {
     /// Things the caller should know (a model fit that failed, a table
     /// without rows up to `as_of`).
     pub notes: Vec<String>,
+    /// The at-risk threshold applied ([`SignalOptions::at_risk`]).
+    pub at_risk_threshold: f64,
+    /// Customers not lost whose risk is at least the threshold.
+    pub at_risk_count: usize,
 }
 
 impl<K> SignalReport<K> {
-    /// Customers not lost whose risk is at least `threshold`.
+    /// Customers not lost whose risk is at least `threshold` (the report's
+    /// own threshold is [`SignalReport::at_risk_threshold`]).
     pub fn at_risk(&self, threshold: f64) -> impl Iterator<Item = &CustomerRisk<K>> {
         self.customers
             .iter()
@@ -498,7 +505,7 @@ pub fn signals<K: Hash + Eq + Ord + Clone>(
     if let Some(d) = &inputs.deliveries {
         b.deliveries(d, unit, options)?;
     }
-    Ok(b.finish(as_of))
+    Ok(b.finish(as_of, options.at_risk))
 }
 
 /// `i64::MIN` (numpy's `NaT`) where a time is required.
@@ -1005,9 +1012,9 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 continue;
             }
             rows.used += 1;
-            let arrived = delivered.map(|t| unit.day_of(t)).filter(|&a| a <= self.as_of);
+            let arrived = delivered.filter(|&t| unit.day_of(t) <= self.as_of);
             let (late_by, pending) = match arrived {
-                Some(a) => ((a - day) as f64, false),
+                Some(t) => (crate::gaps::days_late(unit, promised, t) as f64, false),
                 None => ((self.as_of - day) as f64, true),
             };
             let late = (late_by > grace).then_some(late_by);
@@ -1059,7 +1066,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         Ok(())
     }
 
-    fn finish(self, as_of: NaiveDate) -> SignalReport<K> {
+    fn finish(self, as_of: NaiveDate, at_risk: f64) -> SignalReport<K> {
         let mut counts = BTreeMap::new();
         let mut customers: Vec<CustomerRisk<K>> = self
             .customers
@@ -1091,6 +1098,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             }
         }
         notes.dedup();
+        let at_risk_count = customers.iter().filter(|c| !c.lost && c.risk >= at_risk).count();
         SignalReport {
             customers,
             as_of,
@@ -1099,6 +1107,8 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             lost,
             model: self.model,
             notes,
+            at_risk_threshold: at_risk,
+            at_risk_count,
         }
     }
 }

@@ -16,22 +16,10 @@ def group_by(
     scale: Tuple[int, int],
     scores: npt.NDArray[Any],
     weights: Optional[npt.NDArray[np.float64]] = None,
-    keys: Optional[npt.NDArray[np.int64]] = None,
-    keys_missing_sentinel: bool = False,
-    timestamps: Optional[npt.NDArray[np.int64]] = None,
-    unit: str = "ns",
+    args: Optional[Dict[str, Any]] = None,
     bucket: str = "week",
-) -> List[Tuple[Optional[int], Optional[int], _Distribution]]: ...
-def retention(
-    measure: str,
-    customers: npt.NDArray[np.int64],
-    timestamps: npt.NDArray[np.int64],
-    unit: str,
-    amounts: Optional[npt.NDArray[np.float64]] = None,
-    options: Optional[Dict[str, Any]] = None,
-    customers_missing_sentinel: bool = False,
-) -> Any: ...
-def parse_timestamps(texts: List[str]) -> npt.NDArray[np.int64]: ...
+) -> List[Tuple[Any, Optional[int], _Distribution]]: ...
+def retention(measure: str, args: Dict[str, Any]) -> Any: ...
 
 class _Distribution:
     def __init__(self, min: int, max: int) -> None: ...
@@ -91,42 +79,8 @@ def churn_holdout(
     duration_holdout: float,
     last_bin: int = 7,
 ) -> Dict[str, Any]: ...
-def gaps(measure: str, args: Dict[str, Any]) -> Dict[str, Any]: ...
-def signals(args: Dict[str, Any]) -> Dict[str, Any]: ...
-def signals_columns(
-    orders: Any = ..., feedback: Any = ..., contacts: Any = ..., deliveries: Any = ..., options: Optional[Dict[str, Any]] = ...
-) -> Dict[str, Any]: ...
-def gaps_delivery(
-    promised: npt.NDArray[np.int64],
-    delivered: npt.NDArray[np.int64],
-    unit: str,
-    grace_days: float,
-    keys: Optional[npt.NDArray[np.int64]] = None,
-    level: float = 0.95,
-) -> Dict[str, Any]: ...
-def gaps_answer_times(
-    received: npt.NDArray[np.int64],
-    answered: npt.NDArray[np.int64],
-    unit: str,
-    service_level_seconds: float,
-    channels: Optional[npt.NDArray[np.int64]] = None,
-    channel_levels: List[Tuple[int, float]] = ...,
-    level: float = 0.95,
-) -> Dict[str, Any]: ...
-def gaps_fcr(
-    cases: npt.NDArray[np.int64],
-    timestamps: npt.NDArray[np.int64],
-    resolved: npt.NDArray[np.bool_],
-    channels: Optional[npt.NDArray[np.int64]] = None,
-    level: float = 0.95,
-) -> Dict[str, Any]: ...
-def gaps_repeat_contacts(
-    customers: npt.NDArray[np.int64],
-    timestamps: npt.NDArray[np.int64],
-    unit: str,
-    channels: npt.NDArray[np.int64],
-    cases: Optional[npt.NDArray[np.int64]] = None,
-    window_days: float = 7.0,
-    same_case: bool = False,
-    level: float = 0.95,
-) -> Dict[str, Any]: ...
+def call(name: str, args: Dict[str, Any]) -> Any:
+    """``cx::bind::run``: int64/float64/bool numpy arrays and ``(codes, labels)``
+    tuples are read in place, anything else as JSON."""
+    ...
+def signals_columns(args: Dict[str, Any]) -> Dict[str, Any]: ...

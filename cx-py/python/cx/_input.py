@@ -62,60 +62,6 @@ def as_weights(x: Any) -> Optional[np.ndarray]:
     return None if x is None else as_array(x, "weights", float64=True)
 
 
-def as_timestamps(x: Any) -> Tuple[np.ndarray, str]:
-    """Epoch integers and their unit (``"D"``, ``"s"``, ``"ms"``, ``"us"``,
-    ``"ns"``). Time-zone aware columns are read as wall-clock time of their
-    zone, so that buckets follow the local calendar."""
-    from ._cx import parse_timestamps
-
-    mod = _module(x)
-    if mod == "pandas":
-        if getattr(x.dtype, "tz", None) is not None:
-            x = x.dt.tz_localize(None)
-        if x.dtype.kind != "M":
-            return _parse(list(x), parse_timestamps)
-        arr = x.to_numpy()
-    elif mod == "polars":
-        if str(x.dtype).startswith("Datetime") and getattr(x.dtype, "time_zone", None):
-            x = x.dt.replace_time_zone(None)
-        if not (str(x.dtype).startswith("Datetime") or str(x.dtype) == "Date"):
-            return _parse(x.to_list(), parse_timestamps)
-        arr = x.to_numpy()
-    elif mod == "pyarrow":
-        arr = x.to_numpy(zero_copy_only=False)
-    else:
-        arr = np.asarray(x)
-        if arr.dtype.kind in "OU":
-            return _parse(list(x), parse_timestamps)
-    if arr.ndim != 1:
-        raise InputTypeError(
-            f"`timestamps` must be one-dimensional, got shape {arr.shape}",
-            {"argument": "timestamps"},
-        )
-    if arr.dtype.kind != "M":
-        raise InputTypeError(
-            f"`timestamps` must be datetimes, dates or ISO strings, got dtype {arr.dtype}",
-            {"argument": "timestamps"},
-        )
-    unit, step = np.datetime_data(arr.dtype)
-    if step != 1 or unit not in ("D", "s", "ms", "us", "ns"):
-        arr, unit = arr.astype("datetime64[ns]"), "ns"
-    return np.ascontiguousarray(arr.view(np.int64)), unit
-
-
-def _parse(values: List[Any], parse: Any) -> Tuple[np.ndarray, str]:
-    texts = []
-    for i, v in enumerate(values):
-        if v is None or (isinstance(v, float) and v != v):
-            from ._errors import MissingValueError
-
-            raise MissingValueError(
-                f"`timestamps`[{i}] is missing", {"argument": "timestamps", "index": i}
-            )
-        texts.append(v if isinstance(v, str) else v.isoformat())
-    return parse(texts), "ms"
-
-
 def as_keys(x: Any, argument: str = "keys") -> Tuple[np.ndarray, Optional[List[Any]], bool]:
     """Integer codes of a key column, the labels they stand for (``None``
     when the keys are integers themselves), and whether -1 marks a missing
@@ -149,6 +95,73 @@ def as_keys(x: Any, argument: str = "keys") -> Tuple[np.ndarray, Optional[List[A
         return codes, [], True
     labels, codes = np.unique(arr, return_inverse=True)
     return np.ascontiguousarray(codes.astype(np.int64).ravel()), labels.tolist(), True
+
+
+def key_column(x: Any, argument: str = "keys") -> Any:
+    """A key column as the core reads it (``cx::bind`` keys): an int64 array
+    for integer keys (their own codes), else ``(codes, labels)`` with int64
+    codes in label order (-1 = missing, reported by the core with its row)
+    and the plain Python labels."""
+    try:
+        codes, labels, _ = as_keys(x, argument)
+    except TypeError:  # mixed types numpy cannot order: keys as text, as the core reads JSON keys
+        text = [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in list(x)]
+        codes, labels, _ = as_keys(np.array(text, dtype=object), argument)
+    if labels is None:
+        return codes
+    return codes, [v.item() if hasattr(v, "item") else v for v in labels]
+
+
+def time_column(x: Any, argument: str = "timestamps", unit: Optional[str] = None) -> Tuple[Any, str]:
+    """The one way a time column goes to the core, and the unit of its
+    integers. Datetime-typed columns (pandas, polars, pyarrow, numpy) become
+    an int64 buffer (NaT = int64 min) read in place, in their own unit or in
+    ``unit`` when given; time-zone aware columns are read as wall-clock time
+    of their zone, so that buckets follow the local calendar. Anything else
+    goes as a list of ISO text (dates and datetimes as ISO text, None for
+    missing) that the core parses and checks row by row, as in Rust and JS."""
+    mod = _module(x)
+    if mod == "pandas":
+        if getattr(x.dtype, "tz", None) is not None:
+            x = x.dt.tz_localize(None)
+        arr = x.to_numpy() if x.dtype.kind == "M" else None
+        values = None if arr is not None else x.tolist()
+    elif mod == "polars":
+        if str(x.dtype).startswith("Datetime") and getattr(x.dtype, "time_zone", None):
+            x = x.dt.replace_time_zone(None)
+        typed = str(x.dtype).startswith("Datetime") or str(x.dtype) == "Date"
+        arr = x.to_numpy() if typed else None
+        values = None if typed else x.to_list()
+    elif mod == "pyarrow":
+        arr = x.to_numpy(zero_copy_only=False)
+        values = None if arr.dtype.kind == "M" else arr.tolist()
+        arr = arr if values is None else None
+    else:
+        a = np.asarray(x) if not isinstance(x, list) else None
+        arr = a if a is not None and a.dtype.kind == "M" else None
+        values = None if arr is not None else list(x)
+    if arr is not None:
+        if arr.ndim != 1:
+            raise InputTypeError(f"`{argument}` must be one-dimensional, got shape {arr.shape}", {"argument": argument})
+        native, step = np.datetime_data(arr.dtype)
+        want = unit or (native if step == 1 and native in ("D", "s", "ms", "us", "ns") else "ns")
+        if native != want or step != 1:
+            arr = arr.astype(f"datetime64[{want}]")
+        return np.ascontiguousarray(arr.view(np.int64)), want
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append(None)
+        elif isinstance(v, str):
+            out.append(v)
+        elif hasattr(v, "isoformat"):
+            out.append(None if v != v else v.isoformat())
+        else:
+            raise InputTypeError(
+                f"`{argument}` must hold datetimes, dates or ISO strings, got {type(v).__name__} {v!r}",
+                {"argument": argument},
+            )
+    return out, unit or "ns"
 
 
 def check_same_length(n: int, other: Any, argument: str) -> None:

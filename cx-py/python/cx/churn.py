@@ -35,7 +35,6 @@ Column = Union[str, Any]
 ArrayOrFloat = Union[np.ndarray, float]
 
 #: Model time units per month for lifetimes' ``freq`` codes (its CLV convention).
-PERIODS_PER_MONTH = {"D": 30.0, "W": 4.345, "M": 1.0, "H": 30.0 * 24.0}
 
 
 @dataclass(frozen=True)
@@ -162,16 +161,24 @@ class ChurnModelBase:
     def summary(self) -> Any:
         """Parameters with standard errors and 95% Wald intervals, as a pandas
         DataFrame indexed by parameter (the layout of lifetimes' ``summary``)."""
+        return self.parameters(0.95)
+
+    def parameters(self, level: float = 0.95) -> Any:
+        """Each parameter with its standard error and Wald interval at
+        ``level`` (from the core: the same numbers in Rust and JS), as a
+        pandas DataFrame; NaN where the model was not fitted."""
         import pandas as pd
 
-        p = self.params
-        rep = self.report
-        se = rep.standard_errors if rep is not None and rep.standard_errors is not None else None
-        rows = []
-        for i, k in enumerate(self._names):
-            s = se[i] if se is not None else math.nan
-            rows.append({"coef": p[k], "se": s, "lower 95% bound": p[k] - 1.959964 * s, "upper 95% bound": p[k] + 1.959964 * s})
-        return pd.DataFrame(rows, index=list(self._names))
+        rows = _cx.call("parameters", {"model": self._model(), "level": float(level)})
+        pct = f"{level * 100:g}%"
+        nan = lambda v: math.nan if v is None else v  # noqa: E731
+        return pd.DataFrame(
+            [
+                {"coef": r["value"], "se": nan(r["se"]), f"lower {pct} bound": nan(r["low"]), f"upper {pct} bound": nan(r["high"])}
+                for r in rows
+            ],
+            index=[r["name"] for r in rows],
+        )
 
     def to_json(self) -> str:
         """The model (parameters and fit report) as JSON, readable by
@@ -442,15 +449,18 @@ class GammaGamma(ChurnModelBase):
         months: int = 12,
         discount_rate: float = 0.01,
         periods_per_month: float = 30.0,
+        freq: Optional[str] = None,
     ) -> ArrayOrFloat:
         """Discounted value of each customer over the next ``months``:
         Σₘ E[spend]·(E[X(m·f)] − E[X((m−1)·f)]) / (1 + d)ᵐ with f =
         ``periods_per_month`` (30 for a summary in days, 4.345 in weeks) and
-        d the monthly ``discount_rate``; lifetimes' monthly convention."""
+        d the monthly ``discount_rate``; lifetimes' monthly convention.
+        ``freq`` (``"D"``, ``"W"``, ``"M"``, ``"H"``) sets f by that
+        convention instead."""
         cols, scalar = _columns(
             data, {"frequency": frequency, "recency": recency, "t": T, "monetary_value": monetary_value}
         )
-        opts = {"months": int(months), "discount_rate": float(discount_rate), "periods_per_month": float(periods_per_month)}
+        opts = {"months": int(months), "discount_rate": float(discount_rate), "periods_per_month": float(periods_per_month), "freq": freq}
         v = _cx.churn_clv(
             purchase_model._model(),
             self._model(),
@@ -475,8 +485,6 @@ class GammaGamma(ChurnModelBase):
     ) -> ArrayOrFloat:
         """lifetimes' signature of :meth:`clv` (``time`` in months, ``freq``
         the summary's unit: D, W, M or H); returns a numpy array."""
-        if freq not in PERIODS_PER_MONTH:
-            raise ValueError(f"freq = {freq!r}: expected one of {', '.join(PERIODS_PER_MONTH)}")
         return self.clv(
             transaction_prediction_model,
             frequency=frequency,
@@ -485,7 +493,7 @@ class GammaGamma(ChurnModelBase):
             monetary_value=monetary_value,
             months=time,
             discount_rate=discount_rate,
-            periods_per_month=PERIODS_PER_MONTH[freq],
+            freq=freq,
         )
 
     # lifetimes' names
@@ -522,6 +530,5 @@ __all__: List[str] = [
     "FitReport",
     "FrequencyBin",
     "HoldoutCheck",
-    "PERIODS_PER_MONTH",
     "load_model",
 ]

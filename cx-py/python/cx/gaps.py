@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
+from ._input import key_column, time_column
 
 Column = Union[str, Any]
 
@@ -116,89 +117,13 @@ def _values(x: Any) -> Optional[List[Any]]:
     return [None if (isinstance(e, float) and math.isnan(e)) else e for e in v]
 
 
-def _times(x: Any) -> Optional[List[Any]]:
-    """Timestamps as epoch nanoseconds (None for NaT) or ISO strings."""
-    if x is None:
-        return None
-    mod = _module(x)
-    if mod == "pandas":
-        if getattr(x.dtype, "tz", None) is not None:
-            x = x.dt.tz_localize(None)
-        if x.dtype.kind == "M":
-            arr = x.to_numpy().astype("datetime64[ns]")
-            return _ns(arr)
-        return [None if v is None or v != v else (v if isinstance(v, str) else v.isoformat()) for v in x.tolist()]
-    if mod == "polars":
-        if str(x.dtype).startswith("Datetime") or str(x.dtype) == "Date":
-            return _ns(x.to_numpy().astype("datetime64[ns]"))
-        return x.to_list()
-    arr = np.asarray(x)
-    if arr.dtype.kind == "M":
-        return _ns(arr.astype("datetime64[ns]"))
-    return [None if v is None else (v if isinstance(v, str) else v.isoformat()) for v in list(x)]
+def _times(x: Any, argument: str) -> Any:
+    """A time column in nanoseconds (the calls say ``unit="ns"``)."""
+    return None if x is None else time_column(x, argument, "ns")[0]
 
 
-def _ns(arr: np.ndarray) -> List[Optional[int]]:
-    ints = arr.view(np.int64).tolist()
-    nat = np.iinfo(np.int64).min
-    return [None if v == nat else v for v in ints]
-
-
-def _ns_array(x: Any) -> Optional[np.ndarray]:
-    """A datetime column as int64 epoch nanoseconds (NaT = int64 min), read
-    without a Python-level loop; None when the column is not datetime-typed."""
-    mod = _module(x)
-    if mod == "pandas":
-        if getattr(x.dtype, "tz", None) is not None:
-            x = x.dt.tz_localize(None)
-        if x.dtype.kind != "M":
-            return None
-        arr = x.to_numpy()
-    elif mod == "polars":
-        if not (str(x.dtype).startswith("Datetime") or str(x.dtype) == "Date"):
-            return None
-        if getattr(x.dtype, "time_zone", None):
-            x = x.dt.replace_time_zone(None)
-        arr = x.to_numpy()
-    else:
-        arr = np.asarray(x) if not isinstance(x, list) else None
-        if arr is None or arr.dtype.kind != "M":
-            return None
-    if arr.dtype != np.dtype("datetime64[ns]"):
-        arr = arr.astype("datetime64[ns]")
-    return np.ascontiguousarray(arr.view(np.int64))
-
-
-def _fast_times(*columns: Any) -> Optional[List[np.ndarray]]:
-    """All columns as int64 nanoseconds, or None to take the general path."""
-    out = []
-    for c in columns:
-        a = _ns_array(c)
-        if a is None:
-            return None
-        out.append(a)
-    return out
-
-
-def _codes(x: Any, argument: str) -> Tuple[Optional[np.ndarray], Optional[List[Any]]]:
-    """Integer codes of a key column (sorted label order; -1 = missing) and their labels."""
-    if x is None:
-        return None, None
-    from ._input import as_keys
-
-    codes, labels, _ = as_keys(x, argument)
-    return codes, labels
-
-
-def _label(labels: Optional[List[Any]], code: Any) -> Any:
-    v = labels[code] if labels is not None else code
-    return v.item() if hasattr(v, "item") else v
-
-
-def _relabel_groups(r: Dict[str, Any], labels: Optional[List[Any]]) -> Dict[str, Any]:
-    for g in r.get("groups", []):
-        g["key"] = _label(labels, g["key"])
-    return r
+def _keys(x: Any, argument: str) -> Any:
+    return None if x is None else key_column(x, argument)
 
 
 def _col(data: Any, c: Optional[Column]) -> Any:
@@ -212,7 +137,7 @@ def _col(data: Any, c: Optional[Column]) -> Any:
 
 
 def _call(measure: str, **args: Any) -> GapReport:
-    return GapReport(_cx.gaps(measure, {k: v for k, v in args.items() if v is not None}))
+    return GapReport(_cx.call(measure, {k: v for k, v in args.items() if v is not None}))
 
 
 def _dimension_indices(dimensions: Any, names: Optional[List[str]]) -> Any:
@@ -379,19 +304,13 @@ def delivery(
     >>> r.on_time.share, r.pending, r.lateness_days.max
     (0.5, 1, 2.0)
     """
-    pc, dc, kc = _col(data, promised), _col(data, delivered), _col(data, by)
-    fast = _fast_times(pc, dc)
-    if fast is not None:
-        codes, labels = _codes(kc, "keys")
-        r = _cx.gaps_delivery(fast[0], fast[1], "ns", float(grace_days), codes, level)
-        return GapReport(_relabel_groups(r, labels))
     return _call(
         "delivery",
-        promised=_times(_col(data, promised)),
-        delivered=_times(_col(data, delivered)),
-        keys=_values(_col(data, by)),
+        promised=_times(_col(data, promised), "promised"),
+        delivered=_times(_col(data, delivered), "delivered"),
+        keys=_keys(_col(data, by), "keys"),
         unit="ns",
-        grace_days=grace_days,
+        grace_days=float(grace_days),
         level=level,
     )
 
@@ -415,24 +334,12 @@ def answer_times(
     >>> r.within_level.share, r.unanswered
     (1.0, 1)
     """
-    rc, ac, cc = _col(data, received), _col(data, answered), _col(data, channel)
-    fast = _fast_times(rc, ac)
-    if fast is not None:
-        codes, labels = _codes(cc, "channels")
-        given = (channel_levels or {}).items()
-        if labels is None:  # integer channels are their own codes
-            pairs = [(int(k), float(v)) for k, v in given]
-        else:  # levels of channels absent from the data have nothing to apply to
-            index = {_label(labels, i): i for i in range(len(labels))}
-            pairs = [(index[k], float(v)) for k, v in given if k in index]
-        r = _cx.gaps_answer_times(fast[0], fast[1], "ns", float(service_level_seconds), codes, pairs, level)
-        return GapReport(_relabel_groups(r, labels))
     levels = [{"channel": k, "seconds": float(v)} for k, v in (channel_levels or {}).items()]
     return _call(
         "answer_times",
-        received=_times(_col(data, received)),
-        answered=_times(_col(data, answered)),
-        channels=_values(_col(data, channel)),
+        received=_times(_col(data, received), "received"),
+        answered=_times(_col(data, answered), "answered"),
+        channels=_keys(_col(data, channel), "channels"),
         service_level_seconds=float(service_level_seconds),
         channel_levels=levels or None,
         unit="ns",
@@ -458,21 +365,13 @@ def first_contact_resolution(
     >>> r.resolved_first.share
     0.5
     """
-    tc = _col(data, timestamp)
-    fast = _fast_times(tc)
-    if fast is not None:
-        cases, _ = _codes(_col(data, case), "cases")
-        codes, labels = _codes(_col(data, channel), "channels")
-        flags = np.ascontiguousarray(np.asarray(_col(data, resolved), dtype=bool))
-        r = _cx.gaps_fcr(cases, fast[0], flags, codes, level)
-        return GapReport(_relabel_groups(r, labels))
-    res = _values(_col(data, resolved))
+    res = _col(data, resolved)
     return _call(
         "first_contact_resolution",
-        cases=_values(_col(data, case)),
-        timestamps=_times(_col(data, timestamp)),
-        resolved=[bool(v) for v in res] if res is not None else None,
-        channels=_values(_col(data, channel)),
+        cases=_keys(_col(data, case), "cases"),
+        timestamps=_times(_col(data, timestamp), "timestamps"),
+        resolved=_flags(res),
+        channels=_keys(_col(data, channel), "channels"),
         unit="ns",
         level=level,
     )
@@ -498,27 +397,27 @@ def repeat_contacts(
     >>> r.repeat_rate.successes, r.switches[0]["from"], r.switches[0].to
     (1, 'chat', 'phone')
     """
-    tc = _col(data, timestamp)
-    fast = _fast_times(tc)
-    if fast is not None:
-        cust, _ = _codes(_col(data, customer), "customers")
-        codes, labels = _codes(_col(data, channel), "channels")
-        cases, _ = _codes(_col(data, case), "cases")
-        r = _cx.gaps_repeat_contacts(cust, fast[0], "ns", codes, cases, float(window_days), same_case, level)
-        for sw in r["switches"]:
-            sw["from"], sw["to"] = _label(labels, sw["from"]), _label(labels, sw["to"])
-        return GapReport(r)
     return _call(
         "repeat_contacts",
-        customers=_values(_col(data, customer)),
-        timestamps=_times(_col(data, timestamp)),
-        channels=_values(_col(data, channel)),
-        cases=_values(_col(data, case)),
+        customers=_keys(_col(data, customer), "customers"),
+        timestamps=_times(_col(data, timestamp), "timestamps"),
+        channels=_keys(_col(data, channel), "channels"),
+        cases=_keys(_col(data, case), "cases"),
         unit="ns",
-        window_days=window_days,
+        window_days=float(window_days),
         same_case=same_case,
         level=level,
     )
+
+
+def _flags(x: Any) -> Any:
+    """A flag column: a bool buffer, or a list with None for missing."""
+    if x is None:
+        return None
+    arr = np.asarray(x.to_numpy() if _module(x) in ("pandas", "polars") else x)
+    if arr.dtype == np.bool_ or (arr.dtype.kind in "iu" and np.isin(arr, (0, 1)).all()):
+        return np.ascontiguousarray(arr, dtype=bool)
+    return [None if v is None or (isinstance(v, float) and v != v) else v for v in arr.tolist()]
 
 
 __all__ = [

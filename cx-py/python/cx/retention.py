@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _cx
-from ._input import as_array, as_keys, as_timestamps, check_same_length
+from ._input import as_array, check_same_length, key_column, time_column
 from ._results import Proportion, _Result
 
 Column = Union[str, Any]
@@ -88,16 +88,16 @@ class _Frame:
         n = len(customers)
         check_same_length(n, timestamps, "timestamps")
         check_same_length(n, amounts, "amounts")
-        self.codes, self.labels, self.sentinel = as_keys(customers, argument="customers")
-        self.ts, self.unit = as_timestamps(timestamps)
+        self.keys = key_column(customers, "customers")
+        self.labels = self.keys[1] if isinstance(self.keys, tuple) else None
+        self.ts, self.unit = time_column(timestamps, "timestamps")
         self.amounts = None if amounts is None else as_array(amounts, "amounts", float64=True)
         self.data = data
         self.customer_name = customer_id if isinstance(customer_id, str) else "customer_id"
 
     def run(self, measure: str, options: Dict[str, Any]) -> Any:
-        return _cx.retention(
-            measure, self.codes, self.ts, self.unit, self.amounts, options, customers_missing_sentinel=self.sentinel
-        )
+        args = {"customers": self.keys, "timestamps": self.ts, "unit": self.unit, "amounts": self.amounts, "options": options}
+        return _cx.retention(measure, args)
 
     def customers(self, codes: List[int]) -> List[Any]:
         return list(codes) if self.labels is None else [self.labels[c] for c in codes]

@@ -19,13 +19,14 @@ the README; every threshold is a keyword argument here.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
-from .gaps import _module, _ns_array, _times, _values
+from ._input import key_column, time_column
+from .gaps import _module, _values
 
 # Each table's columns: (role in cx, default column name, kind).
 _TABLES = {
@@ -66,10 +67,12 @@ class SignalReport:
         self.lost: int = meta["lost"]
         self.model: Optional[Dict[str, Any]] = meta.get("model")
         self.notes: List[str] = meta["notes"]
+        self.at_risk_threshold: float = meta["at_risk_threshold"]
+        self.at_risk_count: int = meta["at_risk_count"]
 
     @classmethod
     def _from_json(cls, data: Dict[str, Any]) -> "SignalReport":
-        """From the result of the JSON entry (``cx._cx.signals``)."""
+        """From the result of the JSON entry (``cx._cx.call("signals", …)``)."""
         cs = data["customers"]
         rows = [(i, s) for i, c in enumerate(cs) for s in c["signals"]]
         epoch = np.datetime64("1970-01-01", "D")
@@ -89,7 +92,7 @@ class SignalReport:
             "signal_strength": np.array([s["strength"] for _, s in rows], dtype=float),
             "signal_reason": [s["reason"] for _, s in rows],
             "signal_evidence": [s["evidence"] for _, s in rows],
-            "meta": {k: data[k] for k in ("as_of", "tables", "counts", "lost", "model", "notes")},
+            "meta": {k: data[k] for k in ("as_of", "tables", "counts", "lost", "model", "notes", "at_risk_threshold", "at_risk_count")},
         }
         report = cls(cols)
         report._customers = cs
@@ -145,8 +148,11 @@ class SignalReport:
             "notes": self.notes,
         }
 
-    def at_risk(self, threshold: float = 0.7) -> List[Dict[str, Any]]:
-        """Customers not lost whose risk is at least ``threshold``."""
+    def at_risk(self, threshold: Optional[float] = None) -> List[Dict[str, Any]]:
+        """Customers not lost whose risk is at least ``threshold`` (default:
+        the report's ``at_risk_threshold``, the ``at_risk`` option)."""
+        if threshold is None:
+            threshold = self.at_risk_threshold
         c = self._cols
         pick = np.flatnonzero(~c["lost"] & (c["risk"] >= threshold))
         if self._customers is not None:
@@ -197,8 +203,7 @@ class SignalReport:
         return pd.concat([base, evidence], axis=1)
 
     def __repr__(self) -> str:
-        at_risk = int(np.count_nonzero(~self._cols["lost"] & (self._cols["risk"] >= 0.7)))
-        return f"SignalReport(as_of={self.as_of!r}, customers={len(self._cols['risk'])}, at_risk={at_risk}, lost={self.lost})"
+        return f"SignalReport(as_of={self.as_of!r}, customers={len(self._cols['risk'])}, at_risk={self.at_risk_count}, lost={self.lost})"
 
 
 def _plain(v: Any) -> Any:
@@ -232,29 +237,11 @@ def _series(x: Any) -> Any:
     return pd.Series(list(x) if not isinstance(x, np.ndarray) else x)
 
 
-def _ns(x: Any) -> Optional[np.ndarray]:
-    """A time column as int64 epoch nanoseconds (NaT = int64 min), or None
-    when it cannot be read without the general path (which then reports
-    the bad row)."""
-    import pandas as pd
-
-    typed = _ns_array(x)  # datetime columns of pandas, polars or numpy
-    if typed is not None:
-        return typed
-    s = _series(x)
-    if s.dtype.kind in "iufcb":
-        return None  # numbers: epoch values in an unknown unit; the general path reads them
-    try:
-        s = pd.to_datetime(s, format="ISO8601")
-    except (ValueError, TypeError):
-        return None
-    if getattr(s.dtype, "tz", None) is not None:
-        return None  # offsets: the general path converts them exactly as Rust and JS do
-    return np.ascontiguousarray(s.to_numpy().astype("datetime64[ns]").view(np.int64))
-
-
-def _fast(tables: Dict[str, Any], columns: Mapping[str, str]) -> Optional[Dict[str, Any]]:
-    """The tables as numpy columns with one customer code space, or None."""
+def _arguments(tables: Dict[str, Any], columns: Mapping[str, str]) -> Tuple[Dict[str, Any], Any]:
+    """The tables as flat ``table.column`` arguments of ``cx::bind``, with
+    one customer code space across the tables (codes into the returned
+    labels; -1 where a key is missing, which the core reports with its
+    table and row)."""
     import pandas as pd
 
     cols: Dict[str, Dict[str, Any]] = {}
@@ -265,42 +252,33 @@ def _fast(tables: Dict[str, Any], columns: Mapping[str, str]) -> Optional[Dict[s
             t[role] = _column(name, data, default, role, columns, kind.endswith("?"))
         cols[name] = t
         keys.append(_series(t["customers"]))
-    if any(k.isna().any() for k in keys):
-        return None  # the general path names the row
     if not all(k.dtype.kind in "iu" for k in keys):
-        keys = [k.astype(str) for k in keys]
-    codes, labels = pd.factorize(pd.concat(keys, ignore_index=True), sort=True)
-    out: Dict[str, Any] = {}
+        keys = [k.astype(object).where(k.notna(), None).map(lambda v: v if v is None else str(v)) for k in keys]
+    codes, labels = pd.factorize(pd.concat(keys, ignore_index=True), sort=True, use_na_sentinel=True)
+    plain = [_plain(v) for v in labels]
+    out: Dict[str, Any] = {"unit": "ns"}
     start = 0
     for (name, t), k in zip(cols.items(), keys):
-        code = np.ascontiguousarray(codes[start : start + len(k)].astype(np.int64))
+        out[f"{name}.customers"] = (np.ascontiguousarray(codes[start : start + len(k)].astype(np.int64)), plain)
         start += len(k)
-        times = {}
         for role, _, kind in _TABLES[name]:
-            if kind.startswith("time") and t[role] is not None:
-                v = _ns(t[role])
-                if v is None:
-                    return None
-                times[role] = v
-        if name == "orders":
-            amounts = t["amounts"]
-            out[name] = (code, times["timestamps"], None if amounts is None else _floats(amounts, "orders.amounts"))
-        elif name == "feedback":
-            out[name] = (code, times["timestamps"], _floats(t["scores"], "feedback.scores"))
-        elif name == "contacts":
-            resolved = times.get("resolved", np.full(len(code), _NAT, dtype=np.int64))
-            texts = []
-            for role in ("channels", "cases"):
-                v = None if t[role] is None else _values(t[role])
-                if v is not None and any(e is None for e in v):
-                    return None
-                texts.append(None if v is None else [str(e) for e in v])
-            out[name] = (code, times["received"], resolved, texts[0], texts[1])
-        else:
-            delivered = times.get("delivered", np.full(len(code), _NAT, dtype=np.int64))
-            out[name] = (code, times["promised"], delivered)
-    out["labels"] = labels
-    return out
+            x = t[role]
+            if x is None or role == "customers":
+                continue
+            arg = f"{name}.{role}"
+            if kind.startswith("time"):
+                out[arg] = time_column(x, arg, "ns")[0]
+            elif kind.startswith(("key", "text")):
+                out[arg] = _text_keys(x, arg)
+            else:
+                out[arg] = _floats(x, arg)
+    return out, labels
+
+
+def _text_keys(x: Any, argument: str) -> Any:
+    """A text key column (channel, case) as codes and labels; None is missing."""
+    v = _values(x) or []
+    return key_column(np.array([None if e is None else str(e) for e in v], dtype=object), argument)
 
 
 def _floats(x: Any, argument: str) -> np.ndarray:
@@ -309,22 +287,6 @@ def _floats(x: Any, argument: str) -> np.ndarray:
         return np.ascontiguousarray(s.to_numpy(dtype=float, na_value=np.nan))
     except (TypeError, ValueError):
         raise InputTypeError(f"`{argument}` must hold numbers (NaN/None for no answer)", {"argument": argument}) from None
-
-
-def _table(name: str, data: Any, columns: Mapping[str, str]) -> Dict[str, Any]:
-    """A table as JSON-ready lists (the general path)."""
-    out: Dict[str, Any] = {}
-    for role, default, kind in _TABLES[name]:
-        x = _column(name, data, default, role, columns, kind.endswith("?"))
-        if x is None:
-            continue
-        if kind.startswith("time"):
-            out[role] = _times(x)
-        elif kind.startswith(("key", "text")):
-            out[role] = [None if v is None else str(v) for v in _values(x)]
-        else:
-            out[role] = _values(x)
-    return out
 
 
 def signals(
@@ -350,17 +312,18 @@ def signals(
 
     ``model``: a fitted :class:`cx.BetaGeo` (or MBG/Pareto) on a daily
     summary of the same orders, used for ``low_p_alive`` instead of fitting
-    BG/NBD. ``options``: ``as_of``, ``lost_after_days``, ``overdue_ratio``,
+    BG/NBD. ``options``: ``as_of``, ``lost_after_days``, ``at_risk`` (the
+    threshold of ``at_risk()`` and ``at_risk_count``, 0.7), ``overdue_ratio``,
     ``min_orders_for_cadence``, ``hiatus_days``, ``p_alive_below``,
     ``fit_model``, ``rfm_segments``, ``rfm_strength``, ``detractor_max``,
     ``score_drop``, ``open_contact_days``, ``repeat_contacts``,
     ``contact_window_days``, ``late_last``, ``late_min``,
     ``late_grace_days`` (defaults as in the Rust ``SignalOptions``).
 
-    Columns are handed to Rust as numpy buffers and the work runs without
-    the GIL; a column that cannot be read so (text that is not an ISO date,
-    missing keys) goes the general way, which reports the table, column and
-    row. Raises the typed :class:`cx.CxError` subclasses.
+    Datetime and numeric columns are handed to Rust as numpy buffers, text
+    dates as text, and the work runs without the GIL; the core reads every
+    column as in Rust and JS and reports a bad value with its table, column
+    and row. Raises the typed :class:`cx.CxError` subclasses.
     """
     columns = dict(columns or {})
     tables = {
@@ -372,12 +335,6 @@ def signals(
         options["model"] = json.loads(model.to_json()) if hasattr(model, "to_json") else model
     if options.get("as_of") is not None and not isinstance(options["as_of"], str):
         options["as_of"] = str(options["as_of"])[:10]
-    fast = _fast(tables, columns) if tables else None
-    if fast is not None:
-        labels = fast.pop("labels")
-        cols = _cx.signals_columns(**fast, options=options)
-        return SignalReport(cols, labels)
-    args: Dict[str, Any] = {"unit": "ns", "options": options}
-    for name, data in tables.items():
-        args[name] = _table(name, data, columns)
-    return SignalReport._from_json(_cx.signals(args))
+    args, labels = _arguments(tables, columns) if tables else ({}, [])
+    args["options"] = options
+    return SignalReport(_cx.signals_columns(args), labels)

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _cx
 from ._errors import InputTypeError
-from ._input import as_array, as_keys, as_timestamps, as_weights, check_same_length
+from ._input import as_array, as_weights, check_same_length, key_column, time_column
 from ._results import Ces, Comparison, Csat, Mean, Nps, Proportion, Smiley
 
 ArrayLike = Any
@@ -251,12 +251,14 @@ def group_by(
     n = len(arr)
     check_same_length(n, keys, "keys")
     check_same_length(n, timestamps, "timestamps")
-    codes, labels, sentinel = (None, None, False) if keys is None else as_keys(keys)
-    ts, unit = (None, "ns") if timestamps is None else as_timestamps(timestamps)
-    rows = _cx.group_by(scale, arr, as_weights(weights), codes, sentinel, ts, unit, bucket)
+    args: Dict[str, Any] = {}
+    if keys is not None:
+        args["keys"] = key_column(keys, "keys")
+    if timestamps is not None:
+        args["timestamps"], args["unit"] = time_column(timestamps, "timestamps")
+    rows = _cx.group_by(scale, arr, as_weights(weights), args, bucket)
     out = []
-    for code, days, d in rows:
-        key = code if labels is None or code is None else labels[code]
+    for key, days, d in rows:
         period = None if days is None else _EPOCH + _dt.timedelta(days=days)
         out.append((key, period, Distribution._wrap(d)))
     return out

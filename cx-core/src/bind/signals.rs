@@ -1,0 +1,217 @@
+//! The customer signals behind [`run`](super::run) (name `"signals"`), and
+//! [`signals`], the typed entry a binding uses to shape the report itself
+//! (Python builds its columns from it).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::{Args, Column, Keys, relabel, to_json, wrong};
+use crate::error::{CxError, Result};
+use crate::retention::Transactions;
+use crate::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, SignalReport};
+
+/// The tables and their columns, in the names errors use.
+const TABLES: &[(&str, &[&str])] = &[
+    ("orders", &["customers", "timestamps", "amounts"]),
+    ("feedback", &["customers", "timestamps", "scores"]),
+    (
+        "contacts",
+        &["customers", "received", "resolved", "channels", "cases"],
+    ),
+    ("deliveries", &["customers", "promised", "delivered"]),
+];
+
+/// Moves the columns of table objects (`{"orders": {"customers": …}}`) to
+/// flat names (`"orders.customers"`), so that every reader and every error
+/// names the table and the column. Flat names may also be given directly.
+fn flatten(args: &mut Args<'_>) -> Result<()> {
+    let names: Vec<String> = args.0.keys().cloned().collect();
+    for name in names {
+        if let Some((table, column)) = name.split_once('.') {
+            let known = TABLES.iter().find(|(t, _)| *t == table).map(|(_, c)| *c);
+            if !known.is_some_and(|c| c.contains(&column)) {
+                return Err(unknown(&name, known));
+            }
+            continue;
+        }
+        if matches!(name.as_str(), "options" | "unit") {
+            continue;
+        }
+        let Some((table, columns)) = TABLES.iter().find(|(t, _)| *t == name) else {
+            return Err(CxError::invalid(
+                "arguments",
+                name,
+                "orders, feedback, contacts, deliveries, unit, options",
+            ));
+        };
+        match args.take(table) {
+            Some(Column::Json(Value::Object(cols))) => {
+                for (c, v) in cols {
+                    if !columns.contains(&c.as_str()) {
+                        return Err(unknown(&format!("{table}.{c}"), Some(columns)));
+                    }
+                    if !v.is_null() {
+                        args.insert(format!("{table}.{c}"), Column::Json(v));
+                    }
+                }
+            }
+            Some(Column::Json(other)) => return Err(wrong(table, &other, "an object of columns")),
+            _ => return Err(CxError::invalid(table, "a column", "an object of columns")),
+        }
+    }
+    Ok(())
+}
+
+fn unknown(name: &str, columns: Option<&[&str]>) -> CxError {
+    CxError::invalid(
+        "arguments",
+        name,
+        columns.map_or_else(
+            || "orders, feedback, contacts, deliveries".into(),
+            |c| c.join(", "),
+        ),
+    )
+}
+
+/// Runs [`crate::signals::signals`] on `args`: tables `orders`
+/// (`customers`, `timestamps`, `amounts`?), `feedback` (`customers`,
+/// `timestamps`, `scores`), `contacts` (`customers`, `received`,
+/// `resolved`?, `channels`?, `cases`?), `deliveries` (`customers`,
+/// `promised`, `delivered`?), any subset, as objects of columns or as flat
+/// `table.column` arguments; `unit`; `options` ([`SignalOptions`]). `null`
+/// is an open contact, a pending delivery or (in `scores`) no answer.
+/// Customer keys of all tables share one code space; the report's
+/// customers are codes into the returned labels (`None`: integer ids,
+/// their own codes).
+///
+/// # Errors
+/// As [`crate::signals::signals`], plus [`CxError::InvalidParameter`] for an
+/// unknown table, column or option. Errors name the column as
+/// `table.column`, e.g. `feedback.scores`.
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// let r = cx::bind::call("signals", json!({
+///     "deliveries": {"customers": ["a", "a", "a"],
+///                    "promised": ["2024-05-01", "2024-05-10", "2024-05-20"],
+///                    "delivered": ["2024-05-03", "2024-05-10", null]},
+///     "options": {"as_of": "2024-05-25"}
+/// }))?;
+/// assert_eq!(r["customers"][0]["customer"], "a");
+/// assert_eq!(r["customers"][0]["signals"][0]["reason"],
+///            "2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered");
+/// # Ok::<(), cx::CxError>(())
+/// ```
+pub fn signals(mut args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Value>>)> {
+    flatten(&mut args)?;
+    let a = &mut args;
+    let options: SignalOptions = a.options("options")?;
+    let unit = a.unit()?;
+
+    let mut oc = a.keys("orders.customers")?;
+    let ot = a.times("orders.timestamps", unit)?;
+    let oa = a.floats("orders.amounts")?;
+    let mut fc = a.keys("feedback.customers")?;
+    let ft = a.times("feedback.timestamps", unit)?;
+    let fs = a.floats("feedback.scores")?;
+    let mut cc = a.keys("contacts.customers")?;
+    let cr = a.times("contacts.received", unit)?;
+    let cd = a.times_with_missing("contacts.resolved", unit)?;
+    let ch = a.keys("contacts.channels")?.map(|k| k.texts());
+    let cs = a.keys("contacts.cases")?.map(|k| k.texts());
+    let mut dc = a.keys("deliveries.customers")?;
+    let dp = a.times("deliveries.promised", unit)?;
+    let dd = a.times_with_missing("deliveries.delivered", unit)?;
+    args.finish()?;
+
+    let mut keys: Vec<&mut Keys<'_>> = [&mut oc, &mut fc, &mut cc, &mut dc]
+        .into_iter()
+        .flatten()
+        .collect();
+    Keys::unify(&mut keys);
+    let labels = keys.first().and_then(|k| k.labels.clone());
+
+    let need = |present: bool, name: &'static str| {
+        if present {
+            Ok(())
+        } else {
+            Err(CxError::invalid(
+                name,
+                "nothing",
+                "a column (required for this table)",
+            ))
+        }
+    };
+    let none = |k: &Option<Keys<'_>>| k.as_ref().map(|c| vec![None; c.codes.len()]);
+    let (none_resolved, none_delivered) = (none(&cc), none(&dc));
+    let orders = match &oc {
+        Some(c) => {
+            need(ot.is_some(), "orders.timestamps")?;
+            Some(Transactions {
+                customers: &c.codes,
+                timestamps: ot.as_deref().unwrap_or_default(),
+                unit,
+                amounts: oa.as_deref(),
+            })
+        }
+        None => None,
+    };
+    let feedback = match &fc {
+        Some(c) => {
+            need(ft.is_some(), "feedback.timestamps")?;
+            need(fs.is_some(), "feedback.scores")?;
+            Some(Feedback {
+                customers: &c.codes,
+                timestamps: ft.as_deref().unwrap_or_default(),
+                scores: fs.as_deref().unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
+    let contacts = match &cc {
+        Some(c) => {
+            need(cr.is_some(), "contacts.received")?;
+            Some(Contacts {
+                customers: &c.codes,
+                received: cr.as_deref().unwrap_or_default(),
+                resolved: cd.as_deref().or(none_resolved.as_deref()).unwrap_or_default(),
+                channels: ch.as_deref(),
+                cases: cs.as_deref(),
+            })
+        }
+        None => None,
+    };
+    let deliveries = match &dc {
+        Some(c) => {
+            need(dp.is_some(), "deliveries.promised")?;
+            Some(Deliveries {
+                customers: &c.codes,
+                promised: dp.as_deref().unwrap_or_default(),
+                delivered: dd.as_deref().or(none_delivered.as_deref()).unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
+    let inputs = SignalInputs {
+        orders,
+        feedback,
+        contacts,
+        deliveries,
+        unit,
+    };
+    Ok((crate::signals::signals(&inputs, &options)?, labels))
+}
+
+/// [`signals`] as JSON, customers as their labels.
+pub(super) fn run(args: Args<'_>) -> Result<Value> {
+    let (report, labels) = signals(args)?;
+    let mut v = to_json(&report);
+    let keys = Keys {
+        codes: Cow::Borrowed(&[]),
+        labels,
+    };
+    relabel(v.get_mut("customers"), "customer", &keys);
+    Ok(v)
+}
