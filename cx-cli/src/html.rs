@@ -376,7 +376,7 @@ fn duration(seconds: f64) -> String {
 fn model(h: &mut String, r: &Report) {
     let Some(m) = &r.model else { return };
     h.push_str("<section id=\"model\"><h2>Who is still a customer</h2>");
-    let mut params = match &m.model {
+    let mut params = match &m.fit.model {
         AnyModel::BgNbd(b) => format!(
             "BG/NBD fitted to the orders (per day): r = {}, α = {}, a = {}, b = {}",
             sig(b.r),
@@ -400,7 +400,7 @@ fn model(h: &mut String, r: &Report) {
         ),
         AnyModel::GammaGamma(_) => "gamma-gamma".into(),
     };
-    if let AnyModel::BgNbd(b) = &m.model
+    if let AnyModel::BgNbd(b) = &m.fit.model
         && b.a + b.b > 1e4
     {
         params.push_str(&format!(
@@ -413,8 +413,8 @@ fn model(h: &mut String, r: &Report) {
         h,
         "<p>{}. Of {} customers, about {:.0} are expected to be still active.</p>",
         escape(&params),
-        m.customers,
-        m.expected_active
+        m.fit.customers,
+        m.fit.expected_active
     );
     if let Some(c) = &m.cdnow_check {
         let f = |v: &[f64; 4]| {
@@ -435,7 +435,7 @@ fn model(h: &mut String, r: &Report) {
     figure(
         h,
         "chart-p-alive",
-        &charts::p_alive_histogram(&m.p_alive_bins),
+        &charts::p_alive_histogram(&m.fit.p_alive_bins),
         "Customers by probability of still being active (red: below 0.3, where the low-P(alive) signal fires). \
          Under BG/NBD a customer without a repeat purchase counts as active (P = 1).",
     );

@@ -35,6 +35,7 @@ mod error;
 pub mod gaps;
 pub mod options;
 pub mod retention;
+pub mod scorecard;
 pub mod signals;
 mod stats;
 pub mod survey;

@@ -136,6 +136,23 @@ def test_scalars_broadcast_and_give_floats():
     assert m.expected_purchases(39.0) == m.expected_purchases([39.0])[0]
 
 
+@pytest.mark.parametrize("case", DOC["fit_errors"], ids=lambda c: c["name"])
+def test_fit_errors_are_the_shared_typed_errors(case):
+    # The options dict as the binding layer receives it (the public fit()
+    # spells its options as keyword arguments, so a misspelling there is
+    # Python's own TypeError).
+    cols = {k.lower() if k == "T" else k: np.array(v, dtype=float) for k, v in DOC["fit_columns"].items()}
+    with pytest.raises(cx.CxError) as e:
+        cx._cx.churn_fit(case["model"], options=case["options"], **cols)
+    assert (e.value.code, e.value.argument) == (case["error"]["code"], case["error"]["argument"])
+
+
+def test_a_bad_penalizer_through_the_public_api_is_the_same_error():
+    with pytest.raises(cx.CxError) as e:
+        cx.ParetoNbd().fit(frequency=[0, 2], recency=[0.0, 3.0], T=[5.0, 5.0], penalizer=-1.0)
+    assert (e.value.code, e.value.argument) == ("invalid_parameter", "penalizer")
+
+
 def test_errors_name_the_row_and_the_argument():
     m = cx.BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
     with pytest.raises(cx.OutOfRangeError) as e:

@@ -286,6 +286,19 @@ fn number(argument: &str, f: f64) -> Result<Value, JsValue> {
     ))
 }
 
+/// Runs `cx::bind` call `name` on one object of a shop's tables (camelCase
+/// keys, also of the options) and returns the JSON result.
+pub fn tables_call(name: &str, args: &JsValue) -> Result<Value, JsValue> {
+    if !args.is_object() {
+        return Err(type_error(
+            "arguments",
+            "must be an object of tables (orders, feedback, contacts, deliveries) and options",
+        ));
+    }
+    let v = rename_keys(to_json("arguments", args)?, &snake);
+    cx::bind::call(name, v).map_err(error)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,12 +10,14 @@ mod churn;
 mod convert;
 mod gaps;
 mod retention;
+mod scorecard;
 mod signals;
 mod survey;
 
 pub use churn::*;
 pub use gaps::*;
 pub use retention::*;
+pub use scorecard::*;
 pub use signals::*;
 pub use survey::*;
 
@@ -233,6 +235,34 @@ export interface SignalOptions {
   rfmStrength?: number; detractorMax?: number; scoreDrop?: number; openContactDays?: number;
   repeatContacts?: number; contactWindowDays?: number; lateLast?: number; lateMin?: number; lateGraceDays?: number;
 }
+export interface ScorecardArgs {
+  orders?: { customers: KeyLike[]; timestamps: TimeLike[]; amounts?: ArrayLike<number> | Array<number | null> };
+  /** Survey answers; `touchpoints` names the columns of the `expected` and `perceived` rating rows (1-7). */
+  feedback?: {
+    customers: KeyLike[]; timestamps: TimeLike[]; nps?: Array<number | null>; csat?: Array<number | null>;
+    touchpoints?: string[]; expected?: Array<Array<number | null>>; perceived?: Array<Array<number | null>>;
+  };
+  contacts?: {
+    customers: KeyLike[]; received: TimeLike[]; answered?: Array<TimeLike | null>; resolved?: Array<TimeLike | null>;
+    channels?: KeyLike[]; cases?: KeyLike[];
+  };
+  deliveries?: { customers: KeyLike[]; promised: TimeLike[]; delivered?: Array<TimeLike | null>; carriers?: KeyLike[] };
+  unit?: "D" | "s" | "ms" | "us" | "ns";
+  options?: { asOf?: string; level?: number; serviceLevelHours?: number; top?: number; signals?: SignalOptions };
+}
+/** The scorecard: the sections of `cx report` (null when their table is missing). */
+export interface Scorecard {
+  asOf: string;
+  tables: Array<{ table: string; rows: number; used: number; afterAsOf: number; withoutAnswer: number }>;
+  survey: { nps: Nps; npsTrend: TrendPoint[]; csat: Csat | null; csatTrend: TrendPoint[] } | null;
+  gaps: { touchpoints: string[]; servqual: object; ipa: object | null } | null;
+  retention: { store: StoreSummary; cohorts: Cohort[]; segments: Array<[string, number]> } | null;
+  promise: object | null;
+  model: { model: object; customers: number; pAliveBins: number[]; expectedActive: number } | null;
+  risk: { customers: number; atRisk: number; lost: number; threshold: number; counts: Array<[SignalKind, number]>; top: CustomerRisk[] } | null;
+  notes: string[];
+}
+export interface TrendPoint { period: string; n: number; score: number; ciLow: number; ciHigh: number }
 export type SignalKind = "overdue" | "hiatus" | "low_p_alive" | "rfm_segment" | "detractor" | "score_drop" | "open_contact" | "repeat_contacts" | "late_deliveries";
 export interface Signal { kind: SignalKind; strength: number; reason: string; evidence: Record<string, number> }
 export interface CustomerRisk {

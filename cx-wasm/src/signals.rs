@@ -6,7 +6,7 @@
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{error, json_to_js, rename_keys, result, snake, to_json, type_error};
+use crate::convert::{json_to_js, result, tables_call};
 
 /// Per-customer churn signals with reasons and a risk ranking:
 /// `{orders?, feedback?, contacts?, deliveries?, options?}`. Result keys are
@@ -16,14 +16,7 @@ use crate::convert::{error, json_to_js, rename_keys, result, snake, to_json, typ
 pub fn signals(
     #[wasm_bindgen(unchecked_param_type = "SignalArgs")] args: JsValue,
 ) -> Result<JsValue, JsValue> {
-    if !args.is_object() {
-        return Err(type_error(
-            "arguments",
-            "must be an object of tables (orders, feedback, contacts, deliveries) and options",
-        ));
-    }
-    let v = rename_keys(to_json("arguments", &args)?, &snake);
-    let mut r = cx::bind::call("signals", v).map_err(error)?;
+    let mut r = tables_call("signals", &args)?;
     let counts = match &mut r {
         Value::Object(m) => m.remove("counts"),
         _ => None,

@@ -262,6 +262,10 @@ export function churn(cx, doc, cdnowCsv) {
   return [
     ...doc.cases.map((c) => ({ name: `churn: ${c.name}`, run: () => checkChurn(cx, doc, c) })),
     ...doc.fits.map((f) => ({ name: `churn fit: ${f.name}`, run: () => checkFit(cx, f, columns) })),
+    ...doc.fit_errors.map((c) => ({
+      name: `churn fit error: ${c.name}`,
+      run: () => expectCxError(() => cx.ChurnModel.fit(c.model, doc.fit_columns, camelOptions(c.options)), c.error),
+    })),
   ];
 }
 

@@ -108,3 +108,21 @@ fn fits_match_the_references() {
         }
     }
 }
+
+/// Fits that must fail: the same typed error as in Python and JS, through
+/// `cx::bind` (the entry both bindings use).
+#[test]
+fn fit_errors_are_typed() {
+    let doc = doc();
+    let cases = doc["fit_errors"].as_array().expect("fit_errors");
+    assert!(cases.len() >= 4);
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let mut args = doc["fit_columns"].clone();
+        args["model"] = case["model"].clone();
+        args["options"] = case["options"].clone();
+        let e = cx::bind::call("fit", args).expect_err(name);
+        assert_eq!(e.code(), case["error"]["code"], "{name}: {e}");
+        assert_eq!(e.argument(), case["error"]["argument"], "{name}: {e}");
+    }
+}

@@ -48,6 +48,20 @@ MBG = {"r": 0.5248, "alpha": 6.1831, "a": 0.8914, "b": 1.6140}
 PNBD = {"r": 0.5532622, "alpha": 10.5775399, "s": 0.6062388, "beta": 11.6686284}
 GG = {"p": 6.2488, "q": 3.7446, "v": 15.448}
 
+# Fits that must fail with a typed error, the same in every language: the
+# arguments of cx::bind's "fit" (model name, the columns, options).
+FIT_COLUMNS = {"frequency": [0, 2, 1], "recency": [0.0, 30.43, 1.71], "T": [38.86, 38.86, 38.86]}
+FIT_ERRORS = [
+    {"name": "misspelt fit option", "model": "bg_nbd", "options": {"penaliser": 0.1},
+     "error": {"code": "invalid_parameter", "argument": "options"}},
+    {"name": "negative penalizer", "model": "pareto_nbd", "options": {"penalizer": -1.0},
+     "error": {"code": "invalid_parameter", "argument": "penalizer"}},
+    {"name": "unknown model", "model": "bg_nbdx", "options": {},
+     "error": {"code": "invalid_parameter", "argument": "model"}},
+    {"name": "initial of the wrong type", "model": "mbg_nbd", "options": {"initial": "soon"},
+     "error": {"code": "invalid_parameter", "argument": "options"}},
+]
+
 
 def fitter(cls, params, names):
     f = cls()
@@ -246,6 +260,8 @@ def main():
         "cases": cases,
         "fit_data": "data/cdnow/cdnow_customers_summary_with_transactions.csv (columns x, t_x, T, zbar)",
         "fits": fits,
+        "fit_columns": FIT_COLUMNS,
+        "fit_errors": FIT_ERRORS,
     }
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(cases)} cases and {len(fits)} fits to {OUT}")

@@ -11,8 +11,11 @@ use crate::error::{CxError, Result};
 use crate::retention::Transactions;
 use crate::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, SignalReport};
 
-/// The tables and their columns, in the names errors use.
-const TABLES: &[(&str, &[&str])] = &[
+/// Tables and their columns, in the names errors use.
+pub(super) type Tables = &'static [(&'static str, &'static [&'static str])];
+
+/// The tables of the signals.
+const TABLES: Tables = &[
     ("orders", &["customers", "timestamps", "amounts"]),
     ("feedback", &["customers", "timestamps", "scores"]),
     (
@@ -25,11 +28,32 @@ const TABLES: &[(&str, &[&str])] = &[
 /// Moves the columns of table objects (`{"orders": {"customers": …}}`) to
 /// flat names (`"orders.customers"`), so that every reader and every error
 /// names the table and the column. Flat names may also be given directly.
-fn flatten(args: &mut Args<'_>) -> Result<()> {
-    let names: Vec<String> = args.0.keys().cloned().collect();
+/// Puts the customer keys of the tables into one code space and returns
+/// its labels (`None`: integer ids, their own codes).
+pub(super) fn one_code_space(tables: [&mut Option<Keys<'_>>; 4]) -> Option<Vec<Value>> {
+    let mut keys: Vec<&mut Keys<'_>> = tables.into_iter().flatten().collect();
+    Keys::unify(&mut keys);
+    keys.first().and_then(|k| k.labels.clone())
+}
+
+/// Fails when a table is given without one of its required columns.
+pub(super) fn need(present: bool, name: &'static str) -> Result<()> {
+    if present {
+        Ok(())
+    } else {
+        Err(CxError::invalid(
+            name,
+            "nothing",
+            "a column (required for this table)",
+        ))
+    }
+}
+
+pub(super) fn flatten(args: &mut Args<'_>, tables: Tables) -> Result<()> {
+    let names = args.names();
     for name in names {
         if let Some((table, column)) = name.split_once('.') {
-            let known = TABLES.iter().find(|(t, _)| *t == table).map(|(_, c)| *c);
+            let known = tables.iter().find(|(t, _)| *t == table).map(|(_, c)| *c);
             if !known.is_some_and(|c| c.contains(&column)) {
                 return Err(unknown(&name, known));
             }
@@ -38,7 +62,7 @@ fn flatten(args: &mut Args<'_>) -> Result<()> {
         if matches!(name.as_str(), "options" | "unit") {
             continue;
         }
-        let Some((table, columns)) = TABLES.iter().find(|(t, _)| *t == name) else {
+        let Some((table, columns)) = tables.iter().find(|(t, _)| *t == name) else {
             return Err(CxError::invalid(
                 "arguments",
                 name,
@@ -105,7 +129,7 @@ fn unknown(name: &str, columns: Option<&[&str]>) -> CxError {
 /// # Ok::<(), cx::CxError>(())
 /// ```
 pub fn signals(mut args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Value>>)> {
-    flatten(&mut args)?;
+    flatten(&mut args, TABLES)?;
     let a = &mut args;
     let options: SignalOptions = a.options("options")?;
     let unit = a.unit()?;
@@ -126,24 +150,7 @@ pub fn signals(mut args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Valu
     let dd = a.times_with_missing("deliveries.delivered", unit)?;
     args.finish()?;
 
-    let mut keys: Vec<&mut Keys<'_>> = [&mut oc, &mut fc, &mut cc, &mut dc]
-        .into_iter()
-        .flatten()
-        .collect();
-    Keys::unify(&mut keys);
-    let labels = keys.first().and_then(|k| k.labels.clone());
-
-    let need = |present: bool, name: &'static str| {
-        if present {
-            Ok(())
-        } else {
-            Err(CxError::invalid(
-                name,
-                "nothing",
-                "a column (required for this table)",
-            ))
-        }
-    };
+    let labels = one_code_space([&mut oc, &mut fc, &mut cc, &mut dc]);
     let none = |k: &Option<Keys<'_>>| k.as_ref().map(|c| vec![None; c.codes.len()]);
     let (none_resolved, none_delivered) = (none(&cc), none(&dc));
     let orders = match &oc {

@@ -21,7 +21,7 @@ pub use kano::{Kano, KanoAnswer, KanoCategory, kano, kano_category};
 pub use promise::{
     AnswerTimeOptions, AnswerTimes, ChannelSwitch, Delivery, DeliveryOptions,
     Distribution as TimeDistribution, FcrResult, Grouped, Keyed, RepeatContacts, RepeatOptions, answer_times,
-    days_late, delivery, first_contact_resolution, repeat_contacts,
+    before_received, check_after_received, days_late, delivery, first_contact_resolution, repeat_contacts,
 };
 pub use reliability::{Alpha, cronbach_alpha};
 pub use servqual::{

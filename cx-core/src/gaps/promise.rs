@@ -248,6 +248,48 @@ pub struct AnswerTimes {
     pub seconds: Option<Distribution>,
 }
 
+/// The rows of a contact table whose `later` time (answered, resolved)
+/// lies before the contact was received: impossible rows, which every
+/// reader of contacts rejects ([`answer_times`], the signals, `cx report`).
+pub fn before_received<'a>(
+    received: &'a [i64],
+    later: &'a [Option<i64>],
+) -> impl Iterator<Item = usize> + 'a {
+    received
+        .iter()
+        .zip(later)
+        .enumerate()
+        .filter(|(_, (r, l))| l.is_some_and(|l| l < **r))
+        .map(|(i, _)| i)
+}
+
+/// Fails on the first row of [`before_received`], naming `argument`, the
+/// row and the time.
+///
+/// # Errors
+/// [`CxError::OutOfRange`].
+///
+/// # Examples
+/// ```
+/// use cx::gaps::check_after_received;
+/// let e = check_after_received("resolved", &[10, 10], &[Some(12), Some(9)]).unwrap_err();
+/// assert_eq!((e.argument(), e.index()), ("resolved", Some(1)));
+/// ```
+pub fn check_after_received(argument: &'static str, received: &[i64], later: &[Option<i64>]) -> Result<()> {
+    match before_received(received, later).next() {
+        None => Ok(()),
+        Some(index) => Err(CxError::OutOfRange {
+            argument,
+            index,
+            value: later[index].unwrap_or_default().to_string(),
+            allowed: format!(
+                "a time on or after the contact was received ({})",
+                received[index]
+            ),
+        }),
+    }
+}
+
 /// Options of [`answer_times`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -327,18 +369,11 @@ pub fn answer_times<K: Ord + Clone + Hash>(
     if let Some(c) = channels {
         CxError::check_len("channels", c.len(), "received", n)?;
     }
+    check_after_received("answered", received, answered)?;
     let per_second = unit.per_day() as f64 / 86_400.0;
     let mut secs = vec![f64::NAN; n];
     for i in 0..n {
         if let Some(a) = answered[i] {
-            if a < received[i] {
-                return Err(CxError::OutOfRange {
-                    argument: "answered",
-                    index: i,
-                    value: a.to_string(),
-                    allowed: format!(">= received ({})", received[i]),
-                });
-            }
             secs[i] = (a - received[i]) as f64 / per_second;
         }
     }
@@ -543,14 +578,14 @@ pub struct RepeatContacts<K> {
 /// assert_eq!((r.switches[0].from, r.switches[0].to), ("chat", "phone"));
 /// # Ok::<(), cx::CxError>(())
 /// ```
-pub fn repeat_contacts<K: Ord + Clone + Hash>(
+pub fn repeat_contacts<K: Ord + Clone + Hash, C: Ord + Clone + Hash>(
     customers: &[K],
     timestamps: &[i64],
     unit: TimeUnit,
-    channels: &[K],
-    cases: Option<&[K]>,
+    channels: &[C],
+    cases: Option<&[C]>,
     options: &RepeatOptions,
-) -> Result<RepeatContacts<K>> {
+) -> Result<RepeatContacts<C>> {
     let level = stats::check_level(options.level)?;
     let n = customers.len();
     if n == 0 {
@@ -582,7 +617,7 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
             .then(a.cmp(&b))
     });
     let (mut repeats, mut switched, mut repeating, mut people) = (0u64, 0u64, 0u64, 0u64);
-    let mut table: HashMap<(&K, &K), u64> = HashMap::new();
+    let mut table: HashMap<(&C, &C), u64> = HashMap::new();
     let mut start = 0;
     while start < n {
         let who = &customers[order[start]];
@@ -596,7 +631,7 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
         // The latest earlier contact of the thread: the customer, or with
         // `same_case` the customer's case (a map only then).
         let mut last_any: Option<usize> = None;
-        let mut last_case: HashMap<&K, usize> = HashMap::new();
+        let mut last_case: HashMap<&C, usize> = HashMap::new();
         for &i in &order[start..end] {
             let prev = match (options.same_case, cases) {
                 (true, Some(c)) => last_case.insert(&c[i], i),
@@ -616,7 +651,7 @@ pub fn repeat_contacts<K: Ord + Clone + Hash>(
         repeating += u64::from(any);
         start = end;
     }
-    let mut switches: Vec<ChannelSwitch<K>> = table
+    let mut switches: Vec<ChannelSwitch<C>> = table
         .into_iter()
         .map(|((f, t), count)| ChannelSwitch {
             from: f.clone(),

@@ -49,6 +49,7 @@ from .gaps import (
     repeat_contacts,
     servqual,
 )
+from .scorecard import scorecard
 from .signals import SignalReport, signals
 from .retention import (
     RowReport,
@@ -88,6 +89,7 @@ from .survey import (
 __all__ = [
     "__version__",
     "SignalReport",
+    "scorecard",
     "signals",
     "CxError",
     "DecodeError",

@@ -237,18 +237,21 @@ def _series(x: Any) -> Any:
     return pd.Series(list(x) if not isinstance(x, np.ndarray) else x)
 
 
-def _arguments(tables: Dict[str, Any], columns: Mapping[str, str]) -> Tuple[Dict[str, Any], Any]:
+def _arguments(
+    tables: Dict[str, Any], columns: Mapping[str, str], spec: Optional[Dict[str, Any]] = None
+) -> Tuple[Dict[str, Any], Any]:
     """The tables as flat ``table.column`` arguments of ``cx::bind``, with
     one customer code space across the tables (codes into the returned
     labels; -1 where a key is missing, which the core reports with its
     table and row)."""
     import pandas as pd
 
+    spec = spec or _TABLES
     cols: Dict[str, Dict[str, Any]] = {}
     keys = []
     for name, data in tables.items():
         t = {}
-        for role, default, kind in _TABLES[name]:
+        for role, default, kind in spec[name]:
             t[role] = _column(name, data, default, role, columns, kind.endswith("?"))
         cols[name] = t
         keys.append(_series(t["customers"]))
@@ -261,7 +264,7 @@ def _arguments(tables: Dict[str, Any], columns: Mapping[str, str]) -> Tuple[Dict
     for (name, t), k in zip(cols.items(), keys):
         out[f"{name}.customers"] = (np.ascontiguousarray(codes[start : start + len(k)].astype(np.int64)), plain)
         start += len(k)
-        for role, _, kind in _TABLES[name]:
+        for role, _, kind in spec[name]:
             x = t[role]
             if x is None or role == "customers":
                 continue

@@ -1,0 +1,120 @@
+"""The scorecard: every measure cx has from a shop's tables in one call,
+the same computation as ``cx report`` and JavaScript's ``scorecard``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Mapping, Optional
+
+import numpy as np
+
+from . import _cx
+from .signals import _arguments
+
+# Each table's columns: (role in cx, default column name, kind); the
+# defaults are those of the `cx report` command's CSV files.
+_TABLES = {
+    "orders": [("customers", "customer", "key"), ("timestamps", "date", "time"), ("amounts", "amount", "num?")],
+    "feedback": [
+        ("customers", "customer", "key"),
+        ("timestamps", "date", "time"),
+        ("nps", "nps", "num?"),
+        ("csat", "csat", "num?"),
+    ],
+    "contacts": [
+        ("customers", "customer", "key"),
+        ("received", "received", "time"),
+        ("answered", "answered", "time?"),
+        ("resolved", "resolved", "time?"),
+        ("channels", "channel", "text?"),
+        ("cases", "case", "text?"),
+    ],
+    "deliveries": [
+        ("customers", "customer", "key"),
+        ("promised", "promised", "time"),
+        ("delivered", "delivered", "time?"),
+        ("carriers", "carrier", "text?"),
+    ],
+}
+
+
+def _touchpoints(feedback: Any) -> Dict[str, Any]:
+    """``expected_<name>`` / ``perceived_<name>`` column pairs of a feedback
+    frame as the core's touchpoint arguments (rows of ratings, None for no
+    rating)."""
+    cols = [str(c) for c in getattr(feedback, "columns", feedback.keys() if isinstance(feedback, Mapping) else [])]
+    names = [m.group(1) for c in cols if (m := re.fullmatch(r"perceived_(.+)", c)) and f"expected_{m.group(1)}" in cols]
+    if not names:
+        return {}
+
+    def matrix(prefix: str) -> Any:
+        m = np.column_stack([np.asarray(feedback[f"{prefix}_{n}"], dtype=float) for n in names])
+        return [[None if v != v else v for v in row] for row in m.tolist()]
+
+    return {
+        "feedback.touchpoints": names,
+        "feedback.expected": matrix("expected"),
+        "feedback.perceived": matrix("perceived"),
+    }
+
+
+def scorecard(
+    orders: Any = None,
+    feedback: Any = None,
+    contacts: Any = None,
+    deliveries: Any = None,
+    *,
+    columns: Optional[Mapping[str, str]] = None,
+    as_of: Any = None,
+    level: float = 0.95,
+    service_level_hours: float = 24.0,
+    top: int = 25,
+    signals: Optional[Mapping[str, Any]] = None,
+) -> Dict[str, Any]:
+    """The shop's scorecard as a dict: ``survey`` (NPS, CSAT and their
+    monthly trends), ``gaps`` (SERVQUAL and importance–performance of the
+    touchpoints), ``retention`` (store summary, cohorts, RFM segments),
+    ``promise`` (deliveries by carrier, answer times by channel,
+    first-contact resolution, repeat contacts), ``model`` (the purchase
+    model and the P(alive) histogram), ``risk`` (the at-risk customers with
+    their reasons), ``tables`` (rows given and used per table) and
+    ``notes`` — the numbers of ``cx report`` and of JavaScript's
+    ``scorecard``.
+
+    Tables are DataFrames or dicts of columns with the ``cx report`` column
+    names (rename with ``columns={"orders.customer": "cust_id"}``):
+    ``orders`` (customer, date, amount), ``feedback`` (customer, date, nps,
+    csat, and ``expected_<touchpoint>`` / ``perceived_<touchpoint>`` pairs
+    rated 1–7), ``contacts`` (customer, received, answered, resolved,
+    channel, case), ``deliveries`` (customer, promised, delivered, carrier).
+    ``signals``: the options of :func:`cx.signals`.
+
+    >>> import pandas as pd
+    >>> fb = pd.DataFrame({"customer": ["a", "b", "c"], "date": pd.to_datetime(["2024-05-01", "2024-05-02", "2024-06-01"]),
+    ...                    "nps": [10, 9, 3]})
+    >>> s = scorecard(feedback=fb)
+    >>> round(s["survey"]["nps"]["score"], 1), [p["n"] for p in s["survey"]["nps_trend"]]
+    (33.3, [2, 1])
+    """
+    tables = {
+        name: data
+        for name, data in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries))
+        if data is not None
+    }
+    args, _ = _arguments(tables, dict(columns or {}), _TABLES) if tables else ({}, [])
+    if feedback is not None:
+        args.update(_touchpoints(feedback))
+    if as_of is not None and not isinstance(as_of, str):
+        as_of = str(as_of)[:10]
+    args["options"] = {
+        "as_of": as_of,
+        "level": level,
+        "service_level_hours": service_level_hours,
+        "top": int(top),
+        "signals": dict(signals or {}),
+    }
+    # Customers come back as their labels (the core maps the codes).
+    return _cx.call("scorecard", args)
+
+
+__all__ = ["scorecard"]
