@@ -47,7 +47,7 @@ pub(crate) fn t_critical(level: f64, df: f64) -> Option<f64> {
 /// fractional size).
 ///
 /// centre = (p + z²/2n)/(1 + z²/n), half-width = z·√(p(1−p)/n + z²/4n²)/(1 + z²/n)
-/// (Wilson 1927, JASA 22(158); see REFERENCES.md §1).
+/// (Wilson 1927, JASA 22(158)).
 pub(crate) fn wilson(p: f64, n: f64, z: f64) -> (f64, f64) {
     let z2 = z * z;
     let denom = 1.0 + z2 / n;

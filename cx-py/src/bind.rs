@@ -3,7 +3,7 @@
 //!
 //! Values of the dict: a C-contiguous numpy array of `int64` (integers:
 //! timestamps in the call's `unit`, NaT = `i64::MIN` is missing), `float64`
-//! (numbers, NaN = no answer) or `bool` (flags); a tuple `(codes, labels)`
+//! (numbers, NaN = no answer), `bool` (flags) or `uint8` (survey answers); a tuple `(codes, labels)`
 //! of an `int64` array and a list (keys; -1 = missing); anything else is
 //! read as JSON (lists, numbers, strings, dicts of options).
 
@@ -24,6 +24,7 @@ enum Buffer<'py> {
     Ints(PyReadonlyArray1<'py, i64>),
     Floats(PyReadonlyArray1<'py, f64>),
     Bools(PyReadonlyArray1<'py, bool>),
+    Bytes(PyReadonlyArray1<'py, u8>),
     Keys(PyReadonlyArray1<'py, i64>, Vec<Value>),
 }
 
@@ -67,6 +68,8 @@ impl<'py> Held<'py> {
                 Buffer::Floats(a)
             } else if let Ok(a) = v.extract::<PyReadonlyArray1<'py, bool>>() {
                 Buffer::Bools(a)
+            } else if let Ok(a) = v.extract::<PyReadonlyArray1<'py, u8>>() {
+                Buffer::Bytes(a)
             } else if let Ok(t) = v.cast::<PyTuple>()
                 && t.len() == 2
                 && let Ok(codes) = t.get_item(0)?.extract::<PyReadonlyArray1<'py, i64>>()
@@ -92,6 +95,7 @@ impl<'py> Held<'py> {
                 Buffer::Ints(x) => Column::Ints(Cow::Borrowed(slice(x)?)),
                 Buffer::Floats(x) => Column::Floats(Cow::Borrowed(slice(x)?)),
                 Buffer::Bools(x) => Column::Bools(Cow::Borrowed(slice(x)?)),
+                Buffer::Bytes(x) => Column::Bytes(Cow::Borrowed(slice(x)?)),
                 Buffer::Keys(x, l) => Column::Keys(Keys::new(Cow::Borrowed(slice(x)?), l.clone())),
             };
             a.insert(name.clone(), c);

@@ -17,10 +17,6 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_function(wrap_pyfunction!(survey::nps, m)?)?;
-    m.add_function(wrap_pyfunction!(survey::csat, m)?)?;
-    m.add_function(wrap_pyfunction!(survey::ces, m)?)?;
-    m.add_function(wrap_pyfunction!(survey::smiley, m)?)?;
     m.add_function(wrap_pyfunction!(survey::compare, m)?)?;
     m.add_function(wrap_pyfunction!(survey::group_by, m)?)?;
     m.add_class::<survey::PyDistribution>()?;

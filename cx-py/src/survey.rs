@@ -2,10 +2,7 @@
 //! the result as a dict (the Python layer turns it into frozen dataclasses).
 
 use cx::CxError;
-use cx::survey::{
-    self, CesOptions, CsatOptions, Distribution, Nps, NpsOptions, Scale, SmileyOptions, TimeBucket,
-    Timestamps,
-};
+use cx::survey::{self, Distribution, Nps, Scale, TimeBucket, Timestamps};
 use numpy::PyReadonlyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -51,58 +48,6 @@ fn distribution(
     with_scores!(scores, |s| py
         .detach(|| Distribution::from_scores(scale, s, w))
         .py())
-}
-
-#[pyfunction]
-#[pyo3(signature = (scores, weights=None, options=None))]
-pub fn nps<'py>(
-    py: Python<'py>,
-    scores: Scores<'py>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let o: NpsOptions = self::options(options)?;
-    let d = distribution(py, Scale::NPS, &scores, &weights)?;
-    to_py(py, &d.nps(&o).py()?)
-}
-
-#[pyfunction]
-#[pyo3(signature = (scores, weights=None, options=None))]
-pub fn csat<'py>(
-    py: Python<'py>,
-    scores: Scores<'py>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let o: CsatOptions = self::options(options)?;
-    let d = distribution(py, o.scale, &scores, &weights)?;
-    to_py(py, &d.csat(&o).py()?)
-}
-
-#[pyfunction]
-#[pyo3(signature = (scores, weights=None, options=None))]
-pub fn ces<'py>(
-    py: Python<'py>,
-    scores: Scores<'py>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let o: CesOptions = self::options(options)?;
-    let d = distribution(py, o.resolved_scale(), &scores, &weights)?;
-    to_py(py, &d.ces(&o).py()?)
-}
-
-#[pyfunction]
-#[pyo3(signature = (scores, weights=None, options=None))]
-pub fn smiley<'py>(
-    py: Python<'py>,
-    scores: Scores<'py>,
-    weights: Option<PyReadonlyArray1<'py, f64>>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let o: SmileyOptions = self::options(options)?;
-    let d = distribution(py, Scale::SMILEY, &scores, &weights)?;
-    to_py(py, &d.smiley(&o).py()?)
 }
 
 fn from_dict<T: DeserializeOwned>(what: &str, d: &Bound<'_, PyAny>) -> PyResult<T> {

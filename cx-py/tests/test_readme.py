@@ -1,13 +1,14 @@
-"""The README's Python quick start runs as written."""
+"""The Python README's quick start (cx-py/README.md, the PyPI page) runs as written."""
 
 import pathlib
 import re
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+README = ROOT / "cx-py" / "README.md"
 
 
 def test_readme_python_blocks_run(capsys, monkeypatch):
-    monkeypatch.chdir(README.parent)  # the examples read data/ from the repository root
+    monkeypatch.chdir(ROOT)  # the examples read data/ from the repository root
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
     assert blocks, "the README lost its Python example"
     namespace: dict = {}

@@ -1,8 +1,8 @@
 //! Survey measures for JavaScript.
 
 use cx::survey::{
-    self, Ces, CesOptions, Csat, CsatOptions, Nps, NpsOptions, Proportion, Scale, Smiley, SmileyOptions,
-    TimeBucket, TimeUnit, Timestamps, options_from_json,
+    self, Ces, CesOptions, Csat, CsatOptions, Nps, Proportion, Scale, Smiley, TimeBucket, TimeUnit,
+    Timestamps, options_from_json,
 };
 use js_sys::{Array, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
@@ -57,19 +57,25 @@ fn js<T: AsRef<JsValue>>(options: &Option<T>) -> JsValue {
         .map_or(JsValue::UNDEFINED, |o| o.as_ref().clone())
 }
 
-fn distribution(
-    scale: Scale,
-    scores: &JsValue,
-    options: &Option<impl AsRef<JsValue>>,
-) -> Result<cx::survey::Distribution, JsValue> {
-    let a = answers("scores", scores)?;
-    let w = weights(options)?;
-    with_answers!(a, |s| cx::survey::Distribution::from_scores(
-        scale,
-        s,
-        w.as_deref()
-    ))
-    .map_err(error)
+/// One survey measure through `cx::bind`: the answers in their type
+/// (bytes, integers, numbers), the weights and the options, read by the
+/// core's readers as in Python.
+fn score<O: AsRef<JsValue>>(measure: &str, scores: &JsValue, options: &Option<O>) -> JsResult {
+    let mut args = Args::new();
+    args.insert(
+        "scores",
+        match answers("scores", scores)? {
+            convert::Answers::Bytes(v) => Column::Bytes(v.into()),
+            convert::Answers::Ints(v) => Column::Ints(v.into()),
+            convert::Answers::Floats(v) => Column::Floats(v.into()),
+        },
+    );
+    if let Some(w) = weights(options)? {
+        args.insert("weights", Column::Floats(w.into()));
+    }
+    let json = convert::options(&js(options), &["weights", "keys", "timestamps", "bucket"])?;
+    args.insert("options", Column::Json(json));
+    result(&cx::bind::run(measure, args).map_err(error)?)
 }
 
 /// Net Promoter Score of 0–10 answers (`Uint8Array`, any typed array, or
@@ -80,12 +86,7 @@ pub fn nps(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
     options: Option<JsNpsOptions>,
 ) -> JsResult {
-    let o: NpsOptions = opts(&options)?;
-    result(
-        &distribution(Scale::NPS, &scores, &options)?
-            .nps(&o)
-            .map_err(error)?,
-    )
+    score("nps", &scores, &options)
 }
 
 /// CSAT: share of answers ≥ `threshold` (top two boxes by default) with a
@@ -96,12 +97,7 @@ pub fn csat(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
     options: Option<JsCsatOptions>,
 ) -> JsResult {
-    let o: CsatOptions = opts(&options)?;
-    result(
-        &distribution(o.scale, &scores, &options)?
-            .csat(&o)
-            .map_err(error)?,
-    )
+    score("csat", &scores, &options)
 }
 
 /// Customer effort score: mean and share of easy answers. Options:
@@ -112,12 +108,7 @@ pub fn ces(
     #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
     options: Option<JsCesOptions>,
 ) -> JsResult {
-    let o: CesOptions = opts(&options)?;
-    result(
-        &distribution(o.resolved_scale(), &scores, &options)?
-            .ces(&o)
-            .map_err(error)?,
-    )
+    score("ces", &scores, &options)
 }
 
 /// Smiley terminal (buttons 1 = very unhappy … 4 = very happy): positive
@@ -127,12 +118,7 @@ pub fn smiley(
     #[wasm_bindgen(unchecked_param_type = "Scores")] buttons: JsValue,
     options: Option<JsSmileyOptions>,
 ) -> JsResult {
-    let o: SmileyOptions = opts(&options)?;
-    result(
-        &distribution(Scale::SMILEY, &buttons, &options)?
-            .smiley(&o)
-            .map_err(error)?,
-    )
+    score("smiley", &buttons, &options)
 }
 
 /// A result object from JS (camelCase) back into the core type.

@@ -135,3 +135,14 @@ test("churn: bad input is a CxError naming the argument", () => {
   assert.throws(() => cx.ChurnModel.fit("bg_nbd", { frequency: [1], recency: [1], t: [2] }, { penalty: 1 }), (e) => e.argument === "options");
   assert.throws(() => cx.loadModel("{"), (e) => e.code === "decode");
 });
+
+const names = JSON.parse(readFileSync(new URL("../../tests/names.json", import.meta.url))).names;
+test("every JS name of tests/names.json exists", () => {
+  assert.ok(names.length >= 30);
+  for (const n of names) {
+    const [head, method] = n.js.split(".");
+    const obj = cx[head];
+    assert.equal(typeof obj, "function", `${n.concept}: ${head} is not exported`);
+    if (method) assert.equal(typeof (obj[method] ?? obj.prototype[method]), "function", `${n.concept}: ${n.js}`);
+  }
+});

@@ -1,10 +1,10 @@
-// The README's JavaScript quick start runs as written against the package.
+// The package README's quick start (cx-wasm/README.md) runs as written against the package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 
 test("README js blocks run", async () => {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
   assert.ok(blocks.length > 0, "the README lost its JS example");
   const lines = [];

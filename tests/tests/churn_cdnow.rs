@@ -1,5 +1,5 @@
 //! The churn models on the CDNOW calibration data (39 weeks, 2,357
-//! customers) against the published and recomputed values of REFERENCES.md §4.
+//! customers) against the published and recomputed values of Fader, Hardie & Lee 2005 and lifetimes 0.11.3.
 
 use cx::churn::{BetaGeo, ChurnModel, CustomerData, FitOptions, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use cx_tests::cdnow::model_input;
@@ -42,7 +42,7 @@ fn bg_nbd_fit_matches_fader_hardie_lee_2005() {
 
 #[test]
 fn bg_nbd_point_checks() {
-    // At the fitted parameters (REFERENCES.md §4, lifetimes 0.11.3).
+    // At the fitted parameters (Fader, Hardie & Lee 2005; lifetimes 0.11.3).
     let m = BetaGeo::new(0.2425945, 4.4136027, 0.7929218, 2.4259057).expect("params");
     assert!(rel(m.conditional_expected_purchases(39.0, 2.0, 30.43, 38.86), 1.22591) < 1e-5);
     for (t, want) in [(1.0, 0.0532), (3.0, 0.1506), (32.0, 1.0437), (78.0, 1.8580)] {

@@ -239,7 +239,7 @@ fn pareto_nbd_recovers_simulated_parameters() {
         t: &s.t,
     };
     let m = ParetoNbd::fit(&data, &FitOptions::default()).expect("fit");
-    // β is weakly identified (REFERENCES.md §4); r, α and s are checked.
+    // β is weakly identified (Fader, Hardie & Lee 2005); r, α and s are checked.
     for (name, got, want) in [("r", m.r, r), ("alpha", m.alpha, alpha), ("s", m.s, s_)] {
         assert!((got - want).abs() / want < 0.25, "{name}: {got} vs {want}");
     }

@@ -54,7 +54,7 @@ fn cdnow_summary_matches_the_published_table() {
 
 #[test]
 fn cdnow_holdout_of_customers_without_repeats() {
-    // REFERENCES.md §4: the 1,411 customers without a repeat purchase in the
+    // Fader, Hardie & Lee 2005: the 1,411 customers without a repeat purchase in the
     // 39-week calibration made 334 purchases in weeks 40-78.
     let tx = cdnow::transactions();
     let t = Transactions {

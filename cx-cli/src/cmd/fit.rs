@@ -98,7 +98,7 @@ pub fn run(a: FitArgs) -> Result<(), String> {
         );
     }
     if a.file.is_none() {
-        // REFERENCES.md §4 (Fader, Hardie & Lee 2005, and their Pareto/NBD note).
+        // Fader, Hardie & Lee 2005 (BG/NBD), and their Pareto/NBD note.
         match a.model {
             Model::Bg => {
                 println!("  published: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4")

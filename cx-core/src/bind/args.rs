@@ -79,6 +79,7 @@ impl<'a> Args<'a> {
             Some(Column::Ints(v)) => Ok(Some(v.iter().map(|&i| Value::from(i)).collect())),
             Some(Column::Floats(v)) => Ok(Some(v.iter().map(|&f| json_float(f)).collect())),
             Some(Column::Bools(v)) => Ok(Some(v.iter().map(|&b| Value::Bool(b)).collect())),
+            Some(Column::Bytes(v)) => Ok(Some(v.iter().map(|&b| Value::from(b)).collect())),
             Some(Column::Keys(k)) => {
                 k.check(name)?;
                 Ok(Some(k.codes.iter().map(|&c| k.label(c)).collect()))
@@ -130,6 +131,7 @@ impl<'a> Args<'a> {
             None => Ok(None),
             Some(Column::Floats(v)) => Ok(Some(v)),
             Some(Column::Ints(v)) => Ok(Some(Cow::Owned(v.iter().map(|&i| i as f64).collect()))),
+            Some(Column::Bytes(v)) => Ok(Some(Cow::Owned(v.iter().map(|&i| f64::from(i)).collect()))),
             Some(other) => {
                 self.insert(name, other);
                 self.list(name)?

@@ -33,30 +33,6 @@ fn names(a: &mut Args<'_>) -> Result<Option<Vec<String>>> {
     Ok(a.keys("names")?.map(|k| k.texts()))
 }
 
-/// Copies `names[j]` into `list[j].name`.
-fn name_items(result: &mut Value, list: &str, names: Option<&[String]>) {
-    let (Some(names), Some(Value::Array(items))) = (names, result.get_mut(list)) else {
-        return;
-    };
-    for (item, name) in items.iter_mut().zip(names) {
-        if let Value::Object(m) = item {
-            m.insert("name".into(), Value::String(name.clone()));
-        }
-    }
-}
-
-fn check_names(names: Option<&[String]>, items: usize) -> Result<()> {
-    match names {
-        Some(n) if n.len() != items => Err(CxError::LengthMismatch {
-            argument: "names",
-            expected: items,
-            actual: n.len(),
-            other: "items (columns)",
-        }),
-        _ => Ok(()),
-    }
-}
-
 fn indices(name: &str, v: &Value) -> Result<Vec<usize>> {
     v.as_array()
         .and_then(|a| {
@@ -110,17 +86,16 @@ fn run_servqual(a: &mut Args<'_>) -> Result<Value> {
     let e = a.matrix("expectations")?;
     let dims = dimensions(a)?;
     let names = names(a)?;
-    check_names(names.as_deref(), k)?;
     let groups = a.keys("groups")?;
     let o = ServqualOptions {
         scale: a.scale(ServqualOptions::default().scale)?,
         level: a.level()?,
         importance: a.floats("importance")?.map(Cow::into_owned),
+        names,
     };
     let ea = e.as_ref().map(|(v, items)| Answers::new(v, *items));
     let pa = Answers::new(&p, k);
-    let mut overall = to_json(&servqual(ea, pa, &dims, &o)?);
-    name_items(&mut overall, "items", names.as_deref());
+    let overall = to_json(&servqual(ea, pa, &dims, &o)?);
     let groups = match groups {
         None => None,
         Some(g) => Some(Value::Array(
@@ -128,7 +103,6 @@ fn run_servqual(a: &mut Args<'_>) -> Result<Value> {
                 .into_iter()
                 .map(|(key, r)| {
                     let mut v = to_json(&r);
-                    name_items(&mut v, "items", names.as_deref());
                     if let Value::Object(m) = &mut v {
                         m.insert("key".into(), g.label(key));
                     }
@@ -144,11 +118,10 @@ fn run_ipa(a: &mut Args<'_>) -> Result<Value> {
     let (p, k) = Args::required("performance", a.matrix("performance")?)?;
     let imp = a.matrix("importance")?;
     let overall = a.floats("overall")?;
-    let names = names(a)?;
-    check_names(names.as_deref(), k)?;
     let o = IpaOptions {
         scale: a.scale(IpaOptions::default().scale)?,
         crosshair: a.text("crosshair")?.map_or(Ok(Crosshair::Data), |c| c.parse())?,
+        names: names(a)?,
     };
     let r = ipa(
         Answers::new(&p, k),
@@ -156,9 +129,7 @@ fn run_ipa(a: &mut Args<'_>) -> Result<Value> {
         overall.as_deref(),
         &o,
     )?;
-    let mut v = to_json(&r);
-    name_items(&mut v, "attributes", names.as_deref());
-    Ok(v)
+    Ok(to_json(&r))
 }
 
 /// Columns of Kano answers: a 2-D array (respondents × attributes) or one
@@ -223,15 +194,29 @@ fn run_kano(a: &mut Args<'_>) -> Result<Value> {
         });
     }
     let names = names(a)?;
-    check_names(names.as_deref(), f.len())?;
+    if let Some(n) = &names
+        && n.len() != f.len()
+    {
+        return Err(CxError::LengthMismatch {
+            argument: "names",
+            expected: f.len(),
+            actual: n.len(),
+            other: "attributes",
+        });
+    }
     let attributes = f
         .iter()
         .zip(&d)
-        .map(|(f, d)| kano(f, d).map(|k| to_json(&k)))
+        .enumerate()
+        .map(|(j, (f, d))| {
+            let k = kano(f, d)?;
+            Ok(to_json(&match &names {
+                Some(n) => k.named(n[j].clone()),
+                None => k,
+            }))
+        })
         .collect::<Result<Vec<_>>>()?;
-    let mut v = serde_json::json!({ "attributes": attributes });
-    name_items(&mut v, "attributes", names.as_deref());
-    Ok(v)
+    Ok(serde_json::json!({ "attributes": attributes }))
 }
 
 fn run_alpha(a: &mut Args<'_>) -> Result<Value> {

@@ -13,6 +13,7 @@
 //!
 //! | name | family | arguments |
 //! |---|---|---|
+//! | `nps`, `csat`, `ces`, `smiley` | [`crate::survey`] | `scores` (bytes, integers or numbers), `weights`, `options` |
 //! | `customer_summary`, `calibration_holdout`, `store_summary`, `returning_customers`, `cohort_retention`, `time_to_second_purchase`, `rfm`, `cadence` | [`crate::retention`] | `customers`, `timestamps`, `amounts`, `unit`, `options` |
 //! | `servqual`, `ipa`, `kano`, `cronbach_alpha` | [`crate::gaps`] survey gaps | answer matrices (rows of numbers, `null` = no answer) |
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
@@ -55,6 +56,7 @@ mod keys;
 mod retention;
 pub mod scorecard;
 pub mod signals;
+mod survey;
 #[cfg(test)]
 mod tests;
 
@@ -73,6 +75,10 @@ pub use retention::retention;
 /// The names [`run`] knows besides the retention measures
 /// ([`crate::retention::RETENTION_MEASURES`]); [`calls`] lists them all.
 pub const CALLS: &[&str] = &[
+    "nps",
+    "csat",
+    "ces",
+    "smiley",
     "servqual",
     "ipa",
     "kano",
@@ -111,6 +117,7 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "predict" => churn::run_predict(&mut args)?,
         "parameters" => churn::run_parameters(&mut args)?,
         r if retention::is_measure(r) => retention::run(r, &mut args)?,
+        s if survey::MEASURES.contains(&s) => survey::run(s, &mut args)?,
         other => gaps::run(other, &mut args)?,
     };
     args.finish()?;
@@ -147,6 +154,8 @@ pub enum Column<'a> {
     Floats(Cow<'a, [f64]>),
     /// Flags.
     Bools(Cow<'a, [bool]>),
+    /// Bytes: survey answers in their compact storage.
+    Bytes(Cow<'a, [u8]>),
     /// Keys as codes into a list of labels.
     Keys(Keys<'a>),
 }

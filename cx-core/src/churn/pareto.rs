@@ -192,7 +192,7 @@ impl Model for PnbdModel {
 /// # Examples
 /// ```
 /// use cx::churn::{ChurnModel, ParetoNbd};
-/// // The CDNOW fit of REFERENCES.md §4.
+/// // The CDNOW fit (Fader, Hardie & Shang 2005, "A note on deriving the Pareto/NBD model").
 /// let m = ParetoNbd::new(0.5532622, 10.5775399, 0.6062388, 11.6686284)?;
 /// assert!((m.probability_alive(26.0, 30.86, 31.0) - 0.997918).abs() < 1e-6);
 /// # Ok::<(), cx::CxError>(())

@@ -52,6 +52,8 @@ pub struct IpaOptions {
     pub scale: Scale,
     /// Cross-hair placement; data-centred by default.
     pub crosshair: Crosshair,
+    /// Attribute names, one per column, copied into the result.
+    pub names: Option<Vec<String>>,
 }
 
 impl Default for IpaOptions {
@@ -59,6 +61,7 @@ impl Default for IpaOptions {
         IpaOptions {
             scale: Scale::CSAT,
             crosshair: Crosshair::Data,
+            names: None,
         }
     }
 }
@@ -68,6 +71,9 @@ impl Default for IpaOptions {
 pub struct IpaAttribute {
     /// Attribute index (0-based column).
     pub attribute: usize,
+    /// The attribute's name, when names were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Mean stated importance, or the correlation with the overall score.
     pub importance: f64,
     /// Mean performance.
@@ -128,6 +134,7 @@ pub fn ipa(
     performance.check("performance", options.scale)?;
     let rows = performance.respondents();
     let k = performance.items;
+    super::check_names(options.names.as_deref(), k)?;
     let importance: Vec<f64> = match (stated, overall) {
         (Some(s), None) => {
             s.check("importance", options.scale)?;
@@ -197,6 +204,7 @@ pub fn ipa(
             let high_p = p >= performance_line;
             IpaAttribute {
                 attribute: j,
+                name: options.names.as_ref().map(|n| n[j].clone()),
                 importance: importance[j],
                 performance: p,
                 gap: (!derived).then(|| p - importance[j]),

@@ -95,6 +95,10 @@ pub fn kano_category(functional: KanoAnswer, dysfunctional: KanoAnswer) -> KanoC
 /// The categories of one attribute over its respondents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Kano {
+    /// The attribute's name, when names were given (see
+    /// [`Kano::named`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Count per category.
     pub a: u64,
     /// One-dimensional.
@@ -170,6 +174,7 @@ pub fn kano(functional: &[Option<KanoAnswer>], dysfunctional: &[Option<KanoAnswe
     let base = count(C::A) + count(C::O) + count(C::M) + count(C::I);
     let share = |x: u64| (base > 0).then(|| x as f64 / base as f64);
     Ok(Kano {
+        name: None,
         a: count(C::A),
         o: count(C::O),
         m: count(C::M),
@@ -184,11 +189,21 @@ pub fn kano(functional: &[Option<KanoAnswer>], dysfunctional: &[Option<KanoAnswe
     })
 }
 
+impl Kano {
+    /// The result with the attribute's name.
+    pub fn named(self, name: impl Into<String>) -> Kano {
+        Kano {
+            name: Some(name.into()),
+            ..self
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every cell of the evaluation table in REFERENCES.md §2.
+    /// Every cell of the Kano evaluation table (Berger et al. 1993, Center for Quality Management Journal 2(4)).
     #[test]
     fn evaluation_table() {
         let table = ["QAAAO", "RIIIM", "RIIIM", "RIIIM", "RRRRQ"];

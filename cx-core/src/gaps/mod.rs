@@ -31,6 +31,19 @@ pub use servqual::{
 use crate::error::{CxError, Result};
 use crate::survey::Scale;
 
+/// Checks that item names, when given, are one per item (column).
+fn check_names(names: Option<&[String]>, items: usize) -> Result<()> {
+    match names {
+        Some(n) if n.len() != items => Err(CxError::LengthMismatch {
+            argument: "names",
+            expected: items,
+            actual: n.len(),
+            other: "items (columns)",
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A respondent × item matrix of answers, row-major: `values[r * items + j]`
 /// is respondent r's answer to item j. `NaN` marks an item the respondent
 /// did not answer; such answers are left out pairwise and counted.

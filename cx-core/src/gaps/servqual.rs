@@ -54,6 +54,8 @@ pub struct ServqualOptions {
     /// (e.g. the mean of 100 points each respondent split over them). The
     /// weighted score uses them normalized to sum 1.
     pub importance: Option<Vec<f64>>,
+    /// Item names, one per column, copied into the items of the result.
+    pub names: Option<Vec<String>>,
 }
 
 impl Default for ServqualOptions {
@@ -62,6 +64,7 @@ impl Default for ServqualOptions {
             scale: Scale::CES,
             level: 0.95,
             importance: None,
+            names: None,
         }
     }
 }
@@ -71,6 +74,9 @@ impl Default for ServqualOptions {
 pub struct ItemGap {
     /// Item index (0-based column).
     pub item: usize,
+    /// The item's name, when names were given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The dimension the item belongs to, if any.
     pub dimension: Option<String>,
     /// Respondents used: both answers present (perception only: the
@@ -180,6 +186,7 @@ pub fn servqual(
         check_same_shape(("perceptions", &perceptions), ("expectations", e))?;
     }
     let k = perceptions.items;
+    super::check_names(options.names.as_deref(), k)?;
     let owner = dimension_of_items(dimensions, k)?;
     let weights = importance_weights(options.importance.as_deref(), dimensions.len())?;
     let rows = perceptions.respondents();
@@ -238,6 +245,7 @@ pub fn servqual(
         missing += absent;
         items.push(ItemGap {
             item: j,
+            name: options.names.as_ref().map(|n| n[j].clone()),
             dimension: owner[j].map(|d| dimensions[d].name.clone()),
             n,
             missing: absent,

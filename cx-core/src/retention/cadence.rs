@@ -44,7 +44,7 @@ pub struct Cadence<K> {
 /// # Formula
 /// IPTs are the day gaps between consecutive purchase days; expected next =
 /// last + mean IPT; overdue ratio = days since last / mean IPT; z = (days
-/// since last − mean IPT) / sd IPT (REFERENCES.md §3). Customers with a
+/// since last − mean IPT) / sd IPT. Customers with a
 /// single purchase use the store-level mean IPT and are flagged `fallback`.
 /// Reporting the hiatus baseline beside model predictions follows Wübben &
 /// von Wangenheim (2008), J. Marketing 72(3).

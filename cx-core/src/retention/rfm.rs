@@ -9,7 +9,7 @@ use crate::time::{TimeBucket, day_of_date};
 
 /// Names of the recency × frequency cells: `cells[r − 1][f − 1]`.
 ///
-/// The default is the widely used grid of REFERENCES.md §3 (recency 1–2
+/// The default is the widely used 5 × 5 segment grid (champions, loyal, at risk, …; recency 1–2
 /// share a row). Replace it to use your own segment names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Vec<Vec<String>>", into = "Vec<Vec<String>>")]
@@ -144,7 +144,7 @@ fn quintiles(values: &[f64]) -> Vec<u8> {
 /// recency = days from the last purchase to `as_of` (lower is better, so
 /// scored on its negation); frequency = number of purchases; monetary =
 /// total amount. Scores by quintile, ties sharing the lowest
-/// rank's score. Segments: REFERENCES.md §3.
+/// rank's score. Segments: the cells of [`RfmGrid`].
 ///
 /// # Errors
 /// [`CxError::InvalidParameter`] when `as_of` is before a customer's last

@@ -144,6 +144,7 @@ fn touchpoint_gaps<K>(
     };
     let (pm, em) = (flat(&rated, false), flat(&rated, true));
     let scale = Scale::new(1, 7)?;
+    let names: Vec<String> = f.touchpoints.iter().map(|t| t.name.clone()).collect();
     let sq = servqual(
         Some(Answers::new(&em, k)),
         Answers::new(&pm, k),
@@ -152,6 +153,7 @@ fn touchpoint_gaps<K>(
             scale,
             level: s.level,
             importance: None,
+            names: Some(names.clone()),
         },
     )?;
     // Importance derived from the NPS answer of the same respondent.
@@ -161,6 +163,7 @@ fn touchpoint_gaps<K>(
         let perf = flat(&rows, false);
         let o = IpaOptions {
             scale,
+            names: Some(names.clone()),
             ..IpaOptions::default()
         };
         ipa(Answers::new(&perf, k), None, Some(&overall), &o)
@@ -168,7 +171,7 @@ fn touchpoint_gaps<K>(
             .ok()
     });
     Ok(Some(GapSection {
-        touchpoints: f.touchpoints.iter().map(|t| t.name.clone()).collect(),
+        touchpoints: names,
         servqual: sq,
         ipa: ipa_r,
     }))

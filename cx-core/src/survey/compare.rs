@@ -65,7 +65,7 @@ fn comparison(a: f64, b: f64, var_a: f64, var_b: f64, level: f64) -> Result<Comp
 /// # Formula
 /// Δ = NPS_b − NPS_a, SE = √(Var_a + Var_b) with the Wald trinomial variance
 /// (p + d − (p − d)²)/n_eff of each sample, z = Δ/SE, two-sided normal
-/// p-value, interval Δ ± z·SE (REFERENCES.md §1; Rocks 2016). Not valid when
+/// p-value, interval Δ ± z·SE (Rocks 2016). Not valid when
 /// the same respondents answer in both samples.
 ///
 /// # Errors

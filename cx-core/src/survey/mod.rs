@@ -17,7 +17,8 @@
 //! [`compare_csat`], [`compare_ces`], [`compare_smiley`],
 //! [`compare_proportions`]. Per segment, touchpoint or week: [`group_by`].
 //!
-//! Formulas and reference values: REFERENCES.md §1 of the project.
+//! Each function documents its formula and its source; the shared vectors in
+//! `tests/vectors/survey.json` hold the reference values, computed independently.
 
 mod ces;
 mod compare;

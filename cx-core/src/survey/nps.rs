@@ -124,7 +124,7 @@ fn trinomial_variance(p: f64, d: f64, n: f64) -> f64 {
 /// ```
 /// use cx::survey::{nps, NpsInterval, NpsOptions};
 ///
-/// // 50 promoters, 30 passives, 20 detractors (REFERENCES.md vector 1).
+/// // 50 promoters, 30 passives, 20 detractors (a hand-checked vector).
 /// let answers: Vec<u8> = [10u8; 50].into_iter().chain([7; 30]).chain([2; 20]).collect();
 /// let opts = NpsOptions { interval: NpsInterval::Wald, ..Default::default() };
 /// let r = nps(&answers, &opts)?;

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import _cx
 from ._input import as_array
+from ._lifetimes_names import CountNames, PurchaseNames, SpendNames
 from ._results import _Result
 
 Column = Union[str, Any]
@@ -219,7 +220,7 @@ class ChurnModelBase:
         return self
 
 
-class _PurchaseModel(ChurnModelBase):
+class _PurchaseModel(PurchaseNames, ChurnModelBase):
     """Purchase models: who is alive and how many purchases each will make."""
 
     def fit(
@@ -331,24 +332,8 @@ class _PurchaseModel(ChurnModelBase):
         r["bins"] = tuple(FrequencyBin(**b) for b in r["bins"])
         return HoldoutCheck(**r)
 
-    # -- the names lifetimes uses, for a drop-in switch -----------------------
 
-    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> ArrayOrFloat:
-        """lifetimes' name of :meth:`probability_alive`."""
-        return self.probability_alive(frequency=frequency, recency=recency, T=T)
-
-    def conditional_expected_number_of_purchases_up_to_time(
-        self, t: float, frequency: Any, recency: Any, T: Any
-    ) -> ArrayOrFloat:
-        """lifetimes' name of :meth:`predict_purchases`."""
-        return self.predict_purchases(t, frequency=frequency, recency=recency, T=T)
-
-    def expected_number_of_purchases_up_to_time(self, t: Any) -> ArrayOrFloat:
-        """lifetimes' name of :meth:`expected_purchases`."""
-        return self.expected_purchases(t)
-
-
-class _CountModel(_PurchaseModel):
+class _CountModel(CountNames, _PurchaseModel):
     """The BG/NBD family, which also gives the purchase-count distribution."""
 
     def probability_of_purchases(self, t: Any, n: int) -> ArrayOrFloat:
@@ -358,10 +343,6 @@ class _CountModel(_PurchaseModel):
             raise ValueError(f"n = {n!r}: expected a whole number >= 0")
         arr, scalar = _periods(t)
         return _result(_cx.churn_predict(self._model(), {"kind": "probability_of_purchases", "n": int(n)}, t=arr), scalar)
-
-    def probability_of_n_purchases_up_to_time(self, t: Any, n: int) -> ArrayOrFloat:
-        """lifetimes' name of :meth:`probability_of_purchases`."""
-        return self.probability_of_purchases(t, n)
 
 
 class BetaGeo(_CountModel):
@@ -399,7 +380,7 @@ class ParetoNbd(_PurchaseModel):
     _names = ("r", "alpha", "s", "beta")
 
 
-class GammaGamma(ChurnModelBase):
+class GammaGamma(SpendNames, ChurnModelBase):
     """Gamma-gamma spend model (Fader, Hardie & Lee 2005): a customer's
     spend per transaction is gamma(p, ν) with ν ~ gamma(q, v). Fitted on the
     repeat customers (frequency > 0); the report's ``customers`` counts them."""
@@ -471,35 +452,6 @@ class GammaGamma(ChurnModelBase):
             opts,
         )
         return _result(v, scalar)
-
-    def customer_lifetime_value(
-        self,
-        transaction_prediction_model: _PurchaseModel,
-        frequency: Any,
-        recency: Any,
-        T: Any,
-        monetary_value: Any,
-        time: int = 12,
-        discount_rate: float = 0.01,
-        freq: str = "D",
-    ) -> ArrayOrFloat:
-        """lifetimes' signature of :meth:`clv` (``time`` in months, ``freq``
-        the summary's unit: D, W, M or H); returns a numpy array."""
-        return self.clv(
-            transaction_prediction_model,
-            frequency=frequency,
-            recency=recency,
-            T=T,
-            monetary_value=monetary_value,
-            months=time,
-            discount_rate=discount_rate,
-            freq=freq,
-        )
-
-    # lifetimes' names
-    def conditional_expected_average_profit(self, frequency: Any, monetary_value: Any) -> ArrayOrFloat:
-        """lifetimes' name of :meth:`expected_spend`."""
-        return self.expected_spend(frequency=frequency, monetary_value=monetary_value)
 
 
 _CLASSES: Dict[str, Type[ChurnModelBase]] = {c._tag: c for c in (BetaGeo, ModifiedBetaGeo, ParetoNbd, GammaGamma)}

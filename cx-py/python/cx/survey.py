@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
+
 from . import _cx
 from ._errors import InputTypeError
 from ._input import as_array, as_weights, check_same_length, key_column, time_column
@@ -14,6 +16,17 @@ ArrayLike = Any
 Scale = Tuple[int, int]
 
 _EPOCH = _dt.date(1970, 1, 1)
+
+
+def _score(measure: str, scores: ArrayLike, weights: Optional[ArrayLike], options: Dict[str, Any]) -> Any:
+    """One survey measure through the core's binding layer: uint8, int64 and
+    float64 answers are read in place, other integer types as int64."""
+    arr = as_array(scores, "scores")
+    if arr.dtype.kind in "iu" and arr.dtype not in (np.uint8, np.int64):
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind == "f" and arr.dtype != np.float64:
+        arr = arr.astype(np.float64)
+    return _cx.call(measure, {"scores": arr, "weights": as_weights(weights), "options": options})
 
 
 def nps(
@@ -34,7 +47,7 @@ def nps(
     (33.333, 6)
     """
     return Nps._from_core(
-        _cx.nps(as_array(scores, "scores"), as_weights(weights), {"interval": interval, "level": level})
+        _score("nps", scores, weights, {"interval": interval, "level": level})
     )
 
 
@@ -54,7 +67,7 @@ def csat(
     0.6
     """
     opts = {"scale": scale, "threshold": threshold, "level": level}
-    return Csat._from_core(_cx.csat(as_array(scores, "scores"), as_weights(weights), opts))
+    return Csat._from_core(_score("csat", scores, weights, opts))
 
 
 def ces(
@@ -74,7 +87,7 @@ def ces(
     0.75
     """
     opts = {"polarity": polarity, "scale": scale, "easy_threshold": easy_threshold, "level": level}
-    return Ces._from_core(_cx.ces(as_array(scores, "scores"), as_weights(weights), opts))
+    return Ces._from_core(_score("ces", scores, weights, opts))
 
 
 def smiley(buttons: ArrayLike, weights: Optional[ArrayLike] = None, *, level: float = 0.95) -> Smiley:
@@ -86,7 +99,7 @@ def smiley(buttons: ArrayLike, weights: Optional[ArrayLike] = None, *, level: fl
     >>> smiley([4, 4, 3, 1]).positive.share
     0.75
     """
-    return Smiley._from_core(_cx.smiley(as_array(buttons, "scores"), as_weights(weights), {"level": level}))
+    return Smiley._from_core(_score("smiley", buttons, weights, {"level": level}))
 
 
 _KIND = {Nps: "nps", Csat: "csat", Ces: "ces", Smiley: "smiley", Proportion: "proportion"}
