@@ -379,34 +379,34 @@ fn model(h: &mut String, r: &Report) {
     let mut params = match &m.fit.model {
         AnyModel::BgNbd(b) => format!(
             "BG/NBD fitted to the orders (per day): r = {}, α = {}, a = {}, b = {}",
-            sig(b.r),
-            sig(b.alpha),
-            sig(b.a),
-            sig(b.b)
+            sig(b.r()),
+            sig(b.alpha()),
+            sig(b.a()),
+            sig(b.b())
         ),
         AnyModel::MbgNbd(b) => format!(
             "MBG/NBD: r = {}, α = {}, a = {}, b = {}",
-            sig(b.r),
-            sig(b.alpha),
-            sig(b.a),
-            sig(b.b)
+            sig(b.r()),
+            sig(b.alpha()),
+            sig(b.a()),
+            sig(b.b())
         ),
         AnyModel::ParetoNbd(p) => format!(
             "Pareto/NBD: r = {}, α = {}, s = {}, β = {}",
-            sig(p.r),
-            sig(p.alpha),
-            sig(p.s),
-            sig(p.beta)
+            sig(p.r()),
+            sig(p.alpha()),
+            sig(p.s()),
+            sig(p.beta())
         ),
         AnyModel::GammaGamma(_) => "gamma-gamma".into(),
     };
     if let AnyModel::BgNbd(b) = &m.fit.model
-        && b.a + b.b > 1e4
+        && b.a() + b.b() > 1e4
     {
         params.push_str(&format!(
             " (a and b this large mean the drop-out probability hardly varies between customers: p ≈ a/(a+b) = {:.3} \
              after each repeat purchase)",
-            b.a / (b.a + b.b)
+            b.a() / (b.a() + b.b())
         ));
     }
     let _ = write!(

@@ -261,9 +261,9 @@ fn cdnow_check() -> Option<CdnowCheck> {
     };
     let m = cx::churn::BetaGeo::fit(&data, &cx::churn::FitOptions::default()).ok()?;
     Some(CdnowCheck {
-        fitted: [m.r, m.alpha, m.a, m.b],
+        fitted: [m.r(), m.alpha(), m.a(), m.b()],
         // Fader, Hardie & Lee 2005, Marketing Science 24(2), table 1.
         published: [0.243, 4.414, 0.793, 2.426],
-        log_likelihood: m.fit.as_ref().map_or(f64::NAN, |f| f.log_likelihood),
+        log_likelihood: m.fit_report().map_or(f64::NAN, |f| f.log_likelihood),
     })
 }

@@ -23,7 +23,7 @@ fn bg_nbd_fit_matches_fader_hardie_lee_2005() {
         t: &d.t,
     };
     let m = BetaGeo::fit(&data, &FitOptions::default()).expect("fit");
-    let fit = m.fit.as_ref().expect("report");
+    let fit = m.fit_report().expect("report");
     println!("{m:?}");
     assert!(fit.converged, "{fit:?}");
     assert!(
@@ -31,10 +31,10 @@ fn bg_nbd_fit_matches_fader_hardie_lee_2005() {
         "LL {}",
         fit.log_likelihood
     );
-    three_digits("r", m.r, 0.2426);
-    three_digits("alpha", m.alpha, 4.4136);
-    three_digits("a", m.a, 0.7929);
-    three_digits("b", m.b, 2.4259);
+    three_digits("r", m.r(), 0.2426);
+    three_digits("alpha", m.alpha(), 4.4136);
+    three_digits("a", m.a(), 0.7929);
+    three_digits("b", m.b(), 2.4259);
     assert_eq!(fit.distinct_rows, 1016);
     let se = fit.standard_errors.as_ref().expect("standard errors");
     assert!(se.iter().all(|s| s.is_finite() && *s > 0.0));
@@ -68,16 +68,16 @@ fn pareto_nbd_fit_matches_the_reference_likelihood() {
         t: &d.t,
     };
     let m = ParetoNbd::fit(&data, &FitOptions::default()).expect("fit");
-    let fit = m.fit.as_ref().expect("report");
+    let fit = m.fit_report().expect("report");
     println!("{m:?}");
     assert!(
         (fit.log_likelihood - (-9594.98)).abs() < 0.01,
         "LL {}",
         fit.log_likelihood
     );
-    three_digits("r", m.r, 0.5533);
-    three_digits("alpha", m.alpha, 10.5763);
-    three_digits("s", m.s, 0.6062);
+    three_digits("r", m.r(), 0.5533);
+    three_digits("alpha", m.alpha(), 10.5763);
+    three_digits("s", m.s(), 0.6062);
 }
 
 #[test]
@@ -96,24 +96,24 @@ fn mbg_nbd_fit_matches_lifetimes() {
         t: &d.t,
     };
     let m = ModifiedBetaGeo::fit(&data, &FitOptions::default()).expect("fit");
-    let fit = m.fit.as_ref().expect("report");
+    let fit = m.fit_report().expect("report");
     println!("{m:?}");
     assert!(
         (fit.log_likelihood - (-9582.13)).abs() < 0.01,
         "LL {}",
         fit.log_likelihood
     );
-    three_digits("r", m.r, 0.5248);
-    three_digits("alpha", m.alpha, 6.1831);
-    three_digits("a", m.a, 0.8914);
-    three_digits("b", m.b, 1.6140);
+    three_digits("r", m.r(), 0.5248);
+    three_digits("alpha", m.alpha(), 6.1831);
+    three_digits("a", m.a(), 0.8914);
+    three_digits("b", m.b(), 1.6140);
 }
 
 #[test]
 fn gamma_gamma_fit_matches_fader_hardie() {
     let d = model_input();
     let m = GammaGamma::fit(&d.x, &d.zbar, &FitOptions::default()).expect("fit");
-    let fit = m.fit.as_ref().expect("report");
+    let fit = m.fit_report().expect("report");
     println!("{m:?}");
     assert_eq!(fit.customers, 946.0);
     assert!(
@@ -121,7 +121,7 @@ fn gamma_gamma_fit_matches_fader_hardie() {
         "LL {}",
         fit.log_likelihood
     );
-    three_digits("p", m.p, 6.2496);
-    three_digits("q", m.q, 3.7442);
-    three_digits("v", m.v, 15.4435);
+    three_digits("p", m.p(), 6.2496);
+    three_digits("q", m.q(), 3.7442);
+    three_digits("v", m.v(), 15.4435);
 }

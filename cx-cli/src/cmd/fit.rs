@@ -79,15 +79,24 @@ pub fn run(a: FitArgs) -> Result<(), String> {
     match &m {
         AnyModel::BgNbd(p) => println!(
             "  r = {:.4}  alpha = {:.4}  a = {:.4}  b = {:.4}",
-            p.r, p.alpha, p.a, p.b
+            p.r(),
+            p.alpha(),
+            p.a(),
+            p.b()
         ),
         AnyModel::MbgNbd(p) => println!(
             "  r = {:.4}  alpha = {:.4}  a = {:.4}  b = {:.4}",
-            p.r, p.alpha, p.a, p.b
+            p.r(),
+            p.alpha(),
+            p.a(),
+            p.b()
         ),
         AnyModel::ParetoNbd(p) => println!(
             "  r = {:.4}  alpha = {:.4}  s = {:.4}  beta = {:.4}",
-            p.r, p.alpha, p.s, p.beta
+            p.r(),
+            p.alpha(),
+            p.s(),
+            p.beta()
         ),
         AnyModel::GammaGamma(_) => {}
     }

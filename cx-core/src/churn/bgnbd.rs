@@ -184,18 +184,19 @@ bg_model!(MbgModel, Variant::Mbg);
 /// # Ok::<(), cx::CxError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "super::raw::BetaGeo")]
 pub struct BetaGeo {
     /// Shape of the purchase-rate gamma.
-    pub r: f64,
+    pub(crate) r: f64,
     /// Scale (rate) of the purchase-rate gamma.
-    pub alpha: f64,
+    pub(crate) alpha: f64,
     /// First shape of the dropout beta.
-    pub a: f64,
+    pub(crate) a: f64,
     /// Second shape of the dropout beta.
-    pub b: f64,
+    pub(crate) b: f64,
     /// How the fit went, when the model was fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fit: Option<FitReport>,
+    pub(crate) fit: Option<FitReport>,
 }
 
 /// A fitted (or given) MBG/NBD model: BG/NBD where a customer may also
@@ -203,18 +204,19 @@ pub struct BetaGeo {
 /// purchases are not all "alive" (Batislam, Denizel & Filiztekin 2007,
 /// IJRM 24(3)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "super::raw::ModifiedBetaGeo")]
 pub struct ModifiedBetaGeo {
     /// Shape of the purchase-rate gamma.
-    pub r: f64,
+    pub(crate) r: f64,
     /// Scale (rate) of the purchase-rate gamma.
-    pub alpha: f64,
+    pub(crate) alpha: f64,
     /// First shape of the dropout beta.
-    pub a: f64,
+    pub(crate) a: f64,
     /// Second shape of the dropout beta.
-    pub b: f64,
+    pub(crate) b: f64,
     /// How the fit went, when the model was fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fit: Option<FitReport>,
+    pub(crate) fit: Option<FitReport>,
 }
 
 macro_rules! bg_common {

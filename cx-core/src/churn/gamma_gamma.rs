@@ -93,16 +93,17 @@ impl Model for GgModel {
 /// # Ok::<(), cx::CxError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "super::raw::GammaGamma")]
 pub struct GammaGamma {
     /// Shape of the per-transaction gamma.
-    pub p: f64,
+    pub(crate) p: f64,
     /// Shape of the gamma mixing the scale.
-    pub q: f64,
+    pub(crate) q: f64,
     /// Scale (γ) of the gamma mixing the scale.
-    pub v: f64,
+    pub(crate) v: f64,
     /// How the fit went, when the model was fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fit: Option<FitReport>,
+    pub(crate) fit: Option<FitReport>,
 }
 
 impl GammaGamma {

@@ -24,6 +24,7 @@ mod data;
 mod fit;
 mod gamma_gamma;
 mod pareto;
+mod raw;
 mod special;
 
 use serde::{Deserialize, Serialize};
@@ -139,17 +140,13 @@ impl AnyModel {
     /// [`CxError::Decode`] for malformed JSON or an unknown model;
     /// [`CxError::InvalidParameter`] for a parameter that is not positive.
     pub fn from_json(text: &str) -> Result<Self> {
-        let m: AnyModel = serde_json::from_str(text).map_err(|e| CxError::Decode {
+        // The serialized form first, so that an invalid parameter is the
+        // typed error of `new`, not a decoding message.
+        let raw: raw::AnyModel = serde_json::from_str(text).map_err(|e| CxError::Decode {
             argument: "model",
             reason: e.to_string(),
         })?;
-        match &m {
-            AnyModel::BgNbd(p) => BetaGeo::new(p.r, p.alpha, p.a, p.b).map(|_| ()),
-            AnyModel::MbgNbd(p) => ModifiedBetaGeo::new(p.r, p.alpha, p.a, p.b).map(|_| ()),
-            AnyModel::ParetoNbd(p) => ParetoNbd::new(p.r, p.alpha, p.s, p.beta).map(|_| ()),
-            AnyModel::GammaGamma(p) => GammaGamma::new(p.p, p.q, p.v).map(|_| ()),
-        }?;
-        Ok(m)
+        raw.try_into()
     }
 
     /// The model as tagged JSON.
@@ -220,10 +217,10 @@ impl AnyModel {
     /// The fit report, when the model was fitted.
     pub fn fit_report(&self) -> Option<&FitReport> {
         match self {
-            AnyModel::BgNbd(m) => m.fit.as_ref(),
-            AnyModel::MbgNbd(m) => m.fit.as_ref(),
-            AnyModel::ParetoNbd(m) => m.fit.as_ref(),
-            AnyModel::GammaGamma(m) => m.fit.as_ref(),
+            AnyModel::BgNbd(m) => m.fit_report(),
+            AnyModel::MbgNbd(m) => m.fit_report(),
+            AnyModel::ParetoNbd(m) => m.fit_report(),
+            AnyModel::GammaGamma(m) => m.fit_report(),
         }
     }
 }

@@ -198,18 +198,19 @@ impl Model for PnbdModel {
 /// # Ok::<(), cx::CxError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "super::raw::ParetoNbd")]
 pub struct ParetoNbd {
     /// Shape of the purchase-rate gamma.
-    pub r: f64,
+    pub(crate) r: f64,
     /// Scale (rate) of the purchase-rate gamma.
-    pub alpha: f64,
+    pub(crate) alpha: f64,
     /// Shape of the dropout-rate gamma.
-    pub s: f64,
+    pub(crate) s: f64,
     /// Scale (rate) of the dropout-rate gamma.
-    pub beta: f64,
+    pub(crate) beta: f64,
     /// How the fit went, when the model was fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fit: Option<FitReport>,
+    pub(crate) fit: Option<FitReport>,
 }
 
 impl ParetoNbd {

@@ -138,10 +138,6 @@ impl SignalOptions {
                 "names of the RFM grid's segments (champions, loyal, at risk, can't lose, hibernating, …)",
             ));
         }
-        if let Some(m) = &self.model {
-            // Deserialized models are not yet checked: check them as a load would.
-            AnyModel::from_json(&m.to_json())?;
-        }
         if !(0.0..=10.0).contains(&self.detractor_max) {
             return Err(CxError::invalid("detractor_max", self.detractor_max, "0..=10"));
         }
