@@ -1,34 +1,22 @@
 //! Churn models for Python: a model travels as its JSON text (a few hundred
 //! bytes), columns as float64 numpy arrays borrowed in place, predictions
-//! come back as new numpy arrays. Fits and predictions run without the GIL.
+//! come back as new numpy arrays. Every call goes through `cx::bind` (fit,
+//! predict, clv, holdout) and runs without the GIL.
 
 use std::borrow::Cow;
 
 use cx::bind::{Args, Column};
-use cx::churn::{AnyModel, ClvOptions, Columns, Prediction, lifetime_value, predict};
+use cx::churn::AnyModel;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pythonize::depythonize;
-use serde::de::DeserializeOwned;
 
 use crate::arrays::slice;
 use crate::errors::IntoPy;
 
 type Col<'py> = Option<PyReadonlyArray1<'py, f64>>;
-
-/// Options through the core's option reader (typed errors naming the option).
-fn options<T: DeserializeOwned + Default>(d: Option<&Bound<'_, PyDict>>, what: &str) -> PyResult<T> {
-    match d {
-        None => Ok(T::default()),
-        Some(d) => {
-            let v =
-                depythonize(d.as_any()).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))?;
-            cx::options::from_json(v).py()
-        }
-    }
-}
 
 fn col<'a>(c: &'a Col<'_>) -> PyResult<Option<&'a [f64]>> {
     c.as_ref().map(slice).transpose()
@@ -75,8 +63,22 @@ pub fn churn_model(json: &str) -> PyResult<String> {
     Ok(AnyModel::from_json(json).py()?.to_json())
 }
 
+/// The per-customer columns that were given, borrowed as the layer's
+/// float columns.
+fn columns<'a>(a: &mut Args<'a>, cols: [(&'static str, Option<&'a [f64]>); 4]) {
+    for (name, c) in cols {
+        if let Some(c) = c {
+            a.insert(name, Column::Floats(Cow::Borrowed(c)));
+        }
+    }
+}
+
+fn json(d: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_json::Value> {
+    depythonize(d).map_err(|e| PyValueError::new_err(format!("invalid {what}: {e}")))
+}
+
 /// One prediction (a dict such as `{"kind": "probability_alive"}`) for
-/// every customer.
+/// every customer, through `cx::bind::predict`.
 #[pyfunction]
 #[pyo3(signature = (model, prediction, frequency=None, recency=None, t=None, monetary_value=None))]
 pub fn churn_predict<'py>(
@@ -88,20 +90,27 @@ pub fn churn_predict<'py>(
     t: Col<'py>,
     monetary_value: Col<'py>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let m = AnyModel::from_json(model).py()?;
-    let p: Prediction = depythonize(prediction.as_any())
-        .map_err(|e| PyValueError::new_err(format!("invalid prediction: {e}")))?;
-    let c = Columns {
-        frequency: col(&frequency)?,
-        recency: col(&recency)?,
-        t: col(&t)?,
-        monetary_value: col(&monetary_value)?,
-    };
-    let v = py.detach(|| predict(&m, &p, &c)).py()?;
+    let mut a = Args::new();
+    a.insert("model", Column::Json(model.into()));
+    a.insert(
+        "prediction",
+        Column::Json(json(prediction.as_any(), "prediction")?),
+    );
+    columns(
+        &mut a,
+        [
+            ("frequency", col(&frequency)?),
+            ("recency", col(&recency)?),
+            ("t", col(&t)?),
+            ("monetary_value", col(&monetary_value)?),
+        ],
+    );
+    let v = py.detach(|| cx::bind::predict(&mut a)).py()?;
     Ok(PyArray1::from_vec(py, v))
 }
 
-/// Customer lifetime value from a purchase model and a gamma-gamma model.
+/// Customer lifetime value from a purchase model and a gamma-gamma model,
+/// through `cx::bind::clv`.
 #[pyfunction]
 #[pyo3(signature = (purchases, spend, frequency, recency, t, monetary_value, options=None))]
 #[allow(clippy::too_many_arguments)]
@@ -115,20 +124,27 @@ pub fn churn_clv<'py>(
     monetary_value: PyReadonlyArray1<'py, f64>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let o: ClvOptions = self::options(options, "CLV options")?;
-    let pm = AnyModel::from_json(purchases).py()?;
-    let sm = AnyModel::from_json(spend).py()?;
-    let c = Columns {
-        frequency: Some(slice(&frequency)?),
-        recency: Some(slice(&recency)?),
-        t: Some(slice(&t)?),
-        monetary_value: Some(slice(&monetary_value)?),
-    };
-    let v = py.detach(|| lifetime_value(&pm, &sm, &c, &o)).py()?;
+    let mut a = Args::new();
+    a.insert("model", Column::Json(purchases.into()));
+    a.insert("spend_model", Column::Json(spend.into()));
+    if let Some(o) = options {
+        a.insert("options", Column::Json(json(o.as_any(), "CLV options")?));
+    }
+    columns(
+        &mut a,
+        [
+            ("frequency", Some(slice(&frequency)?)),
+            ("recency", Some(slice(&recency)?)),
+            ("t", Some(slice(&t)?)),
+            ("monetary_value", Some(slice(&monetary_value)?)),
+        ],
+    );
+    let v = py.detach(|| cx::bind::clv(&mut a)).py()?;
     Ok(PyArray1::from_vec(py, v))
 }
 
-/// Predicted vs actual holdout purchases, as a dict.
+/// Predicted vs actual holdout purchases, as a dict, through
+/// `cx::bind::holdout`.
 #[pyfunction]
 #[pyo3(signature = (model, frequency, recency, t, frequency_holdout, duration_holdout, last_bin=7))]
 #[allow(clippy::too_many_arguments)]
@@ -142,15 +158,23 @@ pub fn churn_holdout<'py>(
     duration_holdout: f64,
     last_bin: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let m = AnyModel::from_json(model).py()?;
-    let d = cx::churn::CustomerData {
-        frequency: slice(&frequency)?,
-        recency: slice(&recency)?,
-        t: slice(&t)?,
-    };
-    let holdout = slice(&frequency_holdout)?;
-    let r = py
-        .detach(|| cx::churn::holdout_check(&m, &d, holdout, duration_holdout, last_bin))
-        .py()?;
+    let mut a = Args::new();
+    a.insert("model", Column::Json(model.into()));
+    a.insert("duration_holdout", Column::Json(duration_holdout.into()));
+    a.insert("last_bin", Column::Json(last_bin.into()));
+    a.insert(
+        "frequency_holdout",
+        Column::Floats(Cow::Borrowed(slice(&frequency_holdout)?)),
+    );
+    columns(
+        &mut a,
+        [
+            ("frequency", Some(slice(&frequency)?)),
+            ("recency", Some(slice(&recency)?)),
+            ("t", Some(slice(&t)?)),
+            ("monetary_value", None),
+        ],
+    );
+    let r = py.detach(|| cx::bind::holdout(&mut a)).py()?;
     Ok(pythonize::pythonize(py, &r)?)
 }

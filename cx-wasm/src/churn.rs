@@ -2,13 +2,12 @@
 //! model; columns come in as arrays or typed arrays, predictions go out as
 //! `Float64Array`s. The JSON of `toJson()` is the one Python and Rust read.
 
-use cx::bind::{Args, Column, Table};
-use cx::churn::{AnyModel, ClvOptions, Columns, Prediction, holdout_check, lifetime_value, predict};
+use cx::bind::{Args, Column};
+use cx::churn::{AnyModel, Prediction};
 use js_sys::Float64Array;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, error, get, numbers, result, to_json};
+use crate::convert::{self, error, get, result, to_json};
 
 #[wasm_bindgen]
 extern "C" {
@@ -46,18 +45,6 @@ fn customer_args(v: &JsValue) -> Result<Args<'static>, JsValue> {
         }
     }
     Ok(args)
-}
-
-/// The customer columns, read by the binding layer's one reader of them.
-fn table(v: &JsValue) -> Result<Table, JsValue> {
-    Table::read(&mut customer_args(v)?).map_err(error)
-}
-
-/// Options read by the core's option reader: a misspelt option is the same
-/// typed error (`invalid_parameter`, naming it) as in Rust and Python.
-fn options<T: DeserializeOwned + Default>(v: Option<JsValue>) -> Result<T, JsValue> {
-    let json = convert::options(&v.unwrap_or(JsValue::UNDEFINED), &[])?;
-    cx::options::from_json(json).map_err(error)
 }
 
 fn array(v: Vec<f64>) -> Float64Array {
@@ -137,9 +124,22 @@ impl JsChurnModel {
         }
     }
 
+    /// A prediction through `cx::bind::predict_kind` (the layer's readers).
+    fn predict(&self, p: Prediction, mut args: Args<'_>) -> Result<Float64Array, JsValue> {
+        Ok(array(
+            cx::bind::predict_kind(&self.inner, &p, &mut args).map_err(error)?,
+        ))
+    }
+
     fn run(&self, p: Prediction, customers: &JsValue) -> Result<Float64Array, JsValue> {
-        let table = table(customers)?;
-        Ok(array(predict(&self.inner, &p, &table.columns()).map_err(error)?))
+        self.predict(p, customer_args(customers)?)
+    }
+
+    /// Periods `t` of new customers as the layer's argument.
+    fn periods(t: &JsValue) -> Result<Args<'static>, JsValue> {
+        let mut args = Args::new();
+        args.insert("t", Column::Json(to_json("t", t)?));
+        Ok(args)
     }
 
     /// P(alive) of each customer.
@@ -163,14 +163,7 @@ impl JsChurnModel {
         &self,
         #[wasm_bindgen(unchecked_param_type = "ArrayLike<number> | Float64Array")] t: JsValue,
     ) -> Result<Float64Array, JsValue> {
-        let t = numbers("t", &t)?;
-        let c = Columns {
-            t: Some(&t),
-            ..Columns::default()
-        };
-        Ok(array(
-            predict(&self.inner, &Prediction::ExpectedPurchases, &c).map_err(error)?,
-        ))
+        self.predict(Prediction::ExpectedPurchases, Self::periods(&t)?)
     }
 
     /// P(X(t) = n) of a new customer for each `t` (BG/NBD and MBG/NBD).
@@ -180,14 +173,7 @@ impl JsChurnModel {
         #[wasm_bindgen(unchecked_param_type = "ArrayLike<number> | Float64Array")] t: JsValue,
         n: u32,
     ) -> Result<Float64Array, JsValue> {
-        let t = numbers("t", &t)?;
-        let c = Columns {
-            t: Some(&t),
-            ..Columns::default()
-        };
-        Ok(array(
-            predict(&self.inner, &Prediction::ProbabilityOfPurchases { n }, &c).map_err(error)?,
-        ))
+        self.predict(Prediction::ProbabilityOfPurchases { n }, Self::periods(&t)?)
     }
 
     /// Expected spend per purchase of each customer (gamma-gamma).
@@ -211,10 +197,11 @@ impl JsChurnModel {
         customers: &JsCustomers,
         options: Option<JsClvOptions>,
     ) -> Result<Float64Array, JsValue> {
-        let o: ClvOptions = self::options(options.map(Into::into))?;
-        let table = table(customers.as_ref())?;
+        let mut args = customer_args(customers.as_ref())?;
+        let json = convert::options(&options.map_or(JsValue::UNDEFINED, Into::into), &[])?;
+        args.insert("options", Column::Json(json));
         Ok(array(
-            lifetime_value(&purchases.inner, &self.inner, &table.columns(), &o).map_err(error)?,
+            cx::bind::clv_with(&purchases.inner, &self.inner, &mut args).map_err(error)?,
         ))
     }
 
@@ -228,25 +215,14 @@ impl JsChurnModel {
         duration_holdout: f64,
         last_bin: Option<u32>,
     ) -> Result<JsValue, JsValue> {
-        let table = table(customers.as_ref())?;
-        let holdout = numbers("frequencyHoldout", &frequency_holdout)?;
-        let c = table.columns();
-        let need = |col: Option<&[f64]>, name: &str| {
-            col.map(<[f64]>::to_vec)
-                .ok_or_else(|| convert::type_error(name, "is required"))
-        };
-        let (x, tx, t) = (
-            need(c.frequency, "frequency")?,
-            need(c.recency, "recency")?,
-            need(c.t, "t")?,
+        let mut args = customer_args(customers.as_ref())?;
+        args.insert(
+            "frequency_holdout",
+            Column::Json(to_json("frequencyHoldout", &frequency_holdout)?),
         );
-        let d = cx::churn::CustomerData {
-            frequency: &x,
-            recency: &tx,
-            t: &t,
-        };
-        let r = holdout_check(&self.inner, &d, &holdout, duration_holdout, last_bin.unwrap_or(7))
-            .map_err(error)?;
+        args.insert("duration_holdout", Column::Json(duration_holdout.into()));
+        args.insert("last_bin", Column::Json(last_bin.unwrap_or(7).into()));
+        let r = cx::bind::holdout_with(&self.inner, &mut args).map_err(error)?;
         result(&r)
     }
 }

@@ -5,7 +5,9 @@
 use serde_json::Value;
 
 use super::{Args, json_float, to_json, wrong};
-use crate::churn::{AnyModel, Columns, FitOptions, Prediction, fit_model};
+use crate::churn::{
+    AnyModel, ClvOptions, Columns, CustomerData, FitOptions, HoldoutCheck, Prediction, fit_model,
+};
 use crate::error::{CxError, Result};
 
 /// The per-customer columns of the churn models, read from `frequency`,
@@ -48,13 +50,17 @@ impl Table {
     }
 }
 
-/// A model given as its JSON text or as a JSON object.
-fn model(a: &mut Args<'_>) -> Result<AnyModel> {
-    match Args::required("model", a.json("model")?)? {
+/// A model given (in argument `name`) as its JSON text or a JSON object.
+fn model_named(a: &mut Args<'_>, name: &'static str) -> Result<AnyModel> {
+    match Args::required(name, a.json(name)?)? {
         Value::String(s) => AnyModel::from_json(&s),
         v @ Value::Object(_) => AnyModel::from_json(&v.to_string()),
-        other => Err(wrong("model", &other, "a model's JSON (text or object)")),
+        other => Err(wrong(name, &other, "a model's JSON (text or object)")),
     }
+}
+
+fn model(a: &mut Args<'_>) -> Result<AnyModel> {
+    model_named(a, "model")
 }
 
 /// Fits the model named by `model` (`"bg_nbd"`, `"mbg_nbd"`,
@@ -90,6 +96,15 @@ pub fn fit(args: &mut Args<'_>) -> Result<AnyModel> {
 /// errors of [`crate::churn::predict`].
 pub fn predict(args: &mut Args<'_>) -> Result<Vec<f64>> {
     let m = model(args)?;
+    predict_with(&m, args)
+}
+
+/// [`predict`] with the model given as a value (a binding that keeps the
+/// model object).
+///
+/// # Errors
+/// As [`predict`].
+pub fn predict_with(m: &AnyModel, args: &mut Args<'_>) -> Result<Vec<f64>> {
     let p = Args::required("prediction", args.json("prediction")?)?;
     let p: Prediction = serde_json::from_value(p.clone()).map_err(|e| {
         CxError::invalid(
@@ -98,8 +113,80 @@ pub fn predict(args: &mut Args<'_>) -> Result<Vec<f64>> {
             format!("a prediction such as {{\"kind\": \"probability_alive\"}} ({e})"),
         )
     })?;
+    predict_kind(m, &p, args)
+}
+
+/// [`predict_with`] with the prediction given as a value.
+///
+/// # Errors
+/// As [`predict`].
+pub fn predict_kind(m: &AnyModel, p: &Prediction, args: &mut Args<'_>) -> Result<Vec<f64>> {
     let table = Table::read(args)?;
-    crate::churn::predict(&m, &p, &table.columns())
+    crate::churn::predict(m, p, &table.columns())
+}
+
+/// Customer lifetime value of every customer: `model` (the purchase
+/// model's JSON), `spend_model` (gamma-gamma), the columns `frequency`,
+/// `recency`, `t`, `monetary_value`, and `options` ([`ClvOptions`]).
+///
+/// # Errors
+/// The errors of [`crate::churn::lifetime_value`]; an invalid option.
+pub fn clv(args: &mut Args<'_>) -> Result<Vec<f64>> {
+    let purchases = model(args)?;
+    let spend = model_named(args, "spend_model")?;
+    clv_with(&purchases, &spend, args)
+}
+
+/// [`clv`] with the models given as values.
+///
+/// # Errors
+/// As [`clv`].
+pub fn clv_with(purchases: &AnyModel, spend: &AnyModel, args: &mut Args<'_>) -> Result<Vec<f64>> {
+    let options: ClvOptions = args.options("options")?;
+    let table = Table::read(args)?;
+    crate::churn::lifetime_value(purchases, spend, &table.columns(), &options)
+}
+
+/// Predicted against actual holdout purchases: `model`, the calibration
+/// columns `frequency`, `recency`, `t`, `frequency_holdout`,
+/// `duration_holdout` and `last_bin` (7 by default).
+///
+/// # Errors
+/// The errors of [`crate::churn::holdout_check`]; a missing column.
+pub fn holdout(args: &mut Args<'_>) -> Result<HoldoutCheck> {
+    let m = model(args)?;
+    holdout_with(&m, args)
+}
+
+/// [`holdout`] with the model given as a value.
+///
+/// # Errors
+/// As [`holdout`].
+pub fn holdout_with(m: &AnyModel, args: &mut Args<'_>) -> Result<HoldoutCheck> {
+    let holdout = Args::required("frequency_holdout", args.floats("frequency_holdout")?)?;
+    let duration = Args::required("duration_holdout", args.f64("duration_holdout")?)?;
+    let last_bin = match args.f64("last_bin")? {
+        None => 7,
+        Some(b) if b.fract() == 0.0 && (1.0..=1000.0).contains(&b) => b as u32,
+        Some(b) => return Err(CxError::invalid("last_bin", b, "a whole number from 1 to 1000")),
+    };
+    let table = Table::read(args)?;
+    let c = table.columns();
+    let need = |col: Option<&[f64]>, name: &'static str| {
+        col.map(<[f64]>::to_vec)
+            .ok_or_else(|| CxError::invalid(name, "nothing", "a column (required for the holdout check)"))
+    };
+    let (x, tx, t) = (
+        need(c.frequency, "frequency")?,
+        need(c.recency, "recency")?,
+        need(c.t, "t")?,
+    );
+    let d = CustomerData {
+        frequency: &x,
+        recency: &tx,
+        t: &t,
+    };
+    crate::churn::holdout_check(m, &d, &holdout, duration, last_bin)
 }
 
 /// `parameters`: each parameter of `model` with its standard error and
@@ -107,6 +194,14 @@ pub fn predict(args: &mut Args<'_>) -> Result<Vec<f64>> {
 pub(super) fn run_parameters(a: &mut Args<'_>) -> Result<Value> {
     let m = model(a)?;
     Ok(to_json(&m.parameters(a.level()?)?))
+}
+
+pub(super) fn run_clv(a: &mut Args<'_>) -> Result<Value> {
+    Ok(Value::Array(clv(a)?.into_iter().map(json_float).collect()))
+}
+
+pub(super) fn run_holdout(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&holdout(a)?))
 }
 
 pub(super) fn run_fit(a: &mut Args<'_>) -> Result<Value> {

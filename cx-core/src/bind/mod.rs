@@ -19,7 +19,7 @@
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
 //! | `scorecard` | [`crate::scorecard`] | the same tables (with `feedback.nps`, `csat`, `touchpoints`, `expected`, `perceived`, `contacts.answered`, `deliveries.carriers`), `unit`, `options` |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
-//! | `fit`, `predict`, `parameters` | [`crate::churn`] | `model`, per-customer columns, `options` / `prediction` / `level` |
+//! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
 //!
 //! Timestamps are ISO text or integers in `unit` (`"D"`, `"s"`, `"ms"`
 //! (default), `"us"`, `"ns"`); in an integer buffer `i64::MIN` (numpy's
@@ -68,7 +68,7 @@ use serde_json::Value;
 use crate::error::{CxError, Result};
 
 pub use args::Args;
-pub use churn::{Table, fit, predict};
+pub use churn::{Table, clv, clv_with, fit, holdout, holdout_with, predict, predict_kind, predict_with};
 pub use keys::Keys;
 pub use retention::retention;
 
@@ -92,6 +92,8 @@ pub const CALLS: &[&str] = &[
     "fit",
     "predict",
     "parameters",
+    "clv",
+    "holdout",
 ];
 
 /// Every name [`run`] knows.
@@ -116,6 +118,8 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "fit" => churn::run_fit(&mut args)?,
         "predict" => churn::run_predict(&mut args)?,
         "parameters" => churn::run_parameters(&mut args)?,
+        "clv" => churn::run_clv(&mut args)?,
+        "holdout" => churn::run_holdout(&mut args)?,
         r if retention::is_measure(r) => retention::run(r, &mut args)?,
         s if survey::MEASURES.contains(&s) => survey::run(s, &mut args)?,
         other => gaps::run(other, &mut args)?,
