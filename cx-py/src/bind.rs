@@ -57,6 +57,9 @@ impl<'py> Held<'py> {
             buffers: Vec::new(),
             json: Vec::new(),
         };
+        // Tables that share one label list (one customer code space) send
+        // the same list object: read it once.
+        let mut seen: Vec<(*mut pyo3::ffi::PyObject, Vec<Value>)> = Vec::new();
         for (k, v) in args.iter() {
             let name: String = k.extract()?;
             if v.is_none() {
@@ -74,7 +77,16 @@ impl<'py> Held<'py> {
                 && t.len() == 2
                 && let Ok(codes) = t.get_item(0)?.extract::<PyReadonlyArray1<'py, i64>>()
             {
-                Buffer::Keys(codes, labels(&t.get_item(1)?, &name)?)
+                let list = t.get_item(1)?;
+                let labels = match seen.iter().find(|(p, _)| *p == list.as_ptr()) {
+                    Some((_, l)) => l.clone(),
+                    None => {
+                        let l = labels(&list, &name)?;
+                        seen.push((list.as_ptr(), l.clone()));
+                        l
+                    }
+                };
+                Buffer::Keys(codes, labels)
             } else {
                 held.json.push((name.clone(), json(&v, &name)?));
                 continue;

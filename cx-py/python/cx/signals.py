@@ -256,7 +256,7 @@ def _arguments(
         cols[name] = t
         keys.append(_series(t["customers"]))
     if not all(k.dtype.kind in "iu" for k in keys):
-        keys = [k.astype(object).where(k.notna(), None).map(lambda v: v if v is None else str(v)) for k in keys]
+        keys = [k.astype(str).where(k.notna(), None) for k in keys]
     codes, labels = pd.factorize(pd.concat(keys, ignore_index=True), sort=True, use_na_sentinel=True)
     plain = [_plain(v) for v in labels]
     out: Dict[str, Any] = {"unit": "ns"}
@@ -279,9 +279,14 @@ def _arguments(
 
 
 def _text_keys(x: Any, argument: str) -> Any:
-    """A text key column (channel, case) as codes and labels; None is missing."""
-    v = _values(x) or []
-    return key_column(np.array([None if e is None else str(e) for e in v], dtype=object), argument)
+    """A text key column (channel, case) as codes and labels, factorized by
+    pandas without a Python loop; a missing key is code -1, which the core
+    reports with its row."""
+    import pandas as pd
+
+    k = _series(x)
+    codes, labels = pd.factorize(k.astype(str).where(k.notna(), None), sort=True, use_na_sentinel=True)
+    return np.ascontiguousarray(codes.astype(np.int64)), [str(v) for v in labels]
 
 
 def _floats(x: Any, argument: str) -> np.ndarray:
