@@ -159,6 +159,20 @@ pub enum CxError {
         /// What was wrong with them.
         reason: String,
     },
+
+    /// A model fit did not reach the optimum from any starting point.
+    ///
+    /// Fix: look at the data (a handful of customers, or every customer
+    /// alike, does not identify the model), lower the penalizer, give
+    /// `initial` values, or pass `accept_unconverged` to get the flagged
+    /// estimate.
+    #[error("`{argument}` did not converge: {reason}")]
+    NotConverged {
+        /// The model fitted.
+        argument: &'static str,
+        /// Where the optimizer stopped and what was tried.
+        reason: String,
+    },
 }
 
 impl CxError {
@@ -178,6 +192,7 @@ impl CxError {
             CxError::Incompatible { .. } => "incompatible",
             CxError::ZeroWeight { .. } => "zero_weight",
             CxError::Decode { .. } => "decode",
+            CxError::NotConverged { .. } => "not_converged",
         }
     }
 
@@ -195,7 +210,8 @@ impl CxError {
             | CxError::InvalidParameter { argument, .. }
             | CxError::Incompatible { argument, .. }
             | CxError::ZeroWeight { argument }
-            | CxError::Decode { argument, .. } => argument,
+            | CxError::Decode { argument, .. }
+            | CxError::NotConverged { argument, .. } => argument,
         }
     }
 

@@ -93,6 +93,27 @@ def test_cdnow_fit(case):
     assert list(m.summary.index) == list(m.params)
 
 
+@pytest.mark.parametrize("case", DOC["penalized_fits"], ids=_case_id)
+def test_penalizer_is_lifetimes_penalizer_coef(case):
+    # The same coefficient gives lifetimes 0.11.3's estimates on CDNOW.
+    m = CLASSES[case["model"]]().fit(_cdnow_summary(), penalizer=case["penalizer"])
+    assert m.report.converged
+    for k, w in case["params"].items():
+        assert abs(m.params[k] - w) <= case["rel_tolerance"] * w, (k, m.params[k], w)
+
+
+def test_a_fit_that_cannot_converge_raises_unless_accepted():
+    # Two identical customers do not identify BG/NBD's four parameters with
+    # an iteration limit of 1: every start stops early.
+    data = dict(frequency=[2, 3], recency=[5.0, 9.0], T=[10.0, 12.0])
+    with pytest.raises(cx.NotConvergedError) as e:
+        cx.BetaGeo().fit(max_iterations=1, **data)
+    assert (e.value.code, e.value.argument) == ("not_converged", "fit")
+    assert "accept_unconverged" in str(e.value)
+    m = cx.BetaGeo().fit(max_iterations=1, accept_unconverged=True, **data)
+    assert not m.report.converged and m.report.starts > 1
+
+
 def test_fit_from_the_transaction_log_via_customer_summary():
     raw = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None, names=["master", "customer", "date", "cds", "amount"])
     raw["date"] = pd.to_datetime(raw["date"].astype(str), format="%Y%m%d")
@@ -237,3 +258,37 @@ def test_same_optimum_as_lifetimes():
         assert ll_ours >= ll_theirs - 1e-9 * abs(ll_ours)
         for k, v in theirs.params_.items():
             assert abs(ours.params[k] - v) <= 1e-3 * v, k
+
+
+def test_a_first_order_on_the_last_day_is_ordinary_data():
+    # Issue: customer_summary gives T = 0 for a customer whose first order is
+    # on the last day; the fit, P(alive) and the signals must accept it.
+    orders = pd.DataFrame(
+        {
+            "customer": ["a", "a", "a", "b", "b", "c", "d", "d", "e"],
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-02-01", "2024-03-15", "2024-01-10", "2024-04-01",
+                 "2024-02-20", "2024-01-05", "2024-03-01", "2024-04-30"]
+            ),
+        }
+    )
+    summary = cx.customer_summary(orders, customer_id="customer", timestamp="date")
+    assert summary.loc[summary["customer"] == "e", "T"].item() == 0.0
+    # Five customers do not identify a model: fit them together with CDNOW.
+    both = pd.concat([_cdnow_summary()[["frequency", "recency", "T"]], summary[["frequency", "recency", "T"]]])
+    for cls in (cx.BetaGeo, cx.ModifiedBetaGeo, cx.ParetoNbd):
+        m = cls().fit(both)
+        assert m.report.converged, cls.__name__
+        alive = m.probability_alive(summary)
+        assert np.all(np.isfinite(alive)) and np.all((alive > 0) & (alive <= 1)), cls.__name__
+    mbg = cx.ModifiedBetaGeo(r=0.5248, alpha=6.1831, a=0.8914, b=1.6140)
+    assert mbg.probability_alive(frequency=0, recency=0, T=0) == pytest.approx(1.614 / (0.8914 + 1.614), rel=1e-12)
+    # In the signals: a shop's orders plus one customer first seen on the
+    # last day keep their P(alive) (it used to switch the signal off).
+    shop = pd.read_csv(pathlib.Path(__file__).resolve().parents[2] / "cx-cli" / "data" / "demo" / "orders.csv", parse_dates=["date"])
+    shop = pd.concat([shop, pd.DataFrame({"customer": ["NEW"], "date": [shop["date"].max()], "amount": [10.0]})])
+    report = cx.signals(shop)
+    assert not any("not computed" in n for n in report.notes), report.notes
+    frame = report.frame()
+    assert frame["p_alive"].notna().all()
+    assert frame.loc[frame["customer"] == "NEW", "p_alive"].item() == 1.0

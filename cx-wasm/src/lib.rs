@@ -127,7 +127,8 @@ export interface CustomerColumns {
   T?: ArrayLike<number> | Float64Array;
   monetaryValue?: ArrayLike<number | null> | Float64Array | null;
 }
-export interface FitOptions { penalizer?: number; initial?: number[]; maxIterations?: number }
+/** `penalizer` as lifetimes' `penalizer_coef`; a fit that converges from no starting point throws `not_converged` unless `acceptUnconverged`. */
+export interface FitOptions { penalizer?: number; initial?: number[]; maxIterations?: number; acceptUnconverged?: boolean }
 export interface ClvOptions {
   months?: number; discountRate?: number; periodsPerMonth?: number;
   /** The summary's unit in lifetimes' letters; sets periodsPerMonth (30, 4.345, 1, 720). */
@@ -139,7 +140,7 @@ export interface Parameter { name: string; value: number; se: number | null; low
 export interface FitReport {
   logLikelihood: number; customers: number; distinctRows: number; aic: number; bic: number;
   standardErrors: number[] | null; iterations: number; converged: boolean; gradientNorm: number;
-  termination: string; penalizer: number;
+  termination: string; penalizer: number; starts: number;
 }
 export interface FrequencyBin { frequency: number; customers: number; actual: number; predicted: number }
 export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }
@@ -147,7 +148,7 @@ export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualT
 /** Errors thrown by cx: an Error with name "CxError" and the core's fields. */
 export interface CxError extends Error {
   name: "CxError";
-  code: "empty" | "out_of_range" | "not_integer" | "not_finite" | "missing" | "parse" | "negative_weight" | "length_mismatch" | "invalid_parameter" | "incompatible" | "zero_weight" | "decode" | "input_type";
+  code: "empty" | "out_of_range" | "not_integer" | "not_finite" | "missing" | "parse" | "negative_weight" | "length_mismatch" | "invalid_parameter" | "incompatible" | "zero_weight" | "decode" | "not_converged" | "input_type";
   argument: string;
   index?: number;
   value?: unknown;

@@ -262,6 +262,16 @@ export function churn(cx, doc, cdnowCsv) {
   return [
     ...doc.cases.map((c) => ({ name: `churn: ${c.name}`, run: () => checkChurn(cx, doc, c) })),
     ...doc.fits.map((f) => ({ name: `churn fit: ${f.name}`, run: () => checkFit(cx, f, columns) })),
+    ...doc.penalized_fits.map((c) => ({
+      name: `churn penalized fit: ${c.name}`,
+      run: () => {
+        const m = cx.ChurnModel.fit(c.model, columns, { penalizer: c.penalizer });
+        if (!m.report.converged) throw new Error(`not converged: ${m.report.termination}`);
+        for (const [k, w] of Object.entries(c.params)) {
+          if (!(Math.abs(m.params[k] - w) <= c.rel_tolerance * w)) throw new Error(`${k} = ${m.params[k]}, lifetimes ${w}`);
+        }
+      },
+    })),
     ...doc.fit_errors.map((c) => ({
       name: `churn fit error: ${c.name}`,
       run: () => expectCxError(() => cx.ChurnModel.fit(c.model, doc.fit_columns, camelOptions(c.options)), c.error),

@@ -169,12 +169,15 @@ fn invalid_inputs_name_the_row() {
         t: &[5.0],
     };
     assert_eq!(ParetoNbd::fit(&nan, &opts).unwrap_err().code(), "not_finite");
-    let zero_age = CustomerData {
+    // T = 0 is a customer first seen on the last day (ordinary data); a
+    // negative age is an error.
+    let negative_age = CustomerData {
         frequency: &[0.0],
         recency: &[0.0],
-        t: &[0.0],
+        t: &[-1.0],
     };
-    assert_eq!(BetaGeo::fit(&zero_age, &opts).unwrap_err().argument(), "t");
+    let e = BetaGeo::fit(&negative_age, &opts).unwrap_err();
+    assert_eq!((e.code(), e.argument()), ("out_of_range", "t"));
     let empty = CustomerData {
         frequency: &[],
         recency: &[],

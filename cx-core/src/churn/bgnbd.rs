@@ -132,6 +132,7 @@ macro_rules! bg_model {
     ($model:ident, $variant:expr) => {
         impl Model for $model {
             const NAMES: &'static [&'static str] = &["r", "alpha", "a", "b"];
+            const TIME_SCALES: &'static [usize] = &[1];
             const PREPARED: usize = 8;
             fn ll(p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
                 ll($variant, p, x, tx, t, g)

@@ -109,7 +109,8 @@ impl CustomerData<'_> {
     }
 
     /// Checks every row: equal lengths, finite values, whole x ≥ 0,
-    /// 0 ≤ t_x ≤ T, T > 0, and t_x = 0 when x = 0.
+    /// 0 ≤ t_x ≤ T (T = 0 is a customer first seen on the last day), and
+    /// t_x = 0 when x = 0.
     ///
     /// # Errors
     /// [`CxError::Empty`], [`CxError::LengthMismatch`],
@@ -138,8 +139,10 @@ impl CustomerData<'_> {
                     value: x,
                 });
             }
-            if t <= 0.0 {
-                return Err(out_of_range("t", i, t, "> 0"));
+            // T = 0 is ordinary data: a customer whose first order is on
+            // the last day of the observation (lifetimes accepts it too).
+            if t < 0.0 {
+                return Err(out_of_range("t", i, t, ">= 0"));
             }
             if tx < 0.0 || tx > t {
                 return Err(out_of_range(

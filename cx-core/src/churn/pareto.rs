@@ -146,6 +146,8 @@ struct PnbdModel;
 
 impl Model for PnbdModel {
     const NAMES: &'static [&'static str] = &["r", "alpha", "s", "beta"];
+    const TIME_SCALES: &'static [usize] = &[1, 3];
+    const PENALTY_PER_CUSTOMER: bool = true;
     fn ll(p: &[f64], x: f64, tx: f64, t: f64, g: Option<&mut [f64]>) -> f64 {
         if let Some(g) = g {
             if let Some((v, grad)) = ll_grad(p, x, tx, t) {

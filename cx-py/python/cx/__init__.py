@@ -16,6 +16,7 @@ from ._cx import __version__
 from ._errors import (
     CxError,
     DecodeError,
+    NotConvergedError,
     EmptyInputError,
     IncompatibleError,
     InputTypeError,
@@ -93,6 +94,7 @@ __all__ = [
     "signals",
     "CxError",
     "DecodeError",
+    "NotConvergedError",
     "EmptyInputError",
     "IncompatibleError",
     "InputTypeError",

@@ -98,6 +98,12 @@ class DecodeError(CxError, ValueError):
     code = "decode"
 
 
+class NotConvergedError(CxError, ArithmeticError):
+    """A model fit did not reach the optimum from any starting point."""
+
+    code = "not_converged"
+
+
 class InputTypeError(CxError, TypeError):
     """An input's type cannot be used (a 2-D array, strings as scores)."""
 
@@ -119,6 +125,7 @@ _BY_CODE = {
         IncompatibleError,
         ZeroWeightError,
         DecodeError,
+        NotConvergedError,
         InputTypeError,
     )
 }

@@ -40,9 +40,11 @@ ArrayOrFloat = Union[np.ndarray, float]
 
 @dataclass(frozen=True)
 class FitReport(_Result):
-    """How a fit went. ``converged`` is False when the optimizer stopped
-    before the gradient vanished: the parameters are then the best found,
-    not an optimum; ``termination`` says why it stopped."""
+    """How a fit went. A fit that does not converge from any of its
+    starting points raises :class:`cx.NotConvergedError`, unless
+    ``accept_unconverged=True``: then ``converged`` is False and the
+    parameters are the best found, not an optimum; ``termination`` says why
+    it stopped and ``starts`` how many starting points were tried."""
 
     log_likelihood: float
     customers: float
@@ -55,6 +57,7 @@ class FitReport(_Result):
     gradient_norm: float
     termination: str
     penalizer: float
+    starts: int
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,19 @@ class ChurnModelBase:
         fit = "" if rep is None else f", log_likelihood={rep.log_likelihood:.4f}, customers={rep.customers:g}"
         return f"{type(self).__name__}({p}{fit})"
 
-    def _fit(self, columns: Dict[str, np.ndarray], penalizer: float, initial: Optional[Sequence[float]], max_iterations: int) -> Any:
-        opts: Dict[str, Any] = {"penalizer": float(penalizer), "max_iterations": int(max_iterations)}
+    def _fit(
+        self,
+        columns: Dict[str, np.ndarray],
+        penalizer: float,
+        initial: Optional[Sequence[float]],
+        max_iterations: int,
+        accept_unconverged: bool = False,
+    ) -> Any:
+        opts: Dict[str, Any] = {
+            "penalizer": float(penalizer),
+            "max_iterations": int(max_iterations),
+            "accept_unconverged": bool(accept_unconverged),
+        }
         if initial is not None:
             opts["initial"] = [float(v) for v in initial]
         self._json = _cx.churn_fit(self._tag, options=opts, **columns)
@@ -233,15 +247,19 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         penalizer: float = 0.0,
         initial: Optional[Sequence[float]] = None,
         max_iterations: int = 500,
+        accept_unconverged: bool = False,
     ) -> Any:
         """Fits the model to a customer summary (a DataFrame with the named
         columns, or the columns as arrays with ``data=None``) and returns it.
 
-        ``penalizer`` adds c·Σθ² to the mean negative log-likelihood
-        (lifetimes' ``penalizer_coef``). A fit that stops before converging
-        is returned with ``report.converged == False``."""
+        ``penalizer`` is lifetimes' ``penalizer_coef`` with its semantics
+        (c·Σθ² on the mean negative log-likelihood, time rescaled so that
+        the largest T is 1; the same c gives lifetimes' estimates). A fit
+        that converges from none of its starting points raises
+        :class:`cx.NotConvergedError`; with ``accept_unconverged=True`` it is
+        returned with ``report.converged == False`` instead."""
         cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
-        return self._fit(cols, penalizer, initial, max_iterations)
+        return self._fit(cols, penalizer, initial, max_iterations, accept_unconverged)
 
     def _predict(self, prediction: Dict[str, Any], data: Any, frequency: Column, recency: Column, T: Column) -> ArrayOrFloat:
         cols, scalar = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
@@ -397,10 +415,11 @@ class GammaGamma(SpendNames, ChurnModelBase):
         penalizer: float = 0.0,
         initial: Optional[Sequence[float]] = None,
         max_iterations: int = 500,
+        accept_unconverged: bool = False,
     ) -> "GammaGamma":
         """Fits the spend model to frequency and mean spend per repeat purchase."""
         cols, _ = _columns(data, {"frequency": frequency, "monetary_value": monetary_value})
-        return self._fit(cols, penalizer, initial, max_iterations)  # type: ignore[no-any-return]
+        return self._fit(cols, penalizer, initial, max_iterations, accept_unconverged)  # type: ignore[no-any-return]
 
     def expected_spend(
         self, data: Any = None, *, frequency: Column = "frequency", monetary_value: Column = "monetary_value"
