@@ -83,6 +83,18 @@ pub struct ModelInput {
     pub zbar: Vec<f64>,
 }
 
+impl ModelInput {
+    /// The purchase-model columns (and the spend), as `cx::churn` takes them.
+    pub fn columns(&self) -> cx::churn::Columns<'_> {
+        cx::churn::Columns {
+            frequency: Some(&self.x),
+            recency: Some(&self.t_x),
+            t: Some(&self.t),
+            monetary_value: Some(&self.zbar),
+        }
+    }
+}
+
 /// cdnow_customers_summary_with_transactions.csv as model input.
 pub fn model_input() -> ModelInput {
     let rows = published_summary();

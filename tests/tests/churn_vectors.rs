@@ -77,12 +77,7 @@ fn predictions_match_the_references() {
 fn fits_match_the_references() {
     let doc = doc();
     let d = model_input();
-    let columns = Columns {
-        frequency: Some(&d.x),
-        recency: Some(&d.t_x),
-        t: Some(&d.t),
-        monetary_value: Some(&d.zbar),
-    };
+    let columns = d.columns();
     for case in doc["fits"].as_array().expect("fits") {
         let name = case["name"].as_str().expect("name");
         let m = fit_model(
@@ -133,12 +128,7 @@ fn fit_errors_are_typed() {
 fn penalized_fits_match_lifetimes() {
     let doc = doc();
     let d = model_input();
-    let columns = Columns {
-        frequency: Some(&d.x),
-        recency: Some(&d.t_x),
-        t: Some(&d.t),
-        monetary_value: None,
-    };
+    let columns = d.columns();
     let cases = doc["penalized_fits"].as_array().expect("penalized_fits");
     assert_eq!(cases.len(), 6);
     for case in cases {
@@ -166,12 +156,7 @@ fn penalized_fits_match_lifetimes() {
 fn a_fit_restarts_before_giving_up_and_says_so() {
     let doc = doc();
     let d = model_input();
-    let columns = Columns {
-        frequency: Some(&d.x),
-        recency: Some(&d.t_x),
-        t: Some(&d.t),
-        monetary_value: None,
-    };
+    let columns = d.columns();
     let want = doc["penalized_fits"]
         .as_array()
         .expect("penalized_fits")
