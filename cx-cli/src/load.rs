@@ -43,6 +43,7 @@ impl Headers {
             header: self.0.get(&key).cloned().unwrap_or_else(|| role.to_owned()),
             kind,
             required,
+            rename: format!("--col {key}=<your header>"),
         }
     }
 }

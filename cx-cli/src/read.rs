@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use cx::time::parse_timestamp_ms;
@@ -62,6 +62,9 @@ pub struct Spec {
     pub header: String,
     pub kind: Kind,
     pub required: bool,
+    /// How the user renames this column on the command line
+    /// (`--col orders.customer=<header>`, `--column <header>`).
+    pub rename: String,
 }
 
 /// A read column.
@@ -150,6 +153,25 @@ const PROGRESS_FROM_BYTES: u64 = 32 << 20;
 /// whose header starts with one of `prefixes`. Unreadable cells fail with a
 /// [`BadRow`] unless `skip_bad` is set, in which case the row is left out
 /// and counted.
+/// The separator of a CSV file from its header line: the candidate (`,`,
+/// `;`, tab, `|`) that occurs most often outside quotes; `,` when none does.
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut counts = [0usize; 4];
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = candidates.iter().position(|&c| c == b) {
+            counts[i] += 1;
+        }
+    }
+    // Ties go to the earlier candidate: `,` first.
+    let best = (0..4).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    if counts[best] == 0 { b',' } else { candidates[best] }
+}
+
 pub fn read_table(
     source: Source<'_>,
     specs: &[Spec],
@@ -176,7 +198,18 @@ pub fn read_table(
         }
         Source::Text(name, text) => (format!("demo:{name}"), Box::new(io::Cursor::new(text.to_owned()))),
     };
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    // The separator of the header line: `,` or, as Excel and most shop
+    // systems write in German (and many other) locales, `;`, or a tab or `|`.
+    let mut reader = io::BufReader::with_capacity(1 << 16, reader);
+    let delimiter = sniff_delimiter(
+        reader
+            .fill_buf()
+            .map_err(|e| format!("{file}: cannot read: {e}"))?,
+    );
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .delimiter(delimiter)
+        .from_reader(reader);
     let headers = rdr
         .headers()
         .map_err(|e| format!("{file}: cannot read the header line: {e}"))?
@@ -191,12 +224,11 @@ pub fn read_table(
             Some(i) => found.push((i, s)),
             None if s.required => {
                 return Err(format!(
-                    "{file}: no column `{}` (the {}); columns are: {}. Rename it with --col {}={}",
+                    "{file}: no column `{}` (the {}); columns are: {}. Name yours with {}",
                     s.header,
                     s.role,
                     headers.iter().collect::<Vec<_>>().join(", "),
-                    s.role,
-                    "<your header>"
+                    s.rename,
                 ));
             }
             None => {}

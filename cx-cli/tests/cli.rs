@@ -251,9 +251,17 @@ fn a_missing_column_says_how_to_rename_and_col_renames() {
     let o = cx(&["report", "--orders", &f]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
+    // The hint is the form this command takes (it used to say `--col
+    // customer=…`, which `cx report` rejects).
     assert!(
-        err.contains("no column `customer`") && err.contains("--col"),
+        err.contains("no column `customer`") && err.contains("--col orders.customer=<your header>"),
         "{err}"
+    );
+    let rfm = cx(&["rfm", &f]);
+    assert!(
+        text(&rfm.stderr).contains("--col customer=<your header>"),
+        "{}",
+        text(&rfm.stderr)
     );
     let r = json(&cx(&[
         "report",
@@ -440,5 +448,32 @@ fn report_delivery_agrees_with_the_shared_vector() {
         let v = path.split('.').fold(got, |v, k| &v[k]);
         let (v, want) = (v.as_f64().expect(path), want.as_f64().expect(path));
         assert!((v - want).abs() <= tol, "{path}: report {v}, vector {want}");
+    }
+}
+
+/// A `;`-separated export (Excel and shop systems in German locales) reads
+/// as its comma equivalent; the separator is taken from the header line.
+#[test]
+fn a_semicolon_separated_export_gives_the_same_numbers() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let comma =
+        "customer,date,amount\na,2024-01-01,10.5\nb,2024-01-05,12\na,2024-02-10,9\n\"c,d\",2024-02-11,3\n";
+    let semicolon = comma.replace(',', ";").replace("\"c;d\"", "\"c,d\"");
+    let tab = comma.replace(',', "\t").replace("\"c\td\"", "\"c,d\"");
+    let base = json(&cx(&[
+        "report",
+        "--orders",
+        &write(dir.path(), "c.csv", comma),
+        "--json",
+    ]));
+    for (name, text) in [("s.csv", semicolon), ("t.tsv", tab)] {
+        let r = json(&cx(&[
+            "report",
+            "--orders",
+            &write(dir.path(), name, &text),
+            "--json",
+        ]));
+        assert_eq!(r["retention"], base["retention"], "{name}");
+        assert_eq!(r["retention"]["store"]["customers"], 3, "{name}");
     }
 }

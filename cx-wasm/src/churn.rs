@@ -63,13 +63,13 @@ impl JsChurnModel {
     /// `"gamma_gamma"`) to customer columns, e.g. the result of
     /// `customerSummary`. Options: `penalizer`, `initial`, `maxIterations`.
     pub fn fit(
-        model: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] model: JsValue,
         customers: &JsCustomers,
         options: Option<JsFitOptions>,
     ) -> Result<JsChurnModel, JsValue> {
         let json = convert::options(&options.map_or(JsValue::UNDEFINED, Into::into), &[])?;
         let mut args = customer_args(customers.as_ref())?;
-        args.insert("model", Column::Json(model.into()));
+        args.insert("model", Column::Json(text("model", &model)?.into()));
         args.insert("options", Column::Json(json));
         let inner = cx::bind::fit(&mut args).map_err(error)?;
         Ok(JsChurnModel { inner })
@@ -77,9 +77,11 @@ impl JsChurnModel {
 
     /// Reads a model's JSON (from `toJson()`, Python's `to_json()` or Rust).
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(json: &str) -> Result<JsChurnModel, JsValue> {
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<JsChurnModel, JsValue> {
         Ok(JsChurnModel {
-            inner: AnyModel::from_json(json).map_err(error)?,
+            inner: AnyModel::from_json(&text("json", &json)?).map_err(error)?,
         })
     }
 
@@ -229,6 +231,15 @@ impl JsChurnModel {
 
 /// Reads a model's JSON: the same as `ChurnModel.fromJson`.
 #[wasm_bindgen(js_name = loadModel)]
-pub fn load_model(json: &str) -> Result<JsChurnModel, JsValue> {
+pub fn load_model(
+    #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+) -> Result<JsChurnModel, JsValue> {
     JsChurnModel::from_json(json)
+}
+
+/// A string argument, or the typed `input_type` error: a number or an
+/// object where text belongs is a `CxError`, never a WebAssembly trap.
+fn text(argument: &str, v: &JsValue) -> Result<String, JsValue> {
+    v.as_string()
+        .ok_or_else(|| convert::type_error(argument, "must be a string"))
 }

@@ -241,9 +241,16 @@ impl Distribution {
 
     /// Decodes `toBytes`; throws a `CxError` with code `decode` on bad bytes.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<Distribution, JsValue> {
+    pub fn from_bytes(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    ) -> Result<Distribution, JsValue> {
+        // Anything but a Uint8Array is the typed `input_type` error, never a trap.
+        let bytes = bytes
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .ok_or_else(|| convert::type_error("bytes", "must be a Uint8Array (from toBytes)"))?;
         Ok(Distribution {
-            inner: cx::survey::Distribution::from_bytes(bytes).map_err(error)?,
+            inner: cx::survey::Distribution::from_bytes(&bytes).map_err(error)?,
         })
     }
 

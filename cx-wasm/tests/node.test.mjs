@@ -146,3 +146,16 @@ test("every JS name of tests/names.json exists", () => {
     if (method) assert.equal(typeof (obj[method] ?? obj.prototype[method]), "function", `${n.concept}: ${n.js}`);
   }
 });
+
+test("wrong argument types are CxErrors, not WebAssembly traps, and the module keeps working", () => {
+  const inputType = (e) => e.name === "CxError" && e.code === "input_type";
+  for (const bad of [-1, {}, null, undefined, [1, 2], true]) {
+    assert.throws(() => cx.loadModel(bad), inputType, `loadModel(${JSON.stringify(bad)})`);
+    assert.throws(() => cx.ChurnModel.fromJson(bad), inputType);
+    assert.throws(() => cx.Distribution.fromBytes(bad), inputType, `fromBytes(${JSON.stringify(bad)})`);
+    assert.throws(() => cx.ChurnModel.fit(bad, { frequency: [1], recency: [1], t: [2] }), inputType);
+  }
+  assert.throws(() => cx.Distribution.fromBytes(new Uint8Array([1, 2, 3])), (e) => e.code === "decode");
+  assert.equal(cx.nps([10, 9, 0]).n, 3);
+  assert.equal(cx.loadModel('{"model": "bg_nbd", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}').kind, "bg_nbd");
+});

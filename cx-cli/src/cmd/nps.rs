@@ -11,6 +11,7 @@ pub fn run(a: NpsArgs) -> Result<(), String> {
         header: a.column.clone(),
         kind: Kind::OptScore(0, 10),
         required: true,
+        rename: "--column <your header>".into(),
     }];
     if a.by.is_some() {
         specs.push(Spec {
@@ -18,6 +19,7 @@ pub fn run(a: NpsArgs) -> Result<(), String> {
             header: a.date_column.clone(),
             kind: Kind::Time,
             required: true,
+            rename: "--date-column <your header>".into(),
         });
     }
     let t = read_table(
