@@ -69,6 +69,19 @@ pub struct TableArgs {
     /// Signal thresholds as JSON (see cx::signals::SignalOptions), e.g. {"overdue_ratio": 3}.
     #[arg(long, value_name = "FILE")]
     pub signal_config: Option<PathBuf>,
+    /// Column separator of the CSV files (default: recognised from the header line: , ; tab |).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Decimal mark, . or , (default: , in files separated by ; or tab, else .).
+    #[arg(long, value_name = "MARK")]
+    pub decimal: Option<String>,
+    /// Format of every date column, in chrono's notation, e.g. %d/%m/%Y or "%m/%d/%Y %H:%M"
+    /// (default: ISO 8601 or dd.mm.yyyy).
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// Text encoding: utf-8, windows-1252 or latin-1 (default: UTF-8 when the file is valid UTF-8, else Windows-1252).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Args)]

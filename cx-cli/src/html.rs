@@ -499,7 +499,7 @@ fn risk(h: &mut String, r: &Report) {
 }
 
 fn quality(h: &mut String, r: &Report) {
-    h.push_str("<section id=\"data-quality\"><h2>Data quality</h2><table><tr><th>table</th><th>file</th><th>rows</th><th>used</th><th>unreadable, skipped</th><th>after the report day (or not yet due)</th><th>no answer</th></tr>");
+    h.push_str("<section id=\"data-quality\"><h2>Data quality</h2><table><tr><th>table</th><th>file</th><th>rows</th><th>used</th><th>unreadable, skipped</th><th>after the report day (or not yet due)</th><th>no answer</th><th>read as</th></tr>");
     for q in &r.data {
         quality_row(h, q);
     }
@@ -525,13 +525,14 @@ fn quality(h: &mut String, r: &Report) {
 fn quality_row(h: &mut String, q: &Quality) {
     let _ = write!(
         h,
-        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
         q.table,
         escape(&q.file),
         q.rows,
         q.used,
         q.skipped_unreadable,
         q.after_as_of,
-        q.without_answer
+        q.without_answer,
+        escape(q.dialect.as_deref().unwrap_or(""))
     );
 }

@@ -9,6 +9,7 @@ use cx::signals::SignalOptions;
 
 use crate::args::TableArgs;
 use crate::data::DEMO;
+use crate::dialect::{self, DialectArgs};
 use crate::read::{Kind, Source, Spec, Table, read_table};
 use crate::report::Inputs;
 
@@ -62,6 +63,7 @@ pub fn load(
     h: &Headers,
     skip: bool,
     demo: bool,
+    dialect: &DialectArgs,
 ) -> Result<Option<Table>, String> {
     let specs = match which {
         "orders" => orders_specs(h, which),
@@ -100,7 +102,14 @@ pub fn load(
         }
         (None, false) => return Ok(None),
     };
-    let mut t = read_table(source, &specs, prefixes, Kind::OptScore(1, 7), skip)?;
+    // The bundled demo is in the default dialect, whatever the flags say.
+    let default = DialectArgs::default();
+    let dialect = if matches!(source, Source::Text(..)) {
+        &default
+    } else {
+        dialect
+    };
+    let mut t = read_table(source, &specs, prefixes, Kind::OptScore(1, 7), skip, dialect)?;
     if which == "contacts" {
         check_contact_times(&mut t, skip)?;
     }
@@ -137,15 +146,26 @@ pub fn load_inputs(a: &TableArgs) -> Result<(Inputs, bool), String> {
         eprintln!("cx: no input files given: using the bundled demo shop (see `cx demo-data --help`)");
     }
     let s = a.skip_bad_rows;
+    let d = dialect_args(a)?;
     Ok((
         Inputs {
-            orders: load("orders", a.orders.as_deref(), &h, s, demo)?,
-            feedback: load("feedback", a.feedback.as_deref(), &h, s, demo)?,
-            contacts: load("contacts", a.contacts.as_deref(), &h, s, demo)?,
-            deliveries: load("deliveries", a.deliveries.as_deref(), &h, s, demo)?,
+            orders: load("orders", a.orders.as_deref(), &h, s, demo, &d)?,
+            feedback: load("feedback", a.feedback.as_deref(), &h, s, demo, &d)?,
+            contacts: load("contacts", a.contacts.as_deref(), &h, s, demo, &d)?,
+            deliveries: load("deliveries", a.deliveries.as_deref(), &h, s, demo, &d)?,
         },
         demo,
     ))
+}
+
+/// The dialect flags of the table arguments.
+pub fn dialect_args(a: &TableArgs) -> Result<DialectArgs, String> {
+    Ok(DialectArgs {
+        delimiter: a.delimiter.as_deref().map(dialect::parse_delimiter).transpose()?,
+        decimal: a.decimal.as_deref().map(dialect::parse_decimal).transpose()?,
+        date_format: a.date_format.clone(),
+        encoding: a.encoding.clone(),
+    })
 }
 
 pub fn signal_options(a: &TableArgs) -> Result<SignalOptions, String> {

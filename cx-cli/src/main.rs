@@ -7,6 +7,7 @@ mod charts;
 mod cmd;
 mod data;
 mod demo;
+mod dialect;
 mod html;
 mod load;
 mod read;

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::Path;
 
-use cx::time::parse_timestamp_ms;
+use crate::dialect::{self, Dialect, DialectArgs};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -91,6 +91,8 @@ pub struct Table {
     columns: HashMap<&'static str, Column>,
     /// Numeric columns found by header prefix: (prefix, suffix, values).
     pub prefixed: Vec<(String, String, Vec<f64>)>,
+    /// The dialect the file was read in.
+    pub dialect: Option<Dialect>,
 }
 
 impl Table {
@@ -153,31 +155,13 @@ const PROGRESS_FROM_BYTES: u64 = 32 << 20;
 /// whose header starts with one of `prefixes`. Unreadable cells fail with a
 /// [`BadRow`] unless `skip_bad` is set, in which case the row is left out
 /// and counted.
-/// The separator of a CSV file from its header line: the candidate (`,`,
-/// `;`, tab, `|`) that occurs most often outside quotes; `,` when none does.
-pub fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
-    let mut counts = [0usize; 4];
-    let candidates = [b',', b';', b'\t', b'|'];
-    let mut quoted = false;
-    for &b in line {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted && let Some(i) = candidates.iter().position(|&c| c == b) {
-            counts[i] += 1;
-        }
-    }
-    // Ties go to the earlier candidate: `,` first.
-    let best = (0..4).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
-    if counts[best] == 0 { b',' } else { candidates[best] }
-}
-
 pub fn read_table(
     source: Source<'_>,
     specs: &[Spec],
     prefixes: &[&str],
     prefix_kind: Kind,
     skip_bad: bool,
+    dialect: &DialectArgs,
 ) -> Result<Table, String> {
     let (file, reader): (String, Box<dyn Read>) = match source {
         Source::Path(p) if p.as_os_str() == "-" => ("<stdin>".into(), Box::new(io::stdin())),
@@ -198,17 +182,20 @@ pub fn read_table(
         }
         Source::Text(name, text) => (format!("demo:{name}"), Box::new(io::Cursor::new(text.to_owned()))),
     };
-    // The separator of the header line: `,` or, as Excel and most shop
-    // systems write in German (and many other) locales, `;`, or a tab or `|`.
-    let mut reader = io::BufReader::with_capacity(1 << 16, reader);
-    let delimiter = sniff_delimiter(
-        reader
-            .fill_buf()
-            .map_err(|e| format!("{file}: cannot read: {e}"))?,
-    );
+    // The file's dialect (separator, decimal mark, encoding), given or
+    // recognised; see `dialect.rs`.
+    let mut args = dialect.clone();
+    if let Source::Path(p) = &source
+        && args.encoding.is_none()
+        && p.as_os_str() != "-"
+        && !dialect::file_is_utf8(p).map_err(|e| format!("{file}: cannot read: {e}"))?
+    {
+        args.encoding = Some("windows-1252".into());
+    }
+    let (reader, dialect) = dialect::open(reader, &args).map_err(|e| format!("{file}: {e}"))?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
-        .delimiter(delimiter)
+        .delimiter(dialect.delimiter as u8)
         .from_reader(reader);
     let headers = rdr
         .headers()
@@ -216,6 +203,7 @@ pub fn read_table(
         .clone();
     let mut table = Table {
         file: file.clone(),
+        dialect: Some(dialect.clone()),
         ..Table::default()
     };
     let mut found: Vec<(usize, &Spec)> = Vec::new();
@@ -282,7 +270,7 @@ pub fn read_table(
         let mut bad: Option<BadRow> = None;
         for (i, s) in &found {
             let text = record.get(*i).unwrap_or("").trim();
-            match parse_cell(text, s.kind) {
+            match parse_cell(text, s.kind, &dialect) {
                 Ok(c) => cells.push(c),
                 Err(reason) => {
                     bad = Some(BadRow {
@@ -299,7 +287,7 @@ pub fn read_table(
         if bad.is_none() {
             for (i, _, suffix) in &prefixed {
                 let text = record.get(*i).unwrap_or("").trim();
-                match parse_cell(text, prefix_kind) {
+                match parse_cell(text, prefix_kind, &dialect) {
                     Ok(Cell::Number(v)) => pcells.push(v),
                     Ok(_) => {}
                     Err(reason) => {
@@ -393,24 +381,23 @@ enum Cell {
     Number(f64),
 }
 
-fn parse_cell(text: &str, kind: Kind) -> Result<Cell, String> {
+fn parse_cell(text: &str, kind: Kind, d: &Dialect) -> Result<Cell, String> {
     match kind {
         Kind::Key if text.is_empty() => Err("a value is required".into()),
         Kind::Key | Kind::Text => Ok(Cell::Text(text.to_owned())),
         Kind::OptTime if text.is_empty() => Ok(Cell::Time(None)),
-        Kind::Time | Kind::OptTime => parse_timestamp_ms(text)
-            .map(|t| Cell::Time(Some(t)))
-            .ok_or_else(|| format!("not a date: expected {}", cx::time::ACCEPTED_FORMS)),
+        Kind::Time | Kind::OptTime => dialect::time_ms(text, d).map(|t| Cell::Time(Some(t))),
         Kind::OptNumber | Kind::OptScore(..) if text.is_empty() => Ok(Cell::Number(f64::NAN)),
-        Kind::OptScore(lo, hi) => match text.parse::<f64>() {
+        Kind::OptScore(lo, hi) => match dialect::number(text, d) {
             Ok(v) if v.fract() == 0.0 && v >= f64::from(lo) && v <= f64::from(hi) => Ok(Cell::Number(v)),
             _ => Err(format!(
                 "not an answer: expected a whole number {lo}..={hi} (empty for no answer)"
             )),
         },
-        Kind::OptNumber => match text.parse::<f64>() {
+        Kind::OptNumber => match dialect::number(text, d) {
             Ok(v) if v.is_finite() => Ok(Cell::Number(v)),
-            _ => Err("not a number".into()),
+            Ok(_) => Err("not a number".into()),
+            Err(e) => Err(e),
         },
     }
 }

@@ -47,6 +47,9 @@ pub struct Quality {
     pub after_as_of: usize,
     pub without_answer: usize,
     pub examples: Vec<BadRow>,
+    /// The CSV dialect the file was read in (separator, decimal mark,
+    /// dates, encoding).
+    pub dialect: Option<String>,
 }
 
 /// The model check on the bundled CDNOW sample.
@@ -248,6 +251,7 @@ fn quality(inputs: &Inputs, u: &TableUse) -> Option<Quality> {
         after_as_of: u.after_as_of,
         without_answer: u.without_answer,
         examples: t.examples.clone(),
+        dialect: t.dialect.as_ref().map(|d| d.describe()),
     })
 }
 

@@ -477,3 +477,127 @@ fn a_semicolon_separated_export_gives_the_same_numbers() {
         assert_eq!(r["retention"]["store"]["customers"], 3, "{name}");
     }
 }
+
+/// The bundled demo shop written as a German Excel / Shopware export (`;`,
+/// decimal comma, dd.mm.yyyy dates, Windows-1252 with umlauts in a customer
+/// name) reads with the same numbers as its UTF-8, comma, ISO original, and
+/// the data-quality table says how each file was read.
+#[test]
+fn a_german_export_gives_the_numbers_of_its_utf8_original() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let german_date = |v: &str| -> String {
+        // 2024-01-10 or 2024-01-10T18:12:34 → 10.01.2024 [18:12:34]
+        let (d, t) = v.split_once('T').map_or((v, None), |(d, t)| (d, Some(t)));
+        let p: Vec<&str> = d.split('-').collect();
+        let day = format!("{}.{}.{}", p[2], p[1], p[0]);
+        t.map_or(day.clone(), |t| format!("{day} {t}"))
+    };
+    let mut original = Vec::new();
+    let mut german = Vec::new();
+    for name in ["orders.csv", "feedback.csv", "contacts.csv", "deliveries.csv"] {
+        let text = fs::read_to_string(demo_dir().join(name))
+            .expect("demo")
+            .replace("C00007", "Müller & Söhne");
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let cells: Vec<String> = line
+                .split(',')
+                .map(|c| {
+                    let is_date =
+                        i > 0 && c.len() >= 10 && c.as_bytes()[4] == b'-' && c.as_bytes()[7] == b'-';
+                    if is_date {
+                        german_date(c)
+                    } else if i > 0 && c.contains('.') && c.parse::<f64>().is_ok() {
+                        c.replace('.', ",")
+                    } else {
+                        c.to_owned()
+                    }
+                })
+                .collect();
+            out.push_str(&cells.join(";"));
+            out.push_str("\r\n");
+        }
+        let (bytes, _, lossy) = encoding_rs::WINDOWS_1252.encode(&out);
+        assert!(!lossy);
+        let g = dir.path().join(format!("de-{name}"));
+        fs::write(&g, &bytes).expect("write");
+        let o = dir.path().join(name);
+        fs::write(&o, &text).expect("write");
+        original.push(o);
+        german.push(g);
+    }
+    let run = |files: &[PathBuf]| {
+        let f: Vec<&str> = files.iter().map(|p| p.to_str().expect("path")).collect();
+        json(&cx(&[
+            "report",
+            "--orders",
+            f[0],
+            "--feedback",
+            f[1],
+            "--contacts",
+            f[2],
+            "--deliveries",
+            f[3],
+            "--json",
+        ]))
+    };
+    let (a, b) = (run(&original), run(&german));
+    for section in ["survey", "gaps", "retention", "promise", "risk"] {
+        assert_eq!(a[section], b[section], "{section}");
+    }
+    for q in b["data"].as_array().expect("data") {
+        let d = q["dialect"].as_str().expect("dialect");
+        assert!(d.contains("separator ';'") && d.contains("decimal ','"), "{d}");
+        // The contacts never name the renamed customer: plain ASCII, which
+        // is UTF-8 as well; the other files hold the umlauts.
+        let want = if q["table"] == "contacts" {
+            "UTF-8"
+        } else {
+            "Windows-1252"
+        };
+        assert!(d.contains(want), "{}: {d}", q["table"]);
+    }
+    assert!(
+        a["data"][0]["dialect"]
+            .as_str()
+            .expect("dialect")
+            .contains("UTF-8")
+    );
+}
+
+/// Slash dates could be day-first or month-first: a clear error that asks
+/// for --date-format, never a guess; with the format they read.
+#[test]
+fn slash_dates_ask_for_a_format() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let f = write(
+        dir.path(),
+        "o.csv",
+        "customer,date,amount\na,01/02/2024,10\nb,03/04/2024,12\na,05/06/2024,9\n",
+    );
+    let o = cx(&["report", "--orders", &f, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("o.csv:2: column `date`") && err.contains("--date-format"),
+        "{err}"
+    );
+    let day_first = json(&cx(&[
+        "report",
+        "--orders",
+        &f,
+        "--date-format",
+        "%d/%m/%Y",
+        "--json",
+    ]));
+    let month_first = json(&cx(&[
+        "report",
+        "--orders",
+        &f,
+        "--date-format",
+        "%m/%d/%Y",
+        "--json",
+    ]));
+    assert_eq!(day_first["as_of"], "2024-06-05");
+    assert_eq!(month_first["as_of"], "2024-05-06");
+}

@@ -6,6 +6,7 @@ use cx::survey::TimeUnit;
 
 use crate::args::{FitArgs, Model};
 use crate::data::cdnow_summary;
+use crate::dialect::DialectArgs;
 use crate::load::{Headers, orders_specs};
 use crate::read::{Kind, Source, read_table};
 use crate::report;
@@ -35,6 +36,7 @@ pub fn run(a: FitArgs) -> Result<(), String> {
                 &[],
                 Kind::OptNumber,
                 false,
+                &DialectArgs::default(),
             )?;
             let ts = tab.times_present("date").unwrap_or_default();
             let s = customer_summary(

@@ -3,6 +3,7 @@
 use cx::survey::{NpsOptions, Scale, TimeBucket, TimeUnit, Timestamps, group_by, nps};
 
 use crate::args::{NpsArgs, Period};
+use crate::dialect::DialectArgs;
 use crate::read::{Kind, Source, Spec, read_table};
 
 pub fn run(a: NpsArgs) -> Result<(), String> {
@@ -28,6 +29,7 @@ pub fn run(a: NpsArgs) -> Result<(), String> {
         &[],
         Kind::OptNumber,
         a.skip_bad_rows,
+        &DialectArgs::default(),
     )?;
     let col = t.numbers("nps").unwrap_or_default();
     let rows: Vec<usize> = (0..t.len()).filter(|&i| !col[i].is_nan()).collect();

@@ -6,6 +6,7 @@ use cx::retention::{RfmOptions, Transactions, rfm};
 use cx::survey::{TimeBucket, TimeUnit};
 
 use crate::args::RfmArgs;
+use crate::dialect::DialectArgs;
 use crate::load::{Headers, orders_specs};
 use crate::read::{Kind, Source, read_table};
 use crate::report;
@@ -18,6 +19,7 @@ pub fn run(a: RfmArgs) -> Result<(), String> {
         &[],
         Kind::OptNumber,
         a.skip_bad_rows,
+        &DialectArgs::default(),
     )?;
     let ts = t.times_present("date").unwrap_or_default();
     let tx = Transactions {
