@@ -2,6 +2,7 @@
 //! `tests/vectors/` that the Python and JavaScript suites read too.
 
 pub mod cdnow;
+pub mod fuzz;
 pub mod simulate;
 
 use std::path::PathBuf;

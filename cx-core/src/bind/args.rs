@@ -242,7 +242,10 @@ impl<'a> Args<'a> {
                         Value::Number(n) => match (n.as_i64(), n.as_f64()) {
                             (Some(NAT), _) => Ok(None),
                             (Some(i), _) => Ok(Some(i)),
-                            (None, Some(f)) if f.is_finite() => Ok(Some(f.floor() as i64)),
+                            // Beyond the range of i64 a cast would saturate silently.
+                            (None, Some(f)) if f.is_finite() && f.abs() < 9.2e18 => {
+                                Ok(Some(f.floor() as i64))
+                            }
                             _ => Err(wrong(name, v, "timestamps")),
                         },
                         Value::String(s) => {

@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CxError, Result};
 use crate::time::{TimeBucket, TimeUnit, bucket_id, bucket_start, day_of_date};
 
+/// Days since 1970-01-01 of 0001-01-01 and 9999-12-31: the span of order
+/// dates [`Purchases::from_transactions`] accepts.
+const FIRST_DAY: i64 = -719_162;
+const LAST_DAY: i64 = 2_932_896;
+
 /// A table of transactions, one row per order line or order: who bought,
 /// when, and optionally for how much. Rows may come in any order.
 #[derive(Debug, Clone, Copy)]
@@ -132,6 +137,18 @@ impl<K: Hash + Eq + Ord + Clone> Purchases<K> {
                 });
             }
             let day = tx.unit.day_of(ts);
+            // Orders of a shop fall in years 1 to 9999 (ISO 8601 without its
+            // extension); a time far outside is a broken cell, and would
+            // make the period tables of cohorts and cadences unboundedly
+            // long (found by fuzzing: a year of 10^70).
+            if !(FIRST_DAY..=LAST_DAY).contains(&day) {
+                return Err(CxError::OutOfRange {
+                    argument: "timestamps",
+                    index,
+                    value: ts.to_string(),
+                    allowed: "a time in the years 1 to 9999".into(),
+                });
+            }
             let id = match last_day {
                 Some((d, id)) if d == day => id,
                 _ => {

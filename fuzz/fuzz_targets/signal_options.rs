@@ -1,0 +1,5 @@
+//! Fuzz target `signal_options`: the body is `cx_tests::fuzz::signal_options`, which the stable
+//! replay test (tests/tests/fuzz_replay.rs) runs too.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cx_tests::fuzz::signal_options(data));
