@@ -1,12 +1,15 @@
-//! Customer signals at scale: 100,000 customers with a million orders,
-//! 300,000 survey answers, 100,000 contacts and a million deliveries, with
-//! and without the BG/NBD fit behind `low_p_alive`.
+//! Customer signals and the whole scorecard at scale: 100,000 customers
+//! with a million orders, 300,000 survey answers, 100,000 contacts and a
+//! million deliveries (times of day included, so that no two orders share a
+//! timestamp by construction), with and without the BG/NBD fit behind
+//! `low_p_alive`.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::retention::Transactions;
+use cx::scorecard::{ContactRows, DeliveryRows, ScorecardOptions, ShopTables, SurveyRows, scorecard};
 use cx::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, signals};
 use cx::time::TimeUnit;
 use cx_benches::Rng;
@@ -49,10 +52,12 @@ fn shop(customers: u64, orders: usize) -> Shop {
         let c = (r.below(customers) * r.below(customers) / customers) as u32;
         let day = r.below(730) as i64;
         s.oc.push(c);
-        s.ot.push(day * DAY);
+        s.ot.push(day * DAY + r.below(DAY as u64) as i64);
         s.dc.push(c);
         s.dp.push((day + 3) * DAY);
-        s.dd.push((r.below(50) != 0).then(|| (day + 1 + r.below(6) as i64) * DAY));
+        s.dd.push(
+            (r.below(50) != 0).then(|| (day + 1 + r.below(6) as i64) * DAY + r.below(DAY as u64) as i64),
+        );
         if r.below(10) < 3 {
             s.fc.push(c);
             s.ft.push((day + 5) * DAY);
@@ -109,6 +114,36 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("rules + BG/NBD fit, 100k customers, 2.4M rows", |b| {
         b.iter(|| signals(black_box(&inputs), &SignalOptions::default()).unwrap())
+    });
+    // The whole scorecard of the same shop (survey, retention, promise gaps,
+    // model and risk): what `cx report`, `cx.scorecard` and JS `scorecard` run.
+    let tables = ShopTables {
+        orders: inputs.orders,
+        feedback: Some(SurveyRows {
+            customers: &s.fc,
+            timestamps: &s.ft,
+            nps: Some(&s.fs),
+            csat: None,
+            touchpoints: Vec::new(),
+        }),
+        contacts: Some(ContactRows {
+            customers: &s.cc,
+            received: &s.cr,
+            answered: Some(&s.cd),
+            resolved: Some(&s.cd),
+            channels: Some(&s.ch),
+            cases: None,
+        }),
+        deliveries: Some(DeliveryRows {
+            customers: &s.dc,
+            promised: &s.dp,
+            delivered: &s.dd,
+            carriers: None,
+        }),
+        unit: TimeUnit::Milliseconds,
+    };
+    g.bench_function("scorecard, 100k customers, 2.4M rows", |b| {
+        b.iter(|| scorecard(black_box(&tables), &ScorecardOptions::default()).unwrap())
     });
     g.finish();
 }
