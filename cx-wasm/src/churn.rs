@@ -192,18 +192,23 @@ impl JsChurnModel {
 
     /// Customer lifetime value, called on the gamma-gamma model with the
     /// purchase model. Options: `months` (12), `discountRate` (0.01 per
-    /// month), `periodsPerMonth` (30 for days, 4.345 for weeks).
+    /// month), `periodsPerMonth` (30 for days, 4.345 for weeks). The purchase
+    /// model is read through its `toJson()` and stays usable.
     pub fn clv(
         &self,
-        purchases: &JsChurnModel,
+        #[wasm_bindgen(unchecked_param_type = "ChurnModel")] purchases: JsValue,
         customers: &JsCustomers,
         options: Option<JsClvOptions>,
     ) -> Result<Float64Array, JsValue> {
+        let purchases = convert::call_own("purchases", &purchases, "toJson", "ChurnModel")?
+            .as_string()
+            .ok_or_else(|| convert::type_error("purchases", "must be a ChurnModel"))?;
+        let purchases = AnyModel::from_json(&purchases).map_err(error)?;
         let mut args = customer_args(customers.as_ref())?;
         let json = convert::options(&options.map_or(JsValue::UNDEFINED, Into::into), &[])?;
         args.insert("options", Column::Json(json));
         Ok(array(
-            cx::bind::clv_with(&purchases.inner, &self.inner, &mut args).map_err(error)?,
+            cx::bind::clv_with(&purchases, &self.inner, &mut args).map_err(error)?,
         ))
     }
 

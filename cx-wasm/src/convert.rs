@@ -54,6 +54,22 @@ pub fn type_error(argument: &str, message: &str) -> JsValue {
     e.into()
 }
 
+/// What `value.method()` returns when `value` is a cx object of class
+/// `class`, else the typed `input_type` error naming `argument`. Exports take
+/// other cx objects this way rather than as wasm-bindgen class arguments,
+/// whose check throws a plain `Error` and whose conversion would consume the
+/// caller's object.
+pub fn call_own(argument: &str, value: &JsValue, method: &str, class: &str) -> Result<JsValue, JsValue> {
+    let wrong = || type_error(argument, &format!("must be a {class}"));
+    if !value.is_object() {
+        return Err(wrong());
+    }
+    let f = Reflect::get(value, &method.into()).map_err(|_| wrong())?;
+    let f = f.dyn_into::<js_sys::Function>().map_err(|_| wrong())?;
+    // A freed object or a foreign `method` throws: the same typed error.
+    f.call0(value).map_err(|_| wrong())
+}
+
 fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a fresh Error or Object cannot fail.
     let _ = Reflect::set(target, &key.into(), value);
@@ -202,8 +218,7 @@ pub fn options(v: &JsValue, skip: &[&str]) -> Result<Value, JsValue> {
         if val.is_undefined() {
             continue;
         }
-        let json: Value = serde_wasm_bindgen::from_value(val)
-            .map_err(|e| type_error("options", &format!("has an unreadable `{key}`: {e}")))?;
+        let json = to_json(&format!("options.{key}"), &val)?;
         map.insert(snake(&key), rename_keys(json, &snake));
     }
     Ok(Value::Object(map))
@@ -221,8 +236,23 @@ pub fn get(obj: &JsValue, key: &str) -> Option<JsValue> {
 
 /// A JS value as JSON, keys unchanged: `Date` → epoch ms, typed arrays →
 /// numbers, `NaN`/`undefined` → null (no answer). Infinite numbers are an
-/// error naming `argument`.
+/// error naming `argument`, and so is nesting deeper than [`MAX_DEPTH`]
+/// (a deeper value would exhaust WebAssembly's stack: a trap, not an error).
 pub fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
+    to_json_at(argument, v, 0)
+}
+
+/// How deep arrays and objects may nest in an argument: far more than any
+/// cx input has (a matrix is two levels), far less than the stack allows.
+pub const MAX_DEPTH: usize = 64;
+
+fn to_json_at(argument: &str, v: &JsValue, depth: usize) -> Result<Value, JsValue> {
+    if depth > MAX_DEPTH {
+        return Err(type_error(
+            argument,
+            &format!("is nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
     if v.is_null() || v.is_undefined() {
         return Ok(Value::Null);
     }
@@ -248,7 +278,7 @@ pub fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
     if let Some(a) = v.dyn_ref::<Array>() {
         return a
             .iter()
-            .map(|x| to_json(argument, &x))
+            .map(|x| to_json_at(argument, &x, depth + 1))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
@@ -258,7 +288,7 @@ pub fn to_json(argument: &str, v: &JsValue) -> Result<Value, JsValue> {
             let pair = Array::from(&entry);
             m.insert(
                 pair.get(0).as_string().unwrap_or_default(),
-                to_json(argument, &pair.get(1))?,
+                to_json_at(argument, &pair.get(1), depth + 1)?,
             );
         }
         return Ok(Value::Object(m));

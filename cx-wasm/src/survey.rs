@@ -4,6 +4,8 @@ use cx::survey::{
     self, Ces, CesOptions, Csat, CsatOptions, Nps, Proportion, Scale, Smiley, TimeBucket, TimeUnit,
     Timestamps, options_from_json,
 };
+use std::cell::RefCell;
+
 use js_sys::{Array, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -192,7 +194,17 @@ pub fn compare_proportions(
 /// collection (see `cx::survey::Distribution`).
 #[wasm_bindgen]
 pub struct Distribution {
-    inner: cx::survey::Distribution,
+    // A `RefCell` so that `merge` takes `&self`: `d.merge(d)` reads `d`'s
+    // bytes while `d` is borrowed, which a `&mut self` method cannot.
+    inner: RefCell<cx::survey::Distribution>,
+}
+
+impl From<cx::survey::Distribution> for Distribution {
+    fn from(d: cx::survey::Distribution) -> Self {
+        Distribution {
+            inner: RefCell::new(d),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -201,26 +213,27 @@ impl Distribution {
     #[wasm_bindgen(constructor)]
     pub fn new(min: Option<i32>, max: Option<i32>) -> Result<Distribution, JsValue> {
         let scale = Scale::new(min.unwrap_or(0), max.unwrap_or(10)).map_err(error)?;
-        Ok(Distribution {
-            inner: cx::survey::Distribution::new(scale),
-        })
+        Ok(Distribution::from(cx::survey::Distribution::new(scale)))
     }
 
     /// Adds one answer with an optional survey weight (1 by default).
-    pub fn push(&mut self, score: f64, weight: Option<f64>) -> Result<(), JsValue> {
-        self.inner.push(score, weight.unwrap_or(1.0)).map_err(error)
+    pub fn push(&self, score: f64, weight: Option<f64>) -> Result<(), JsValue> {
+        self.inner
+            .borrow_mut()
+            .push(score, weight.unwrap_or(1.0))
+            .map_err(error)
     }
 
     /// Adds many answers (typed array or array), with optional weights.
     /// Nothing is added when a row is bad.
     pub fn extend(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Scores")] scores: JsValue,
         weights: Option<JsWeights>,
     ) -> Result<(), JsValue> {
         let a = answers("scores", &scores)?;
         let w = weights.map(|w| numbers("weights", &w)).transpose()?;
-        let d = &mut self.inner;
+        let d = &mut *self.inner.borrow_mut();
         with_answers!(a, |s| match &w {
             None => d.extend(s),
             Some(w) => d.extend_weighted(s, w),
@@ -228,15 +241,26 @@ impl Distribution {
         .map_err(error)
     }
 
-    /// Adds everything in `other` (same scale).
-    pub fn merge(&mut self, other: &Distribution) -> Result<(), JsValue> {
-        self.inner.merge(&other.inner).map_err(error)
+    /// Adds everything in `other` (same scale). `other` is read through its
+    /// `toBytes()`, so it stays usable, and anything else is the typed
+    /// `input_type` error.
+    pub fn merge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Distribution")] other: JsValue,
+    ) -> Result<(), JsValue> {
+        let bytes = convert::call_own("other", &other, "toBytes", "Distribution")?;
+        let bytes = bytes
+            .dyn_ref::<Uint8Array>()
+            .ok_or_else(|| convert::type_error("other", "must be a Distribution"))?
+            .to_vec();
+        let other = cx::survey::Distribution::from_bytes(&bytes).map_err(error)?;
+        self.inner.borrow_mut().merge(&other).map_err(error)
     }
 
     /// The state in cx's versioned binary format (identical in Rust and Python).
     #[wasm_bindgen(js_name = toBytes)]
     pub fn to_bytes(&self) -> Uint8Array {
-        Uint8Array::from(&self.inner.to_bytes()[..])
+        Uint8Array::from(&self.inner.borrow().to_bytes()[..])
     }
 
     /// Decodes `toBytes`; throws a `CxError` with code `decode` on bad bytes.
@@ -250,66 +274,76 @@ impl Distribution {
             .map(Uint8Array::to_vec)
             .ok_or_else(|| convert::type_error("bytes", "must be a Uint8Array (from toBytes)"))?;
         Ok(Distribution {
-            inner: cx::survey::Distribution::from_bytes(&bytes).map_err(error)?,
+            inner: RefCell::new(cx::survey::Distribution::from_bytes(&bytes).map_err(error)?),
         })
     }
 
     /// Answers added.
     #[wasm_bindgen(getter)]
     pub fn n(&self) -> f64 {
-        self.inner.n() as f64
+        self.inner.borrow().n() as f64
     }
 
     /// `[min, max]` of the scale.
     #[wasm_bindgen(getter)]
     pub fn scale(&self) -> Vec<i32> {
-        vec![self.inner.scale().min(), self.inner.scale().max()]
+        vec![
+            self.inner.borrow().scale().min(),
+            self.inner.borrow().scale().max(),
+        ]
     }
 
     /// Answers per scale point, from the lowest.
     #[wasm_bindgen(getter)]
     pub fn counts(&self) -> Vec<f64> {
-        self.inner.counts().iter().map(|&c| c as f64).collect()
+        self.inner.borrow().counts().iter().map(|&c| c as f64).collect()
     }
 
     /// Weight sum per scale point, from the lowest.
     #[wasm_bindgen(getter)]
     pub fn weights(&self) -> Vec<f64> {
-        self.inner.weights().to_vec()
+        self.inner.borrow().weights().to_vec()
     }
 
     /// Kish's effective sample size (equals `n` without weights).
     #[wasm_bindgen(getter, js_name = effectiveN)]
     pub fn effective_n(&self) -> f64 {
-        self.inner.effective_n()
+        self.inner.borrow().effective_n()
     }
 
     /// NPS of the answers so far (scale must be 0–10).
     #[wasm_bindgen(unchecked_return_type = "Nps")]
     pub fn nps(&self, options: Option<JsNpsOptions>) -> JsResult {
-        result(&self.inner.nps(&opts(&options)?).map_err(error)?)
+        // Options first: reading them may run the caller's getters.
+        let o = opts(&options)?;
+        let r = self.inner.borrow().nps(&o);
+        result(&r.map_err(error)?)
     }
 
     /// CSAT of the answers so far, on this distribution's scale.
     #[wasm_bindgen(unchecked_return_type = "Csat")]
     pub fn csat(&self, options: Option<JsCsatOptions>) -> JsResult {
         let mut o: CsatOptions = opts(&options)?;
-        o.scale = self.inner.scale();
-        result(&self.inner.csat(&o).map_err(error)?)
+        o.scale = self.inner.borrow().scale();
+        let r = self.inner.borrow().csat(&o);
+        result(&r.map_err(error)?)
     }
 
     /// CES of the answers so far, on this distribution's scale.
     #[wasm_bindgen(unchecked_return_type = "Ces")]
     pub fn ces(&self, options: Option<JsCesOptions>) -> JsResult {
         let mut o: CesOptions = opts(&options)?;
-        o.scale = Some(self.inner.scale());
-        result(&self.inner.ces(&o).map_err(error)?)
+        o.scale = Some(self.inner.borrow().scale());
+        let r = self.inner.borrow().ces(&o);
+        result(&r.map_err(error)?)
     }
 
     /// Smiley result of the presses so far (scale must be 1–4).
     #[wasm_bindgen(unchecked_return_type = "Smiley")]
     pub fn smiley(&self, options: Option<JsSmileyOptions>) -> JsResult {
-        result(&self.inner.smiley(&opts(&options)?).map_err(error)?)
+        let o = opts(&options)?;
+        let r = self.inner.borrow().smiley(&o);
+        result(&r.map_err(error)?)
     }
 }
 
@@ -327,8 +361,7 @@ pub fn group_by(
     let scale = match get(&options, "scale") {
         None => Scale::NPS,
         Some(s) => {
-            let json: Value = serde_json::json!({ "scale": serde_wasm_bindgen::from_value::<Value>(s)
-                .map_err(|e| convert::type_error("scale", &e.to_string()))? });
+            let json: Value = serde_json::json!({ "scale": to_json("scale", &s)? });
             options_from_json::<CsatOptions>(json).map_err(error)?.scale
         }
     };
@@ -369,10 +402,7 @@ pub fn group_by(
         let _ = Reflect::set(
             &o,
             &"distribution".into(),
-            &Distribution {
-                inner: g.distribution,
-            }
-            .into(),
+            &Distribution::from(g.distribution).into(),
         );
         out.push(&o);
     }

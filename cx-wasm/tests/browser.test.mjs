@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 
 import { chromium } from "playwright-core";
 
+import { checkTraps } from "./traps.mjs";
+
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const browserPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm", ".csv": "text/csv" };
@@ -28,7 +30,7 @@ function serve() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-test("shared vectors pass in headless Chromium", { timeout: 120_000 }, async () => {
+test("shared vectors pass and no export traps in headless Chromium", { timeout: 120_000 }, async () => {
   assert.ok(existsSync(browserPath), `Chromium not found at ${browserPath} (scripts/setup installs it)`);
   const server = await serve();
   const browser = await chromium.launch({
@@ -46,8 +48,10 @@ test("shared vectors pass in headless Chromium", { timeout: 120_000 }, async () 
     const failed = results.filter((r) => !r.ok);
     assert.deepEqual(failed, [], failed.map((f) => `${f.name}: ${f.message}`).join("\n"));
     assert.ok(results.length >= 200, `only ${results.length} vector runs`);
+    // The hostile-argument probe of traps.test.mjs, in Chromium's engine.
+    checkTraps(await page.evaluate(() => window.__cxTraps), assert);
     assert.deepEqual(consoleErrors, []);
-    console.log(`# chromium: ${results.length} vector runs passed`);
+    console.log(`# chromium: ${results.length} vector runs passed, no export traps`);
   } finally {
     await browser.close();
     server.close();
