@@ -82,6 +82,9 @@ pub struct TableArgs {
     /// Text encoding: utf-8, windows-1252 or latin-1 (default: UTF-8 when the file is valid UTF-8, else Windows-1252).
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
+    /// Read the files even when they look too large for the memory available.
+    #[arg(long)]
+    pub ignore_memory_check: bool,
 }
 
 #[derive(Args)]

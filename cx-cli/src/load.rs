@@ -10,6 +10,7 @@ use cx::signals::SignalOptions;
 use crate::args::TableArgs;
 use crate::data::DEMO;
 use crate::dialect::{self, DialectArgs};
+use crate::memory;
 use crate::read::{Kind, Source, Spec, Table, read_table};
 use crate::report::Inputs;
 
@@ -57,15 +58,10 @@ pub fn orders_specs(h: &Headers, table: &str) -> Vec<Spec> {
     ]
 }
 
-pub fn load(
-    which: &str,
-    path: Option<&Path>,
-    h: &Headers,
-    skip: bool,
-    demo: bool,
-    dialect: &DialectArgs,
-) -> Result<Option<Table>, String> {
-    let specs = match which {
+/// The columns of table `which` (`orders`, `feedback`, `contacts`,
+/// `deliveries`).
+pub fn specs(which: &str, h: &Headers) -> Vec<Spec> {
+    match which {
         "orders" => orders_specs(h, which),
         "feedback" => vec![
             h.spec(which, "customer", Kind::Key, true),
@@ -87,12 +83,19 @@ pub fn load(
             h.spec(which, "delivered", Kind::OptTime, true),
             h.spec(which, "carrier", Kind::Text, false),
         ],
-    };
-    let prefixes: &[&str] = if which == "feedback" {
-        &["expected_", "perceived_"]
-    } else {
-        &[]
-    };
+    }
+}
+
+/// Reads table `which` from `path`, from the bundled demo shop when `demo`
+/// is set and no path is given, or not at all.
+pub fn load(
+    which: &str,
+    path: Option<&Path>,
+    h: &Headers,
+    skip: bool,
+    demo: bool,
+    dialect: &DialectArgs,
+) -> Result<Option<Table>, String> {
     let source = match (path, demo) {
         (Some(p), _) => Source::Path(p),
         (None, true) => {
@@ -101,6 +104,24 @@ pub fn load(
             Source::Text(file, text)
         }
         (None, false) => return Ok(None),
+    };
+    load_source(which, source, h, skip, dialect).map(Some)
+}
+
+/// Reads table `which` from `source`: its columns, the survey's
+/// `expected_`/`perceived_` items, and the contact-time check.
+pub fn load_source(
+    which: &str,
+    source: Source<'_>,
+    h: &Headers,
+    skip: bool,
+    dialect: &DialectArgs,
+) -> Result<Table, String> {
+    let specs = specs(which, h);
+    let prefixes: &[&str] = if which == "feedback" {
+        &["expected_", "perceived_"]
+    } else {
+        &[]
     };
     // The bundled demo is in the default dialect, whatever the flags say.
     let default = DialectArgs::default();
@@ -113,7 +134,7 @@ pub fn load(
     if which == "contacts" {
         check_contact_times(&mut t, skip)?;
     }
-    Ok(Some(t))
+    Ok(t)
 }
 
 /// A contact answered or resolved before it was received is a bad row
@@ -147,6 +168,13 @@ pub fn load_inputs(a: &TableArgs) -> Result<(Inputs, bool), String> {
     }
     let s = a.skip_bad_rows;
     let d = dialect_args(a)?;
+    if !a.ignore_memory_check {
+        let files: Vec<&Path> = [&a.orders, &a.feedback, &a.contacts, &a.deliveries]
+            .into_iter()
+            .filter_map(|p| p.as_deref())
+            .collect();
+        memory::check(&files, memory::available())?;
+    }
     Ok((
         Inputs {
             orders: load("orders", a.orders.as_deref(), &h, s, demo, &d)?,
@@ -182,4 +210,23 @@ pub fn signal_options(a: &TableArgs) -> Result<SignalOptions, String> {
         o.as_of = a.as_of;
     }
     Ok(o)
+}
+
+/// The line `cx report` and `cx signals` end with on stderr: rows read,
+/// time taken and the peak memory of the process.
+pub fn resources(inputs: &Inputs, started: std::time::Instant) -> String {
+    let tables = [
+        &inputs.orders,
+        &inputs.feedback,
+        &inputs.contacts,
+        &inputs.deliveries,
+    ];
+    let rows: usize = tables.iter().filter_map(|t| t.as_ref()).map(|t| t.rows).sum();
+    let files = tables.iter().filter(|t| t.is_some()).count();
+    let peak = memory::peak().map_or(String::new(), |p| format!(", peak memory {}", memory::human(p)));
+    format!(
+        "cx: {rows} rows from {files} table{} in {:.1} s{peak}",
+        if files == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64()
+    )
 }

@@ -2,23 +2,12 @@
 //! and an offline HTML report, from CSV exports of orders, survey answers,
 //! support contacts and deliveries.
 
-mod args;
-mod charts;
-mod cmd;
-mod data;
-mod demo;
-mod dialect;
-mod html;
-mod load;
-mod read;
-mod report;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command};
-pub(crate) use data::cdnow_summary;
+use cx_cli::args::{Cli, Command};
+use cx_cli::cmd;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

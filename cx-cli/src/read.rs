@@ -128,6 +128,11 @@ impl Table {
         self.lines.len()
     }
 
+    /// No kept rows.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// The location of kept row `index`, for errors a measure reports.
     pub fn bad_row(&self, index: usize, column: &str, value: String, reason: String) -> BadRow {
         BadRow {
@@ -146,6 +151,9 @@ pub enum Source<'a> {
     Path(&'a Path),
     /// Bundled text with a display name.
     Text(&'static str, &'a str),
+    /// Bytes in memory with a display name (an upload, a test, a fuzz
+    /// input): read like a file, encoding recognised the same way.
+    Bytes(&'a str, &'a [u8]),
 }
 
 /// Files from this size on get a progress bar (when stderr is a terminal).
@@ -181,6 +189,7 @@ pub fn read_table(
             }
         }
         Source::Text(name, text) => (format!("demo:{name}"), Box::new(io::Cursor::new(text.to_owned()))),
+        Source::Bytes(name, bytes) => ((*name).to_owned(), Box::new(io::Cursor::new(bytes.to_vec()))),
     };
     // The file's dialect (separator, decimal mark, encoding), given or
     // recognised; see `dialect.rs`.
@@ -189,6 +198,12 @@ pub fn read_table(
         && args.encoding.is_none()
         && p.as_os_str() != "-"
         && !dialect::file_is_utf8(p).map_err(|e| format!("{file}: cannot read: {e}"))?
+    {
+        args.encoding = Some("windows-1252".into());
+    }
+    if let Source::Bytes(_, bytes) = &source
+        && args.encoding.is_none()
+        && std::str::from_utf8(bytes).is_err()
     {
         args.encoding = Some("windows-1252".into());
     }

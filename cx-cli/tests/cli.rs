@@ -601,3 +601,43 @@ fn slash_dates_ask_for_a_format() {
     assert_eq!(day_first["as_of"], "2024-06-05");
     assert_eq!(month_first["as_of"], "2024-05-06");
 }
+
+#[test]
+fn a_file_larger_than_memory_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let orders = dir.path().join("orders.csv");
+    // A sparse file: 1 TiB by its metadata, nothing on disk.
+    let f = fs::File::create(&orders).expect("create");
+    f.set_len(1 << 40).expect("sparse file");
+    let o = cx(&["report", "--orders", orders.to_str().expect("path"), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("too large for this machine's memory")
+            && err.contains("orders.csv (1024.0 GiB)")
+            && err.contains("--ignore-memory-check"),
+        "{err}"
+    );
+}
+
+#[test]
+fn report_and_signals_end_with_rows_time_and_peak_memory() {
+    let dir = demo_dir();
+    let orders = dir.join("orders.csv");
+    for (cmd, json) in [("report", ["--json", ""]), ("signals", ["--format", "json"])] {
+        let mut args = vec![cmd, "--orders", orders.to_str().expect("path")];
+        args.extend(json.iter().filter(|a| !a.is_empty()));
+        let o = cx(&args);
+        let err = text(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        let n = rows(&orders).len();
+        let line = err.lines().last().expect("a last line");
+        assert!(
+            line.starts_with(&format!("cx: {n} rows from 1 table in ")),
+            "{line}"
+        );
+        if cfg!(target_os = "linux") {
+            assert!(line.contains(", peak memory ") && line.ends_with("MiB"), "{line}");
+        }
+    }
+}

@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -68,6 +68,63 @@ test("the demo report renders offline in Chromium with every chart", { timeout: 
     const shot = join(root, "target/cx-report.png");
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+  }
+});
+
+// Markup in every text the files bring (customer ids, carriers, channels,
+// cases, touchpoint names from the headers, the file names) is shown as
+// text: none of it runs, none of it becomes an element.
+const payloads = [
+  "<img src=x onerror=window.__pwned=1>",
+  "<script>window.__pwned=2</script>",
+  "x'\"><svg onload=window.__pwned=3>",
+  "</title><iframe srcdoc=<script>parent.__pwned=4</script>>",
+];
+const quote = (v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+function hostileShop(dir) {
+  const demo = join(root, "cx-cli/data/demo");
+  const files = {};
+  for (const name of ["orders", "feedback", "contacts", "deliveries"]) {
+    const [header, ...rows] = readFileSync(join(demo, `${name}.csv`), "utf8").trim().split("\n").map((l) => l.split(","));
+    const hostile = (i, v) => `${payloads[i % payloads.length]}${v}`;
+    const cols = header.map((h) => ["customer", "carrier", "channel", "case"].includes(h));
+    // Touchpoint items get a payload in their name (both columns of a pair alike).
+    const head = header.map((h) => h.replace(/^(expected|perceived)_(\w+)$/, (_, side, tp) => `${side}_${tp}${payloads[tp.length % payloads.length]}`));
+    const body = rows.map((r) => r.map((v, j) => (cols[j] && v !== "" ? hostile(v.length + j, v) : v)));
+    const file = join(dir, `${name}${payloads[name.length % payloads.length].replace(/[\/]/g, "")}.csv`);
+    writeFileSync(file, [head, ...body].map((r) => r.map(quote).join(",")).join("\n") + "\n");
+    files[name] = file;
+  }
+  return files;
+}
+
+test("markup from the files is shown as text and never runs", { timeout: 120_000 }, async () => {
+  assert.ok(existsSync(bin), `cx binary not found at ${bin}`);
+  const dir = mkdtempSync(join(tmpdir(), "cx-hostile-"));
+  const f = hostileShop(dir);
+  const out = join(dir, "report.html");
+  execFileSync(bin, ["report", "--orders", f.orders, "--feedback", f.feedback, "--contacts", f.contacts, "--deliveries", f.deliveries, "--out", out, "--top", "50"], { stdio: ["ignore", "pipe", "pipe"] });
+  const browser = await chromium.launch({ executablePath: browserPath, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()));
+    await page.goto(pathToFileURL(out).href, { waitUntil: "load" });
+    await page.waitForTimeout(200);
+    const seen = await page.evaluate(() => ({
+      pwned: window.__pwned ?? null,
+      injected: document.querySelectorAll("img, iframe, body script, svg[onload], [onerror], [onload]").length,
+      text: document.body.innerText,
+    }));
+    assert.equal(seen.pwned, null, "a payload ran");
+    assert.equal(seen.injected, 0, "a payload became an element");
+    // The payloads are there, as text: in the at-risk list, the touchpoints, the files.
+    for (const p of payloads) assert.ok(seen.text.includes(p), `payload not shown as text: ${p}`);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }

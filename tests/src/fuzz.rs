@@ -11,12 +11,13 @@ use cx::signals::SignalOptions;
 use cx::survey::Distribution;
 
 /// The targets, by name (the names of `fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "accumulator_bytes",
     "model_json",
     "bind_call",
     "signal_options",
     "timestamps",
+    "csv_tables",
 ];
 
 /// Runs target `name` on `data`.
@@ -27,6 +28,7 @@ pub fn run(name: &str, data: &[u8]) {
         "bind_call" => bind_call(data),
         "signal_options" => signal_options(data),
         "timestamps" => timestamps(data),
+        "csv_tables" => csv_tables(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -85,5 +87,69 @@ pub fn signal_options(data: &[u8]) {
 pub fn timestamps(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = cx::time::parse_timestamp_ms(text);
+    }
+}
+
+/// The tables of `cx report` as a shop exports them: the first byte picks
+/// the table (orders, feedback, contacts, deliveries), `--skip-bad-rows`
+/// and the dialect flags; the rest is the file. What reads is then the
+/// whole report. Every path ends in a table, a report or an error message,
+/// and the rows add up.
+pub fn csv_tables(data: &[u8]) {
+    use cx_cli::dialect::DialectArgs;
+    use cx_cli::load::{Headers, load_source};
+    use cx_cli::read::Source;
+    use cx_cli::report::{Inputs, Settings, build};
+
+    let Some((&flags, file)) = data.split_first() else {
+        return;
+    };
+    let which = ["orders", "feedback", "contacts", "deliveries"][usize::from(flags & 3)];
+    let skip = flags & 4 != 0;
+    let dialect = DialectArgs {
+        delimiter: [None, Some(b';'), Some(b'\t'), Some(b',')][usize::from(flags >> 3 & 3)],
+        decimal: (flags & 32 != 0).then_some(','),
+        date_format: (flags & 64 != 0).then(|| "%d/%m/%Y".to_owned()),
+        encoding: (flags & 128 != 0).then(|| "windows-1252".to_owned()),
+    };
+    let headers = Headers::parse(&[], true).expect("no renames");
+    let Ok(table) = load_source(which, Source::Bytes("fuzz.csv", file), &headers, skip, &dialect) else {
+        return;
+    };
+    assert!(
+        table.len() + table.skipped <= table.rows,
+        "{} kept + {} skipped > {} rows",
+        table.len(),
+        table.skipped,
+        table.rows
+    );
+    if !skip {
+        assert_eq!(table.skipped, 0);
+    }
+    let mut inputs = Inputs {
+        orders: None,
+        feedback: None,
+        contacts: None,
+        deliveries: None,
+    };
+    *match which {
+        "orders" => &mut inputs.orders,
+        "feedback" => &mut inputs.feedback,
+        "contacts" => &mut inputs.contacts,
+        _ => &mut inputs.deliveries,
+    } = Some(table);
+    let settings = Settings {
+        as_of: None,
+        level: 0.95,
+        service_level_hours: 24.0,
+        top: 5,
+        signals: cx::signals::SignalOptions::default(),
+    };
+    if let Ok(report) = build(&inputs, &settings) {
+        for q in &report.data {
+            assert!(q.used <= q.rows, "{q:?}");
+        }
+        // The report serializes (the HTML and --json start from it).
+        serde_json::to_string(&report).expect("report serializes");
     }
 }

@@ -38,6 +38,17 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
             br#"{"as_of":"2024-05-01","late_min":2,"late_last":3,"rfm_segments":["champions"]}"#.to_vec(),
             br#"{"model":{"model":"bg_nbd","r":-1,"alpha":1,"a":1,"b":1}}"#.to_vec(),
         ],
+        "csv_tables" => vec![
+            // Orders in the default dialect; the same as a German Excel export
+            // (flags: `;` given, decimal comma) in Windows-1252 with a quoted newline.
+            b"\x00customer,date,amount\nc1,2024-01-05,10.5\nc1,2024-03-01,20\nc2,2024-02-02,\n".to_vec(),
+            [&[0b0010_1000u8][..], b"customer;date;amount\n\"M\xfcller\nGmbH\";05.01.2024;1.234,50\nc2;02.02.24;3,5\n"].concat(),
+            // Feedback with touchpoint items, skipping a bad score.
+            b"\x05customer,date,nps,csat,expected_delivery,perceived_delivery\na,2024-01-01,9,4,6,5\nb,2024-01-02,11,,7,7\n".to_vec(),
+            // Contacts answered before they were received; deliveries not yet delivered.
+            b"\x06customer,received,answered,resolved,channel,case\na,2024-01-02 10:00,2024-01-01,,mail,1\n".to_vec(),
+            b"\x03customer,promised,delivered,carrier\na,2024-01-02,,DHL\nb,2024-01-02,2024-01-09,<script>\n".to_vec(),
+        ],
         _ => vec![
             b"2024-02-29".to_vec(),
             b"2024-02-29T23:59:59.999+14:00".to_vec(),
@@ -144,4 +155,38 @@ fn fuzz_findings_are_typed_errors_or_values() {
     let d = cx::survey::Distribution::from_bytes(&bytes).expect("decodes");
     let csat = d.csat(&Default::default()).expect("csat");
     assert!(csat.mean.ci_low.is_some_and(f64::is_finite));
+}
+
+/// The `csv_tables` seeds get past the reader (so the fuzzer starts from
+/// inputs that reach the report), and the German one reads as its comma twin.
+#[test]
+fn csv_seeds_read() {
+    use cx_cli::dialect::DialectArgs;
+    use cx_cli::load::{Headers, load_source};
+    use cx_cli::read::Source;
+    let h = Headers::parse(&[], true).expect("no renames");
+    let german = DialectArgs {
+        delimiter: Some(b';'),
+        decimal: Some(','),
+        ..DialectArgs::default()
+    };
+    for (which, file, dialect) in [
+        (
+            "orders",
+            &b"customer,date,amount\nc1,2024-01-05,1234.5\nc2,2024-02-02,3.5\n"[..],
+            DialectArgs::default(),
+        ),
+        (
+            "orders",
+            &b"customer;date;amount\n\"M\xfcller\nGmbH\";05.01.2024;1.234,50\nc2;02.02.24;3,5\n"[..],
+            german,
+        ),
+    ] {
+        let t = load_source(which, Source::Bytes("seed.csv", file), &h, false, &dialect).expect("seed reads");
+        assert_eq!((t.rows, t.len()), (2, 2));
+        assert_eq!(t.numbers("amount"), Some(&[1234.5, 3.5][..]));
+        assert_eq!(t.times("date").map(|d| d[1]), Some(Some(1_706_832_000_000)));
+        let first = &t.texts("customer").expect("customers")[0];
+        assert!(first == "c1" || first == "Müller\nGmbH", "{first:?}");
+    }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::args::ReportArgs;
 use crate::html;
-use crate::load::{load_inputs, signal_options};
+use crate::load::{load_inputs, resources, signal_options};
 use crate::report::{self, Report, Settings};
 
 pub fn run(a: ReportArgs) -> Result<(), String> {
@@ -15,6 +15,7 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
             a.service_level_hours
         ));
     }
+    let started = std::time::Instant::now();
     let (inputs, _) = load_inputs(&a.tables)?;
     let settings = Settings {
         as_of: a.tables.as_of,
@@ -35,12 +36,14 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
     if a.json {
         let text = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?;
         println!("{text}");
+        eprintln!("{}", resources(&inputs, started));
         return Ok(());
     }
     print_summary(&r);
     if let Some(p) = &out {
         println!("\nreport written to {}", p.display());
     }
+    eprintln!("{}", resources(&inputs, started));
     Ok(())
 }
 

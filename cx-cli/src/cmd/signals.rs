@@ -3,10 +3,11 @@
 use std::io::{self, Write};
 
 use crate::args::{Format, SignalArgs};
-use crate::load::{load_inputs, signal_options};
+use crate::load::{load_inputs, resources, signal_options};
 use crate::report::{self, Settings};
 
 pub fn run(a: SignalArgs) -> Result<(), String> {
+    let started = std::time::Instant::now();
     let (inputs, _) = load_inputs(&a.tables)?;
     let settings = Settings {
         as_of: a.tables.as_of,
@@ -68,5 +69,6 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
             }
         }
     }
+    eprintln!("{}", resources(&inputs, started));
     Ok(())
 }
