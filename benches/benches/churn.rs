@@ -7,8 +7,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::churn::{
-    AnyModel, BetaGeo, ClvOptions, Columns, FitOptions, GammaGamma, ParetoNbd, Prediction, fit_model,
-    lifetime_value, predict,
+    AnyModel, BetaGeo, ChurnModel, ClvOptions, Columns, FitOptions, GammaGamma, ParetoNbd, Prediction,
+    fit_model, lifetime_value, predict,
 };
 use cx_tests::cdnow::model_input;
 use cx_tests::simulate;
@@ -67,6 +67,17 @@ fn million(c: &mut Criterion) {
         let p = Prediction::ConditionalExpectedPurchases { horizon: 13.0 };
         b.iter(|| predict(&bg, &p, black_box(&columns)).expect("predict"))
     });
+    // The conditional PMF P(X = 0..=10) of the next 13 weeks, per customer
+    // (one thread: the Rust API is per customer; the bindings' `predict`
+    // runs the same on all cores).
+    let bg_model = BetaGeo::new(0.8, 6.0, 0.9, 3.0).expect("params");
+    g.bench_function("conditional_pmf_n10_bg_nbd", |b| {
+        b.iter(|| {
+            for i in 0..n {
+                black_box(bg_model.conditional_pmf(13.0, 10, s.x[i], tx[i], t[i]));
+            }
+        })
+    });
     g.bench_function("clv_12_months_bg_nbd", |b| {
         let o = ClvOptions {
             periods_per_month: 4.345,
@@ -97,6 +108,14 @@ fn pareto_large(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("fit_pareto_nbd", |b| {
         b.iter(|| fit_model("pareto_nbd", black_box(&columns), &FitOptions::default()).expect("fit"))
+    });
+    let pn = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).expect("params");
+    g.bench_function("conditional_pmf_n10_pareto_nbd", |b| {
+        b.iter(|| {
+            for i in 0..n {
+                black_box(pn.conditional_pmf(13.0, 10, s.x[i], tx[i], t[i]));
+            }
+        })
     });
     g.finish();
 }

@@ -79,6 +79,15 @@
 //!   Pareto/NBD needs the Gauss hypergeometric ₂F₁: a log-space power series with Euler's
 //!   transformation toward z → 1, and adaptive Gauss–Kronrod quadrature of the integral form when
 //!   the series would crawl; checked against mpmath at 50 digits, frequency up to 1,000.
+//! - **Forecasts per customer** (`churn::ChurnModel`; `../shared/REFERENCES.md` §6): given alive at
+//!   T the rates are a posteriori λ ~ Gamma(r+x, α+T), p ~ Beta(a, b+x) (MBG/NBD b+x+1), μ ~
+//!   Gamma(s, β+T). The conditional PMF of the next t: BG family in closed form by recurrences
+//!   (survive all n purchases, or drop out right after the n-th); Pareto/NBD as NB(n; t)·P(no death)
+//!   plus ∫₀ᵗ NB(n; τ)f(τ)dτ over the death time, one adaptive Gauss–Kronrod pass for every n,
+//!   held in the tests against Fader & Hardie's closed form (note 028) and lifetimes. P(alive)
+//!   ahead: if silent, P(alive | x, tₓ, T+t); whatever happens, PA·((β+T)/(β+T+t))^s (Pareto/NBD)
+//!   and PA·₂F₁(r+x, a; a+b′; −t/(α+T)) (BG family, via Pfaff's transformation). The churn
+//!   deadline bisects P(alive) of a silent customer, which never rises.
 //! - **Fitting** maximises the likelihood over log-parameters with L-BFGS (`argmin`), using analytic
 //!   gradients (for Pareto/NBD, the series' own derivatives). Identical (x, tₓ, T) rows are merged
 //!   into weights (CDNOW: 2,357 customers → 1,016 rows) and terms that depend only on x are computed

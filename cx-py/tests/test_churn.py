@@ -38,6 +38,12 @@ def _run(case):
         "probability_of_purchases": "probability_of_purchases",
         "expected_spend": "expected_spend",
         "log_likelihood": "log_likelihood",
+        "conditional_probability_of_purchases": "conditional_probability_of_purchases",
+        "probability_of_any_purchase": "probability_of_any_purchase",
+        "purchases_quantile": "purchases_quantile",
+        "probability_alive_at": "probability_alive_at",
+        "probability_alive_if_silent": "probability_alive_if_silent",
+        "churn_deadline": "churn_deadline",
     }[p["kind"]]
     if not hasattr(model, method):
         # The class has no such method (the wrong model for it); the native
@@ -52,6 +58,14 @@ def _run(case):
         return model.expected_purchases(_floats(case["t"]))
     if method == "probability_of_purchases":
         return model.probability_of_purchases(_floats(case["t"]), p["n"])
+    if method == "conditional_probability_of_purchases":
+        return model.conditional_probability_of_purchases(p["n"], p["horizon"], table)
+    if method == "purchases_quantile":
+        return model.purchases_quantile(p["q"], p["horizon"], table)
+    if method == "churn_deadline":
+        return model.churn_deadline(p["threshold"], table)
+    if "horizon" in p:
+        return getattr(model, method)(p["horizon"], table)
     return getattr(model, method)(table)
 
 
@@ -70,9 +84,9 @@ def test_churn_vector(case):
         assert getattr(e.value, "index", None) == want.get("index")
         return
     got = np.asarray(_run(case))
-    want = np.array(case["expected"])
+    want = _floats(case["expected"])  # "NaN": no number (a churn deadline never reached)
     assert got.shape == want.shape
-    np.testing.assert_allclose(got, want, rtol=case["rel_tolerance"], atol=0)
+    np.testing.assert_allclose(got, want, rtol=case["rel_tolerance"], atol=0, equal_nan=True)
 
 
 def _cdnow_summary():
@@ -292,3 +306,40 @@ def test_a_first_order_on_the_last_day_is_ordinary_data():
     frame = report.frame()
     assert frame["p_alive"].notna().all()
     assert frame.loc[frame["customer"] == "NEW", "p_alive"].item() == 1.0
+
+
+def test_purchases_interval_brackets_the_pmf():
+    m = cx.ParetoNbd(r=0.5532622, alpha=10.5775399, s=0.6062388, beta=11.6686284)
+    table = {"frequency": np.array([26.0, 2.0]), "recency": np.array([30.86, 30.43]), "T": np.array([31.0, 38.86])}
+    low, high = m.purchases_interval(52.0, table, level=0.9)
+    assert list(low) == list(m.purchases_quantile(0.05, 52.0, table))
+    assert list(high) == list(m.purchases_quantile(0.95, 52.0, table))
+    # The PMF up to the interval's ends holds at least 90 % between them.
+    for i in range(2):
+        one = {k: v[i] for k, v in table.items()}
+        pmf = [m.conditional_probability_of_purchases(n, 52.0, **one) for n in range(int(high[i]) + 1)]
+        assert sum(pmf[int(low[i]):]) >= 0.9 - 1e-12
+    with pytest.raises(cx.InvalidParameterError) as e:
+        m.purchases_interval(52.0, table, level=1.0)
+    assert e.value.argument == "level"
+
+
+def test_forecasts_are_frames_and_accept_lifetimes_summaries():
+    orders = pd.DataFrame({"customer": [1, 1, 2, 3, 3, 3], "date": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-01-05", "2024-01-02", "2024-03-01", "2024-03-30"])})
+    summary = cx.customer_summary(orders, customer_id="customer", timestamp="date")
+    m = cx.BetaGeo(r=0.2425945, alpha=4.4136027, a=0.7929218, b=2.4259057)
+    p_any = m.probability_of_any_purchase(30, summary)
+    deadline = m.churn_deadline(0.5, summary)
+    assert len(p_any) == len(summary) == len(deadline)
+    assert all(0 <= v <= 1 for v in p_any)
+    # Customer 2 has no repeat purchase: a BG/NBD customer never given up.
+    row = list(summary["customer"]).index(2)
+    assert math.isnan(deadline[row])
+    assert summary["frequency"].iloc[row] == 0
+
+
+def test_lifetimes_name_of_the_conditional_pmf():
+    pn = cx.ParetoNbd(r=0.5532622, alpha=10.5775399, s=0.6062388, beta=11.6686284)
+    # lifetimes 0.11.3's value (tests/vectors/churn.json, Pareto/NBD P(X(T, T+39) = 1 | history)).
+    got = pn.conditional_probability_of_n_purchases_up_to_time(1, 39.0, 2, 30.43, 38.86)
+    assert abs(got - 0.21926572845610898) <= 1e-8 * 0.22

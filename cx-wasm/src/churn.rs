@@ -159,6 +159,76 @@ impl JsChurnModel {
         )
     }
 
+    /// P(exactly `n` purchases in the next `horizon` | history) of each
+    /// customer (the conditional PMF).
+    #[wasm_bindgen(js_name = conditionalProbabilityOfPurchases)]
+    pub fn conditional_probability_of_purchases(
+        &self,
+        n: u32,
+        horizon: f64,
+        customers: &JsCustomers,
+    ) -> Result<Float64Array, JsValue> {
+        self.run(
+            Prediction::ConditionalProbabilityOfPurchases { horizon, n },
+            customers.as_ref(),
+        )
+    }
+
+    /// P(at least one purchase in the next `horizon`) of each customer.
+    #[wasm_bindgen(js_name = probabilityOfAnyPurchase)]
+    pub fn probability_of_any_purchase(
+        &self,
+        horizon: f64,
+        customers: &JsCustomers,
+    ) -> Result<Float64Array, JsValue> {
+        self.run(
+            Prediction::ProbabilityOfAnyPurchase { horizon },
+            customers.as_ref(),
+        )
+    }
+
+    /// The `q`-quantile of each customer's number of purchases in the next
+    /// `horizon` (two of them make an interval).
+    #[wasm_bindgen(js_name = purchasesQuantile)]
+    pub fn purchases_quantile(
+        &self,
+        q: f64,
+        horizon: f64,
+        customers: &JsCustomers,
+    ) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::PurchasesQuantile { horizon, q }, customers.as_ref())
+    }
+
+    /// P(alive `horizon` after T) whatever the customer does meanwhile.
+    #[wasm_bindgen(js_name = probabilityAliveAt)]
+    pub fn probability_alive_at(
+        &self,
+        horizon: f64,
+        customers: &JsCustomers,
+    ) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::ProbabilityAliveAt { horizon }, customers.as_ref())
+    }
+
+    /// P(alive `horizon` after T) of a customer who stays silent until then.
+    #[wasm_bindgen(js_name = probabilityAliveIfSilent)]
+    pub fn probability_alive_if_silent(
+        &self,
+        horizon: f64,
+        customers: &JsCustomers,
+    ) -> Result<Float64Array, JsValue> {
+        self.run(
+            Prediction::ProbabilityAliveIfSilent { horizon },
+            customers.as_ref(),
+        )
+    }
+
+    /// Time after T until P(alive) of a silent customer falls below
+    /// `threshold` (the win-back date); NaN where it never does.
+    #[wasm_bindgen(js_name = churnDeadline)]
+    pub fn churn_deadline(&self, threshold: f64, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::ChurnDeadline { threshold }, customers.as_ref())
+    }
+
     /// Expected purchases of a new customer within each period length `t`.
     #[wasm_bindgen(js_name = expectedPurchases)]
     pub fn expected_purchases(

@@ -210,6 +210,18 @@ function runChurn(cx, doc, c) {
       return model.expectedSpend(customers);
     case "log_likelihood":
       return model.logLikelihood(customers);
+    case "conditional_probability_of_purchases":
+      return model.conditionalProbabilityOfPurchases(p.n, p.horizon, customers);
+    case "probability_of_any_purchase":
+      return model.probabilityOfAnyPurchase(p.horizon, customers);
+    case "purchases_quantile":
+      return model.purchasesQuantile(p.q, p.horizon, customers);
+    case "probability_alive_at":
+      return model.probabilityAliveAt(p.horizon, customers);
+    case "probability_alive_if_silent":
+      return model.probabilityAliveIfSilent(p.horizon, customers);
+    case "churn_deadline":
+      return model.churnDeadline(p.threshold, customers);
     default:
       throw new Error(`unknown prediction ${p.kind}`);
   }
@@ -234,6 +246,8 @@ function checkChurn(cx, doc, c) {
   if (!(got instanceof Float64Array)) throw new Error("predictions must be a Float64Array");
   if (got.length !== c.expected.length) throw new Error(`length ${got.length} != ${c.expected.length}`);
   c.expected.forEach((w, i) => {
+    // "NaN": no number (a churn deadline never reached).
+    if (w === "NaN" && Number.isNaN(got[i])) return;
     if (!(Math.abs(got[i] - w) <= c.rel_tolerance * Math.abs(w))) {
       throw new Error(`[${i}]: got ${got[i]}, expected ${w} (rel ${c.rel_tolerance})`);
     }

@@ -80,6 +80,45 @@ pub enum Prediction {
     },
     /// [`ChurnModel::expected_purchases`] of a new customer within each `t`.
     ExpectedPurchases,
+    /// P(X(T, T+`horizon`) = `n` | history): the chance of exactly `n`
+    /// purchases in the coming `horizon` ([`ChurnModel::conditional_pmf`]).
+    ConditionalProbabilityOfPurchases {
+        /// Length of the future period, in the summary's time unit.
+        horizon: f64,
+        /// Number of purchases.
+        n: u32,
+    },
+    /// P(at least one purchase in the coming `horizon`) = 1 − P(X = 0).
+    ProbabilityOfAnyPurchase {
+        /// Length of the future period.
+        horizon: f64,
+    },
+    /// The `q`-quantile of the number of purchases in the coming `horizon`
+    /// ([`ChurnModel::purchases_quantile`]); two of them make an interval.
+    PurchasesQuantile {
+        /// Length of the future period.
+        horizon: f64,
+        /// The probability, strictly between 0 and 1.
+        q: f64,
+    },
+    /// P(alive at T+`horizon`) whatever the customer does meanwhile
+    /// ([`ChurnModel::probability_alive_at`]).
+    ProbabilityAliveAt {
+        /// How far ahead.
+        horizon: f64,
+    },
+    /// P(alive at T+`horizon`) of a customer who makes no purchase until
+    /// then ([`ChurnModel::probability_alive_if_silent`]).
+    ProbabilityAliveIfSilent {
+        /// How far ahead.
+        horizon: f64,
+    },
+    /// Time after T until P(alive) of a silent customer falls below
+    /// `threshold` ([`ChurnModel::churn_deadline`]); NaN when it never does.
+    ChurnDeadline {
+        /// The P(alive) that triggers, strictly between 0 and 1.
+        threshold: f64,
+    },
     /// P(X(t) = n) of a new customer for each `t` (BG/NBD and MBG/NBD).
     ProbabilityOfPurchases {
         /// Number of purchases.
@@ -108,6 +147,29 @@ fn purchase_model<'m>(model: &'m AnyModel, task: &str) -> Result<&'m (dyn ChurnM
             format!("a purchase model (bg_nbd, mbg_nbd, pareto_nbd) for {task}"),
         )),
     }
+}
+
+/// A probability strictly between 0 and 1, named `argument`.
+fn check_probability(argument: &'static str, v: f64) -> Result<()> {
+    if v > 0.0 && v < 1.0 {
+        Ok(())
+    } else {
+        Err(CxError::invalid(argument, v, "a number strictly between 0 and 1"))
+    }
+}
+
+/// Runs `f(model, x, tₓ, T)` for every customer of `columns` after checking
+/// the columns (the per-customer forecasts).
+fn per_customer(
+    model: &AnyModel,
+    task: &str,
+    columns: &Columns<'_>,
+    f: impl Fn(&(dyn ChurnModel + Sync), f64, f64, f64) -> f64 + Sync,
+) -> Result<Vec<f64>> {
+    let m = purchase_model(model, task)?;
+    let d = columns.customers(task)?;
+    d.validate()?;
+    per_row(d.len(), |i| Ok(f(m, d.frequency[i], d.recency[i], d.t[i])))
 }
 
 fn check_periods(t: &[f64]) -> Result<()> {
@@ -155,6 +217,47 @@ pub fn predict(model: &AnyModel, prediction: &Prediction, columns: &Columns<'_>)
             d.validate()?;
             per_row(d.len(), |i| {
                 Ok(m.conditional_expected_purchases(*horizon, d.frequency[i], d.recency[i], d.t[i]))
+            })
+        }
+        Prediction::ConditionalProbabilityOfPurchases { horizon, n } => {
+            check_horizon(*horizon)?;
+            let n = *n as usize;
+            per_customer(
+                model,
+                "conditional_probability_of_purchases",
+                columns,
+                |m, x, tx, t| m.conditional_pmf(*horizon, n, x, tx, t)[n],
+            )
+        }
+        Prediction::ProbabilityOfAnyPurchase { horizon } => {
+            check_horizon(*horizon)?;
+            per_customer(model, "probability_of_any_purchase", columns, |m, x, tx, t| {
+                (1.0 - m.conditional_pmf(*horizon, 0, x, tx, t)[0]).max(0.0)
+            })
+        }
+        Prediction::PurchasesQuantile { horizon, q } => {
+            check_horizon(*horizon)?;
+            check_probability("q", *q)?;
+            per_customer(model, "purchases_quantile", columns, |m, x, tx, t| {
+                m.purchases_quantile(*q, *horizon, x, tx, t)
+            })
+        }
+        Prediction::ProbabilityAliveAt { horizon } => {
+            check_horizon(*horizon)?;
+            per_customer(model, "probability_alive_at", columns, |m, x, tx, t| {
+                m.probability_alive_at(*horizon, x, tx, t)
+            })
+        }
+        Prediction::ProbabilityAliveIfSilent { horizon } => {
+            check_horizon(*horizon)?;
+            per_customer(model, "probability_alive_if_silent", columns, |m, x, tx, t| {
+                m.probability_alive_if_silent(*horizon, x, tx, t)
+            })
+        }
+        Prediction::ChurnDeadline { threshold } => {
+            check_probability("threshold", *threshold)?;
+            per_customer(model, "churn_deadline", columns, |m, x, tx, t| {
+                m.churn_deadline(*threshold, x, tx, t).unwrap_or(f64::NAN)
             })
         }
         Prediction::ExpectedPurchases => {

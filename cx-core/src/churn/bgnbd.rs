@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{CustomerData, Rows};
 use super::fit::{FitOptions, FitReport, Model, fit};
+use super::forecast::{self, nbd_tail};
 use super::special::{digamma, hyp2f1_ln, ln_beta, ln_gamma};
 use super::{ChurnModel, check_params, logistic_of_neg, one_minus_exp};
 use crate::error::Result;
@@ -315,6 +316,16 @@ macro_rules! bg_common {
                 (lead * one_minus_exp(l) * self.probability_alive(x, tx, t)).max(0.0)
             }
 
+            fn conditional_pmf(&self, horizon: f64, n_max: usize, x: f64, tx: f64, t: f64) -> Vec<f64> {
+                let pa = self.probability_alive(x, tx, t);
+                forecast::bg_pmf(self.params(), $variant.k(), pa, horizon, x, t, n_max)
+            }
+
+            fn probability_alive_at(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+                let pa = self.probability_alive(x, tx, t);
+                forecast::bg_alive_at(self.params(), $variant.k(), pa, horizon, x, t)
+            }
+
             fn expected_purchases(&self, t: f64) -> f64 {
                 let (r, alpha, b) = (self.r, self.alpha, self.b);
                 let a = nudge_from_one(self.a);
@@ -339,30 +350,6 @@ bg_common!(ModifiedBetaGeo, MbgModel, Variant::Mbg);
 /// stepped around by a relative 1e-9.
 fn nudge_from_one(a: f64) -> f64 {
     if (a - 1.0).abs() < 1e-9 { 1.0 + 1e-9 } else { a }
-}
-
-/// P(Y ≥ n) for Y ~ NBD with shape r and success odds p = e^{lp},
-/// q = e^{lq}: the tail summed directly (not 1 − CDF) so that tiny tails
-/// keep their precision.
-fn nbd_tail(r: f64, lp: f64, lq: f64, n: f64) -> f64 {
-    if n == 0.0 {
-        return 1.0;
-    }
-    let q = lq.exp();
-    let mut ln_term = ln_gamma(r + n) - ln_gamma(r) - ln_gamma(n + 1.0) + r * lp + n * lq;
-    let mut sum = 0.0;
-    let mut j = n;
-    for _ in 0..1_000_000 {
-        let term = ln_term.exp();
-        sum += term;
-        let ratio = (r + j) / (j + 1.0) * q;
-        if ratio < 1.0 && term * ratio / (1.0 - ratio) < 1e-17 * sum {
-            break;
-        }
-        ln_term += ratio.ln();
-        j += 1.0;
-    }
-    sum.min(1.0)
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod bgnbd;
 mod clv;
 mod data;
 mod fit;
+mod forecast;
 mod gamma_gamma;
 mod pareto;
 mod raw;
@@ -56,6 +57,42 @@ pub trait ChurnModel {
 
     /// ln L of one customer's history (x, tₓ, T) at these parameters.
     fn customer_log_likelihood(&self, x: f64, tx: f64, t: f64) -> f64;
+
+    /// P(X(T, T+`horizon`) = n | x, tₓ, T) for n = 0..=`n_max`: the
+    /// distribution of the number of purchases in the coming `horizon`
+    /// (REFERENCES.md §6(a)). Sums to 1 over all n; its mean is
+    /// [`conditional_expected_purchases`](Self::conditional_expected_purchases).
+    fn conditional_pmf(&self, horizon: f64, n_max: usize, x: f64, tx: f64, t: f64) -> Vec<f64>;
+
+    /// P(alive at T+`horizon`) whatever the customer does meanwhile
+    /// (PyMC-Marketing's `expected_probability_alive(future_t)`).
+    fn probability_alive_at(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64;
+
+    /// P(alive at T+`horizon`) of a customer who makes no purchase in
+    /// (T, T+`horizon`]: how P(alive) falls while a customer stays silent.
+    fn probability_alive_if_silent(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        self.probability_alive(x, tx, t + horizon)
+    }
+
+    /// The churn deadline: the least Δ ≥ 0 after T at which P(alive) of a
+    /// customer who stays silent falls below `threshold` — the day to send
+    /// the win-back mail. `None` when it never does (BG/NBD customers
+    /// without repeat purchases keep P(alive) 1).
+    fn churn_deadline(&self, threshold: f64, x: f64, tx: f64, t: f64) -> Option<f64> {
+        forecast::deadline(threshold, t, |at| self.probability_alive(x, tx, at))
+    }
+
+    /// The `q`-quantile of the number of purchases in the coming `horizon`:
+    /// the least n with P(X ≤ n) ≥ q.
+    fn purchases_quantile(&self, q: f64, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let mean = self.conditional_expected_purchases(horizon, x, tx, t);
+        let start = if mean.is_finite() {
+            (4.0 * mean).min(1e6) as usize
+        } else {
+            1 << 20
+        };
+        forecast::quantile(q, start, |n| self.conditional_pmf(horizon, n, x, tx, t))
+    }
 
     /// [`probability_alive`](Self::probability_alive) for every customer.
     ///

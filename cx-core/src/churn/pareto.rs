@@ -288,6 +288,18 @@ impl ChurnModel for ParetoNbd {
         self.probability_alive(x, tx, t) * lead * power_ratio((beta + t) / (beta + t + horizon), s)
     }
 
+    fn conditional_pmf(&self, horizon: f64, n_max: usize, x: f64, tx: f64, t: f64) -> Vec<f64> {
+        let pa = self.probability_alive(x, tx, t);
+        super::forecast::pareto_pmf(self.params(), pa, horizon, x, t, n_max)
+    }
+
+    /// P(alive) now times the chance of no death in the horizon,
+    /// ((β+T)/(β+T+t))^s (Fader & Hardie note 015).
+    fn probability_alive_at(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {
+        let (s, beta) = (self.s, self.beta);
+        self.probability_alive(x, tx, t) * ((beta + t) / (beta + t + horizon)).powf(s)
+    }
+
     /// E[X(t)] = rβ/(α(s−1))·[1 − (β/(β+t))^{s−1}].
     fn expected_purchases(&self, t: f64) -> f64 {
         let (r, alpha, s, beta) = (self.r, self.alpha, self.s, self.beta);

@@ -28,6 +28,13 @@ class PurchaseNames:
         """lifetimes' name of :meth:`expected_purchases`."""
         return self.expected_purchases(t)
 
+    def conditional_probability_of_n_purchases_up_to_time(
+        self, n: int, t: float, frequency: Any, recency: Any, T: Any
+    ) -> ArrayOrFloat:
+        """lifetimes' name (ParetoNBDFitter's; here for every purchase model)
+        of :meth:`conditional_probability_of_purchases`."""
+        return self.conditional_probability_of_purchases(n, t, frequency=frequency, recency=recency, T=T)
+
 
 class CountNames:
     """lifetimes' name of the purchase-count distribution."""

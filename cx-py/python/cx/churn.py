@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 import numpy as np
 
 from . import _cx
+from ._errors import InvalidParameterError
 from ._input import as_array
 from ._lifetimes_names import CountNames, PurchaseNames, SpendNames
 from ._results import _Result
@@ -283,6 +284,126 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         """Expected purchases of each customer in the next ``horizon`` time
         units, given their history (E[X(t) | x, tₓ, T])."""
         return self._predict({"kind": "conditional_expected_purchases", "horizon": float(horizon)}, data, frequency, recency, T)
+
+    def conditional_probability_of_purchases(
+        self,
+        n: int,
+        horizon: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """P(exactly ``n`` purchases in the next ``horizon`` | history) of each
+        customer: the conditional PMF (REFERENCES.md section 6(a); for
+        Pareto/NBD, Fader & Hardie's note 028).
+
+        >>> import cx
+        >>> m = cx.BetaGeo(r=0.2425945, alpha=4.4136027, a=0.7929218, b=2.4259057)
+        >>> round(m.conditional_probability_of_purchases(0, 39, frequency=2, recency=30.43, T=38.86), 6)
+        0.445393
+        """
+        p = {"kind": "conditional_probability_of_purchases", "horizon": float(horizon), "n": int(n)}
+        return self._predict(p, data, frequency, recency, T)
+
+    def probability_of_any_purchase(
+        self,
+        horizon: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """P(at least one purchase in the next ``horizon``) of each customer:
+        who will buy in the next 30 days."""
+        return self._predict({"kind": "probability_of_any_purchase", "horizon": float(horizon)}, data, frequency, recency, T)
+
+    def purchases_quantile(
+        self,
+        q: float,
+        horizon: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """The ``q``-quantile of each customer's number of purchases in the
+        next ``horizon``: the least n with P(X ≤ n) ≥ q."""
+        p = {"kind": "purchases_quantile", "horizon": float(horizon), "q": float(q)}
+        return self._predict(p, data, frequency, recency, T)
+
+    def purchases_interval(
+        self,
+        horizon: float,
+        data: Any = None,
+        *,
+        level: float = 0.9,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> Tuple[ArrayOrFloat, ArrayOrFloat]:
+        """Equal-tailed ``level`` interval (low, high) of each customer's
+        number of purchases in the next ``horizon``, from the conditional PMF
+        at the fitted parameters (the uncertainty of the future count, not of
+        the parameters)."""
+        if not 0.0 < level < 1.0:
+            raise InvalidParameterError(
+                f"`level` = {level} is invalid: expected a number strictly between 0 and 1",
+                {"argument": "level", "value": level},
+            )
+        tail = (1.0 - level) / 2.0
+        low = self.purchases_quantile(tail, horizon, data, frequency=frequency, recency=recency, T=T)
+        high = self.purchases_quantile(1.0 - tail, horizon, data, frequency=frequency, recency=recency, T=T)
+        return low, high
+
+    def probability_alive_at(
+        self,
+        horizon: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """P(alive ``horizon`` after T) whatever the customer does meanwhile
+        (PyMC-Marketing's ``expected_probability_alive(future_t)``)."""
+        return self._predict({"kind": "probability_alive_at", "horizon": float(horizon)}, data, frequency, recency, T)
+
+    def probability_alive_if_silent(
+        self,
+        horizon: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """P(alive ``horizon`` after T) of a customer who makes no purchase
+        until then: how P(alive) falls while a customer stays silent."""
+        return self._predict({"kind": "probability_alive_if_silent", "horizon": float(horizon)}, data, frequency, recency, T)
+
+    def churn_deadline(
+        self,
+        threshold: float = 0.5,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """Time after T until P(alive) of a customer who stays silent falls
+        below ``threshold``: the date for the win-back mail. NaN where it never
+        does (a BG/NBD customer without repeat purchases keeps P(alive) 1).
+
+        >>> import cx
+        >>> m = cx.ParetoNbd(r=0.5532622, alpha=10.5775399, s=0.6062388, beta=11.6686284)
+        >>> round(m.churn_deadline(0.5, frequency=2, recency=30.43, T=38.86), 4)
+        24.1668
+        """
+        return self._predict({"kind": "churn_deadline", "threshold": float(threshold)}, data, frequency, recency, T)
 
     def log_likelihood(
         self, data: Any = None, *, frequency: Column = "frequency", recency: Column = "recency", T: Column = "T"
