@@ -343,3 +343,16 @@ def test_lifetimes_name_of_the_conditional_pmf():
     # lifetimes 0.11.3's value (tests/vectors/churn.json, Pareto/NBD P(X(T, T+39) = 1 | history)).
     got = pn.conditional_probability_of_n_purchases_up_to_time(1, 39.0, 2, 30.43, 38.86)
     assert abs(got - 0.21926572845610898) <= 1e-8 * 0.22
+
+
+def test_tracking_matches_lifetimes_on_cdnow():
+    case = DOC["tracking"]
+    raw = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None, names=["master", "id", "date", "cds", "dollars"], dtype={"date": str})
+    raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
+    model = cx.load_model(json.dumps(case["model"]))
+    o = case["options"]
+    t = cx.expected_cumulative_transactions(model, raw, customer_id="id", timestamp="date", periods=o["periods"], period=o["period"], multiplier=o["multiplier"])
+    np.testing.assert_allclose(t["actual"], case["actual"], rtol=case["rel_tolerance"])
+    np.testing.assert_allclose(t["predicted"], case["predicted"], rtol=case["rel_tolerance"])
+    assert list(t["time"][:3]) == [1.0, 2.0, 3.0]
+    assert t.attrs["report"].rows == len(raw)

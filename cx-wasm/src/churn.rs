@@ -282,6 +282,35 @@ impl JsChurnModel {
         ))
     }
 
+    /// The tracking plot's data on a transaction table `{customers,
+    /// timestamps}`: actual and expected cumulative repeat purchases per
+    /// model time unit (lifetimes' `expected_cumulative_transactions`).
+    /// Options: `period` (base period, `"day"`), `multiplier` (base periods
+    /// per model unit, lifetimes' `freq_multiplier`), `periods` (how many
+    /// base periods; default through the last purchase).
+    #[wasm_bindgen(js_name = expectedCumulativeTransactions, unchecked_return_type = "Tracking")]
+    pub fn expected_cumulative_transactions(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TransactionTable")] transactions: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TrackingOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if !transactions.is_object() {
+            return Err(convert::type_error(
+                "transactions",
+                "must be an object of columns {customers, timestamps}",
+            ));
+        }
+        let mut args = Args::new();
+        args.insert("model", Column::Json(self.inner.to_json().into()));
+        args.insert("options", Column::Json(convert::options(&options, &[])?));
+        for name in ["customers", "timestamps"] {
+            if let Some(c) = get(&transactions, name) {
+                args.insert(name, Column::Json(to_json(name, &c)?));
+            }
+        }
+        result(&cx::bind::run("expected_cumulative_transactions", args).map_err(error)?)
+    }
+
     /// Predicted vs actual purchases in a holdout period of length
     /// `durationHoldout`, in aggregate and by calibration frequency.
     #[wasm_bindgen(js_name = calibrationVsHoldout, unchecked_return_type = "HoldoutCheck")]

@@ -143,6 +143,8 @@ export interface FitReport {
   termination: string; penalizer: number; starts: number;
 }
 export interface FrequencyBin { frequency: number; customers: number; actual: number; predicted: number }
+export interface Tracking { time: number[]; actual: number[]; predicted: number[]; customers: number; rows: RowReport }
+export interface TrackingOptions { period?: "day" | "week" | "month"; multiplier?: number; periods?: number }
 export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }
 
 /** Errors thrown by cx: an Error with name "CxError" and the core's fields. */

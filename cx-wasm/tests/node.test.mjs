@@ -19,7 +19,8 @@ for (const t of retention(cx, retentionDoc)) test(`retention: ${t.name}`, t.run)
 const churnDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/churn.json", import.meta.url)));
 const cdnowCsv = readFileSync(new URL("../../data/cdnow/cdnow_customers_summary_with_transactions.csv", import.meta.url), "utf8");
 test("the churn vector file has its cases", () => assert.ok(churnDoc.cases.length >= 25 && churnDoc.fits.length === 4));
-for (const t of churn(cx, churnDoc, cdnowCsv)) test(t.name, t.run);
+const cdnowSample = readFileSync(new URL("../../data/cdnow/CDNOW_sample.txt", import.meta.url), "utf8");
+for (const t of churn(cx, churnDoc, cdnowCsv, cdnowSample)) test(t.name, t.run);
 
 const gapsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/gaps.json", import.meta.url)));
 test("the gap vector file has its cases", () => assert.ok(gapsDoc.cases.length >= 20));

@@ -271,9 +271,29 @@ function checkFit(cx, f, columns) {
 }
 
 /** The churn vectors and fits: {name, run()} entries; `cdnowCsv` is the text of the fit data. */
-export function churn(cx, doc, cdnowCsv) {
+export function churn(cx, doc, cdnowCsv, cdnowSample) {
   const columns = cdnowColumns(cdnowCsv);
+  const tracking = doc.tracking;
   return [
+    {
+      name: `churn: ${tracking.name}`,
+      run: () => {
+        // CDNOW_sample.txt: master id, sample id, YYYYMMDD, CDs, dollars.
+        const rows = cdnowSample.trim().split("\n").map((l) => l.trim().split(/\s+/));
+        const iso = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+        const t = cx.loadModel(JSON.stringify(tracking.model)).expectedCumulativeTransactions(
+          { customers: rows.map((r) => Number(r[1])), timestamps: rows.map((r) => iso(r[2])) },
+          tracking.options,
+        );
+        for (const key of ["actual", "predicted"]) {
+          if (t[key].length !== tracking[key].length) throw new Error(`${key}: ${t[key].length} rows`);
+          tracking[key].forEach((w, i) => {
+            if (!(Math.abs(t[key][i] - w) <= tracking.rel_tolerance * Math.max(1, Math.abs(w)))) throw new Error(`${key}[${i}]: ${t[key][i]} vs ${w}`);
+          });
+        }
+        if (t.rows.rows !== rows.length) throw new Error(`rows ${t.rows.rows}`);
+      },
+    },
     ...doc.cases.map((c) => ({ name: `churn: ${c.name}`, run: () => checkChurn(cx, doc, c) })),
     ...doc.fits.map((f) => ({ name: `churn fit: ${f.name}`, run: () => checkFit(cx, f, columns) })),
     ...doc.penalized_fits.map((c) => ({

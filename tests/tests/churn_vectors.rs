@@ -192,3 +192,37 @@ fn a_fit_restarts_before_giving_up_and_says_so() {
     let m = fit_model("bg_nbd", &columns, &flagged).expect("accepted");
     assert!(!m.fit_report().expect("report").converged);
 }
+
+#[test]
+fn tracking_matches_lifetimes_on_cdnow() {
+    use cx::churn::{TrackingOptions, expected_cumulative_transactions};
+    use cx::retention::Transactions;
+    use cx::time::TimeUnit;
+    let doc = doc();
+    let case = &doc["tracking"];
+    let model = AnyModel::from_json(&case["model"].to_string()).expect("model");
+    let o: TrackingOptions = serde_json::from_value(case["options"].clone()).expect("options");
+    let c = cx_tests::cdnow::transactions();
+    let tx = Transactions {
+        customers: &c.customers,
+        timestamps: &c.days,
+        unit: TimeUnit::Days,
+        amounts: None,
+    };
+    let m = model.purchase_model().expect("purchase model");
+    let r = expected_cumulative_transactions(m, &tx, &o).expect("tracking");
+    let tol = case["rel_tolerance"].as_f64().expect("tol");
+    for (what, got, want) in [
+        ("actual", &r.actual, floats(&case["actual"])),
+        ("predicted", &r.predicted, floats(&case["predicted"])),
+    ] {
+        assert_eq!(got.len(), want.len(), "{what}");
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            assert!((g - w).abs() <= tol * w.abs().max(1.0), "{what}[{i}]: {g} vs {w}");
+        }
+    }
+    // Week 39's actual is the calibration summary's Σx (REFERENCES.md §6(c)).
+    let sum_x: u32 = cx_tests::cdnow::published_summary().iter().map(|r| r.x).sum();
+    assert_eq!(r.actual[38], f64::from(sum_x));
+    assert_eq!(r.customers, 2357);
+}

@@ -262,6 +262,29 @@ def forecast_cases():
 LT_PMF = "lifetimes 0.11.3 ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time"
 
 
+def tracking():
+    """The tracking plot's data on the CDNOW sample transactions: lifetimes'
+    expected_cumulative_transactions(BG/NBD at the section 4 point-check
+    parameters, t = 546 days, freq_multiplier = 7), all 78 weekly rows
+    (REFERENCES.md section 6(c) prints weeks 1, 2, 13, 39, 52 and 78)."""
+    from lifetimes.utils import expected_cumulative_transactions
+
+    raw = pd.read_csv(pathlib.Path(__file__).parents[2] / "data" / "cdnow" / "CDNOW_sample.txt",
+                      sep=r"\s+", header=None, names=["master", "id", "date", "cds", "dollars"], dtype={"date": str})
+    df = expected_cumulative_transactions(lt_bg(BG), raw, "date", "id", 546, datetime_format="%Y%m%d",
+                                          freq="D", freq_multiplier=7)
+    return {
+        "name": "CDNOW tracking, BG/NBD, weeks of days",
+        "data": "data/cdnow/CDNOW_sample.txt (whitespace separated: master id, sample id, YYYYMMDD, CDs, dollars)",
+        "model": {"model": "bg_nbd", **BG},
+        "options": {"period": "day", "multiplier": 7, "periods": 546},
+        "actual": floats(df["actual"]),
+        "predicted": floats(df["predicted"]),
+        "rel_tolerance": 1e-6,
+        "source": "lifetimes 0.11.3 utils.expected_cumulative_transactions; REFERENCES.md section 6(c)",
+    }
+
+
 def main():
     cases = []
     bg = lt_bg(BG)
@@ -390,6 +413,7 @@ def main():
         "fit_columns": FIT_COLUMNS,
         "fit_errors": FIT_ERRORS,
         "penalized_fits": penalized_fits(),
+        "tracking": tracking(),
     }
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(cases)} cases and {len(fits)} fits to {OUT}")

@@ -211,3 +211,35 @@ pub(super) fn run_fit(a: &mut Args<'_>) -> Result<Value> {
 pub(super) fn run_predict(a: &mut Args<'_>) -> Result<Value> {
     Ok(Value::Array(predict(a)?.into_iter().map(json_float).collect()))
 }
+
+/// `expected_cumulative_transactions`: the tracking plot's data of `model`
+/// (its JSON) on the transaction columns `customers`, `timestamps` (in
+/// `unit`), with `options` ([`TrackingOptions`](crate::churn::TrackingOptions)).
+///
+/// # Errors
+/// As [`crate::churn::expected_cumulative_transactions`]; a spend model.
+pub fn tracking(a: &mut Args<'_>) -> Result<crate::churn::Tracking> {
+    let m = model(a)?;
+    let options: crate::churn::TrackingOptions = a.options("options")?;
+    let unit = a.unit()?;
+    let customers = Args::required("customers", a.keys("customers")?)?;
+    let timestamps = Args::required("timestamps", a.times("timestamps", unit)?)?;
+    let pm = m.purchase_model().ok_or_else(|| {
+        CxError::invalid(
+            "model",
+            crate::churn::model_name(&m),
+            "a purchase model (bg_nbd, mbg_nbd, pareto_nbd) for expected_cumulative_transactions",
+        )
+    })?;
+    let tx = crate::retention::Transactions {
+        customers: &customers.codes,
+        timestamps: &timestamps,
+        unit,
+        amounts: None,
+    };
+    crate::churn::expected_cumulative_transactions(pm, &tx, &options)
+}
+
+pub(super) fn run_tracking(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&tracking(a)?))
+}

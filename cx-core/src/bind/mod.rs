@@ -68,7 +68,9 @@ use serde_json::Value;
 use crate::error::{CxError, Result};
 
 pub use args::Args;
-pub use churn::{Table, clv, clv_with, fit, holdout, holdout_with, predict, predict_kind, predict_with};
+pub use churn::{
+    Table, clv, clv_with, fit, holdout, holdout_with, predict, predict_kind, predict_with, tracking,
+};
 pub use keys::Keys;
 pub use retention::retention;
 
@@ -94,6 +96,7 @@ pub const CALLS: &[&str] = &[
     "parameters",
     "clv",
     "holdout",
+    "expected_cumulative_transactions",
 ];
 
 /// Every name [`run`] knows.
@@ -120,6 +123,7 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "parameters" => churn::run_parameters(&mut args)?,
         "clv" => churn::run_clv(&mut args)?,
         "holdout" => churn::run_holdout(&mut args)?,
+        "expected_cumulative_transactions" => churn::run_tracking(&mut args)?,
         r if retention::is_measure(r) => retention::run(r, &mut args)?,
         s if survey::MEASURES.contains(&s) => survey::run(s, &mut args)?,
         other => gaps::run(other, &mut args)?,

@@ -27,6 +27,7 @@ mod gamma_gamma;
 mod pareto;
 mod raw;
 mod special;
+mod tracking;
 
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,7 @@ pub use data::CustomerData;
 pub use fit::{FitOptions, FitReport};
 pub use gamma_gamma::GammaGamma;
 pub use pareto::ParetoNbd;
+pub use tracking::{Tracking, TrackingOptions, expected_cumulative_transactions};
 
 use crate::error::{CxError, Result};
 

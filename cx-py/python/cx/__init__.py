@@ -39,6 +39,7 @@ from .churn import (
     ParetoNbd,
     load_model,
 )
+from .tracking import expected_cumulative_transactions
 from .gaps import (
     GapReport,
     answer_times,
@@ -144,6 +145,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNbd",
     "load_model",
+    "expected_cumulative_transactions",
     "GapReport",
     "answer_times",
     "cronbach_alpha",
