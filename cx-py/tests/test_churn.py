@@ -44,6 +44,7 @@ def _run(case):
         "probability_alive_at": "probability_alive_at",
         "probability_alive_if_silent": "probability_alive_if_silent",
         "churn_deadline": "churn_deadline",
+        "dert": "dert",
     }[p["kind"]]
     if not hasattr(model, method):
         # The class has no such method (the wrong model for it); the native
@@ -64,6 +65,8 @@ def _run(case):
         return model.purchases_quantile(p["q"], p["horizon"], table)
     if method == "churn_deadline":
         return model.churn_deadline(p["threshold"], table)
+    if method == "dert":
+        return model.dert(p["delta"], table)
     if "horizon" in p:
         return getattr(model, method)(p["horizon"], table)
     return getattr(model, method)(table)

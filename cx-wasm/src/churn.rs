@@ -222,6 +222,12 @@ impl JsChurnModel {
         )
     }
 
+    /// Discounted expected residual transactions of each customer; `delta`
+    /// is the continuous discount rate per time unit.
+    pub fn dert(&self, delta: f64, customers: &JsCustomers) -> Result<Float64Array, JsValue> {
+        self.run(Prediction::Dert { delta }, customers.as_ref())
+    }
+
     /// Time after T until P(alive) of a silent customer falls below
     /// `threshold` (the win-back date); NaN where it never does.
     #[wasm_bindgen(js_name = churnDeadline)]

@@ -222,6 +222,8 @@ function runChurn(cx, doc, c) {
       return model.probabilityAliveIfSilent(p.horizon, customers);
     case "churn_deadline":
       return model.churnDeadline(p.threshold, customers);
+    case "dert":
+      return model.dert(p.delta, customers);
     default:
       throw new Error(`unknown prediction ${p.kind}`);
   }

@@ -247,7 +247,15 @@ def forecast_cases():
         out.append(case(f"{label} churn deadline at P(alive) {theta}", model,
                         {"kind": "churn_deadline", "threshold": theta}, want,
                         REF + "(h); NaN: never", tol=printed(want, 5), customers=az))
+    delta = math.log(1.15) / 52
+    dert_customers = {"frequency": [2, 0, 1, 26], "recency": [30.43, 0.0, 1.71, 30.86], "T": [38.86, 38.86, 38.86, 31.0]}
+    dert = [6.499968, 0.4782272, 0.7637654, 86.26178]
+    out.append(case("Pareto/NBD DERT at 15 % a year (weeks)", pn_model, {"kind": "dert", "delta": delta}, dert,
+                    REF + "(d): FHL 2005 closed form, Tricomi U by quadrature to 10 digits", tol=printed([0.4782272], 7),
+                    customers=dert_customers))
     errors = [
+        ("DERT of a spend model", {"model": "gamma_gamma", **GG}, {"kind": "dert", "delta": delta}, "model"),
+        ("DERT without discounting", pn_model, {"kind": "dert", "delta": 0.0}, "delta"),
         ("churn deadline threshold 1", bg_model, {"kind": "churn_deadline", "threshold": 1.0}, "threshold"),
         ("purchases quantile q 0", bg_model, {"kind": "purchases_quantile", "horizon": 1.0, "q": 0.0}, "q"),
         ("P(alive) at a negative horizon", pn_model, {"kind": "probability_alive_at", "horizon": -1.0}, "horizon"),

@@ -119,6 +119,12 @@ pub enum Prediction {
         /// The P(alive) that triggers, strictly between 0 and 1.
         threshold: f64,
     },
+    /// Discounted expected residual transactions ([`ChurnModel::dert`]).
+    Dert {
+        /// Continuous discount rate per time unit, > 0 (ln 1.15 / 52 is
+        /// 15 % a year on weeks).
+        delta: f64,
+    },
     /// P(X(t) = n) of a new customer for each `t` (BG/NBD and MBG/NBD).
     ProbabilityOfPurchases {
         /// Number of purchases.
@@ -259,6 +265,16 @@ pub fn predict(model: &AnyModel, prediction: &Prediction, columns: &Columns<'_>)
             per_customer(model, "churn_deadline", columns, |m, x, tx, t| {
                 m.churn_deadline(*threshold, x, tx, t).unwrap_or(f64::NAN)
             })
+        }
+        Prediction::Dert { delta } => {
+            if !(delta.is_finite() && *delta > 0.0) {
+                return Err(CxError::invalid(
+                    "delta",
+                    *delta,
+                    "a positive continuous discount rate per time unit",
+                ));
+            }
+            per_customer(model, "dert", columns, |m, x, tx, t| m.dert(*delta, x, tx, t))
         }
         Prediction::ExpectedPurchases => {
             let m = purchase_model(model, "expected_purchases")?;

@@ -293,6 +293,10 @@ impl ChurnModel for ParetoNbd {
         super::forecast::pareto_pmf(self.params(), pa, horizon, x, t, n_max)
     }
 
+    fn dert(&self, delta: f64, x: f64, tx: f64, t: f64) -> f64 {
+        super::forecast::pareto_dert(self.params(), self.probability_alive(x, tx, t), delta, x, t)
+    }
+
     /// P(alive) now times the chance of no death in the horizon,
     /// ((β+T)/(β+T+t))^s (Fader & Hardie note 015).
     fn probability_alive_at(&self, horizon: f64, x: f64, tx: f64, t: f64) -> f64 {

@@ -385,6 +385,29 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         until then: how P(alive) falls while a customer stays silent."""
         return self._predict({"kind": "probability_alive_if_silent", "horizon": float(horizon)}, data, frequency, recency, T)
 
+    def dert(
+        self,
+        delta: float,
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+    ) -> ArrayOrFloat:
+        """Discounted expected residual transactions of each customer, with
+        ``delta`` the continuous discount rate per time unit (15 % a year on
+        weeks: ``math.log(1.15) / 52``; CLVTools' default is ``log(1.1)`` per
+        unit). Times expected spend it is the residual value (Fader, Hardie &
+        Lee 2005). Pareto/NBD in closed form, BG/NBD and MBG/NBD by
+        quadrature of the conditional expectation.
+
+        >>> import cx, math
+        >>> m = cx.ParetoNbd(r=0.5532622, alpha=10.5775399, s=0.6062388, beta=11.6686284)
+        >>> round(m.dert(math.log(1.15) / 52, frequency=2, recency=30.43, T=38.86), 5)
+        6.49997
+        """
+        return self._predict({"kind": "dert", "delta": float(delta)}, data, frequency, recency, T)
+
     def churn_deadline(
         self,
         threshold: float = 0.5,
