@@ -87,7 +87,12 @@
 //!   held in the tests against Fader & Hardie's closed form (note 028) and lifetimes. P(alive)
 //!   ahead: if silent, P(alive | x, tₓ, T+t); whatever happens, PA·((β+T)/(β+T+t))^s (Pareto/NBD)
 //!   and PA·₂F₁(r+x, a; a+b′; −t/(α+T)) (BG family, via Pfaff's transformation). The churn
-//!   deadline bisects P(alive) of a silent customer, which never rises.
+//!   deadline bisects P(alive) of a silent customer, which never rises. DERT: Pareto/NBD by its
+//!   closed form (Tricomi's U as a Laplace integral), the BG family as δ∫e^{−δτ}E[X(τ)]dτ.
+//! - **Discrete-time models**: sBG (Fader & Hardie 2007) and BG/BB (Fader, Hardie & Shang 2010) are
+//!   fitted by the same optimizer, restarts and Hessian as the other models; their discounted
+//!   lifetimes and DERT are ₂F₁ closed forms, checked against brute-force discounted sums (1e-10) and
+//!   against the published fits (`tests/vectors/discrete.json`).
 //! - **Fitting** maximises the likelihood over log-parameters with L-BFGS (`argmin`), using analytic
 //!   gradients (for Pareto/NBD, the series' own derivatives). Identical (x, tₓ, T) rows are merged
 //!   into weights (CDNOW: 2,357 customers → 1,016 rows) and terms that depend only on x are computed

@@ -8,6 +8,7 @@
 
 mod churn;
 mod convert;
+mod discrete;
 mod gaps;
 mod retention;
 mod scorecard;
@@ -15,6 +16,7 @@ mod signals;
 mod survey;
 
 pub use churn::*;
+pub use discrete::*;
 pub use gaps::*;
 pub use retention::*;
 pub use scorecard::*;
@@ -143,6 +145,7 @@ export interface FitReport {
   termination: string; penalizer: number; starts: number;
 }
 export interface FrequencyBin { frequency: number; customers: number; actual: number; predicted: number }
+export interface OpportunityTable { frequency: ArrayLike<number>; recency: ArrayLike<number>; periods: ArrayLike<number> }
 export interface Tracking { time: number[]; actual: number[]; predicted: number[]; customers: number; rows: RowReport }
 export interface TrackingOptions { period?: "day" | "week" | "month"; multiplier?: number; periods?: number }
 export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { churn, gaps, retention, signals, survey } from "./vectors.mjs";
+import { churn, discrete, gaps, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -21,6 +21,8 @@ const cdnowCsv = readFileSync(new URL("../../data/cdnow/cdnow_customers_summary_
 test("the churn vector file has its cases", () => assert.ok(churnDoc.cases.length >= 25 && churnDoc.fits.length === 4));
 const cdnowSample = readFileSync(new URL("../../data/cdnow/CDNOW_sample.txt", import.meta.url), "utf8");
 for (const t of churn(cx, churnDoc, cdnowCsv, cdnowSample)) test(t.name, t.run);
+const discreteDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/discrete.json", import.meta.url)));
+for (const t of discrete(cx, discreteDoc)) test(t.name, t.run);
 
 const gapsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/gaps.json", import.meta.url)));
 test("the gap vector file has its cases", () => assert.ok(gapsDoc.cases.length >= 20));

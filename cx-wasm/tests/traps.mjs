@@ -44,7 +44,13 @@ export function trapProbe(cx) {
     for (const s of Object.getOwnPropertyNames(v)) {
       if (typeof v[s] === "function" && !s.startsWith("__") && !["length", "name", "prototype"].includes(s)) probe(`${k}.${s}`, (a, b) => v[s](a, b));
     }
-    const inst = k === "Distribution" ? new v(0, 10) : cx.loadModel(model);
+    const inst = {
+      Distribution: () => new v(0, 10),
+      ChurnModel: () => cx.loadModel(model),
+      ShiftedBetaGeometric: () => v.fromJson('{"model":"sbg","alpha":0.7,"beta":1.2}'),
+      BetaGeoBetaBinom: () => v.fromJson('{"model":"bg_bb","alpha":1.2,"beta":0.75,"gamma":0.66,"delta":2.78}'),
+    }[k]?.();
+    if (!inst) throw new Error(`no instance for class ${k}: add one to the probe`);
     for (const m of Object.getOwnPropertyNames(v.prototype)) {
       const d = Object.getOwnPropertyDescriptor(v.prototype, m);
       if (["constructor", "free"].includes(m) || m.startsWith("__") || typeof d.value !== "function") continue;

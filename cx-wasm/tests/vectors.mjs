@@ -399,3 +399,57 @@ function checkSignal(cx, c) {
 export function signals(cx, doc) {
   return doc.cases.map((c) => ({ name: `signals: ${c.name}`, run: () => checkSignal(cx, c) }));
 }
+
+// The discrete-time models (tests/vectors/discrete.json): sBG and BG/BB.
+export function discrete(cx, doc) {
+  const near = (got, want, tol, what) => {
+    if (got.length !== want.length) throw new Error(`${what}: ${got.length} values`);
+    want.forEach((w, i) => {
+      if (!(Math.abs(got[i] - w) <= tol)) throw new Error(`${what}[${i}]: ${got[i]} vs ${w} (±${tol})`);
+    });
+  };
+  const sbg = {
+    survival: (m, p, t) => m.survival(t),
+    retention_rate: (m, p, t) => m.retentionRate(t),
+    discounted_expected_lifetime: (m, p) => [m.discountedExpectedLifetime(p.discount_rate)],
+    discounted_expected_residual_lifetime: (m, p, t) => m.discountedExpectedResidualLifetime(p.discount_rate, t),
+  };
+  return [
+    ...doc.sbg_fits.map((f) => ({
+      name: `sbg: ${f.name}`,
+      run: () => {
+        const m = cx.ShiftedBetaGeometric.fit({ survivors: f.survivors });
+        for (const [k, w] of Object.entries(f.params)) near([m.params[k]], [w], f.param_tolerance, k);
+        near([m.report.logLikelihood], [f.log_likelihood], f.ll_tolerance, "ln L");
+        for (const p of f.predictions) near(sbg[p.prediction.kind](m, p.prediction, p.t ?? []), p.expected, p.tolerance, p.prediction.kind);
+        const again = cx.ShiftedBetaGeometric.fromJson(m.toJson());
+        near([again.params.alpha], [m.params.alpha], 0, "round trip");
+      },
+    })),
+    {
+      name: `bgbb: ${doc.bgbb_fit.name}`,
+      run: () => {
+        const f = doc.bgbb_fit;
+        const m = cx.BetaGeoBetaBinom.fit({ frequency: f.frequency, recency: f.recency, periods: f.periods, weights: f.weights });
+        for (const [k, w] of Object.entries(f.params)) near([m.params[k]], [w], f.param_rel_tolerance * w, k);
+        near([m.report.logLikelihood], [f.log_likelihood], f.ll_tolerance, "ln L");
+        for (const p of f.predictions) {
+          const c = { frequency: p.frequency, recency: p.recency, periods: p.periods };
+          const got = {
+            expected_purchases: () => m.expectedPurchases(p.periods),
+            probability_alive: () => m.probabilityAlive(c),
+            conditional_expected_purchases: () => m.predictPurchases(p.prediction.future, c),
+            dert: () => m.dert(p.prediction.discount_rate, c),
+          }[p.prediction.kind]();
+          near(got, p.expected, p.tolerance, p.prediction.kind);
+        }
+      },
+    },
+    ...doc.errors
+      .filter((c) => c.call.endsWith("_fit"))
+      .map((c) => ({
+        name: `discrete error: ${c.name}`,
+        run: () => expectCxError(() => (c.call === "sbg_fit" ? cx.ShiftedBetaGeometric : cx.BetaGeoBetaBinom).fit(c.args), c.error),
+      })),
+  ];
+}

@@ -51,6 +51,7 @@
 
 mod args;
 mod churn;
+pub mod discrete;
 mod gaps;
 mod keys;
 mod retention;
@@ -97,6 +98,10 @@ pub const CALLS: &[&str] = &[
     "clv",
     "holdout",
     "expected_cumulative_transactions",
+    "sbg_fit",
+    "sbg_predict",
+    "bgbb_fit",
+    "bgbb_predict",
 ];
 
 /// Every name [`run`] knows.
@@ -124,6 +129,10 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "clv" => churn::run_clv(&mut args)?,
         "holdout" => churn::run_holdout(&mut args)?,
         "expected_cumulative_transactions" => churn::run_tracking(&mut args)?,
+        "sbg_fit" => discrete::run_sbg_fit(&mut args)?,
+        "sbg_predict" => discrete::run_sbg_predict(&mut args)?,
+        "bgbb_fit" => discrete::run_bgbb_fit(&mut args)?,
+        "bgbb_predict" => discrete::run_bgbb_predict(&mut args)?,
         r if retention::is_measure(r) => retention::run(r, &mut args)?,
         s if survey::MEASURES.contains(&s) => survey::run(s, &mut args)?,
         other => gaps::run(other, &mut args)?,

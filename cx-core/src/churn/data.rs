@@ -88,7 +88,7 @@ fn finite(argument: &'static str, index: usize, v: f64) -> Result<f64> {
     }
 }
 
-fn out_of_range(argument: &'static str, index: usize, v: f64, allowed: &str) -> CxError {
+pub(crate) fn out_of_range(argument: &'static str, index: usize, v: f64, allowed: &str) -> CxError {
     CxError::OutOfRange {
         argument,
         index,

@@ -18,6 +18,7 @@
 //! ([`AnyModel`] reads any of them from JSON).
 
 mod api;
+mod bgbb;
 mod bgnbd;
 mod clv;
 mod data;
@@ -26,12 +27,14 @@ mod forecast;
 mod gamma_gamma;
 mod pareto;
 mod raw;
+mod sbg;
 mod special;
 mod tracking;
 
 use serde::{Deserialize, Serialize};
 
 pub use api::{Columns, MODELS, Prediction, fit_model, holdout_check, lifetime_value, model_name, predict};
+pub use bgbb::{BetaGeoBetaBinom, OpportunityData};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use clv::{
     ClvOptions, Freq, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value,
@@ -41,6 +44,7 @@ pub use data::CustomerData;
 pub use fit::{FitOptions, FitReport};
 pub use gamma_gamma::GammaGamma;
 pub use pareto::ParetoNbd;
+pub use sbg::{ContractData, ShiftedBetaGeometric, survivors_to_rows};
 pub use tracking::{Tracking, TrackingOptions, expected_cumulative_transactions};
 
 use crate::error::{CxError, Result};

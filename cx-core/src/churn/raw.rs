@@ -71,6 +71,26 @@ impl TryFrom<AnyModel> for super::AnyModel {
     }
 }
 
+/// Reads JSON that must carry `"model": tag` into `T` (whose fields are
+/// read strictly): how the models outside [`AnyModel`](super::AnyModel)
+/// (sBG, BG/BB) are read.
+///
+/// # Errors
+/// [`CxError::Decode`] naming `model` for malformed JSON, another tag or a
+/// misspelt field.
+pub(crate) fn tagged<T: serde::de::DeserializeOwned>(text: &str, tag: &str) -> Result<T> {
+    let decode = |reason: String| CxError::Decode {
+        argument: "model",
+        reason,
+    };
+    let mut v: serde_json::Value = serde_json::from_str(text).map_err(|e| decode(e.to_string()))?;
+    let found = v.as_object_mut().and_then(|o| o.remove("model"));
+    if found.as_ref().and_then(|t| t.as_str()) != Some(tag) {
+        return Err(decode(format!("expected \"model\": \"{tag}\", found {found:?}")));
+    }
+    serde_json::from_value(v).map_err(|e| decode(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{AnyModel, BetaGeo, GammaGamma};

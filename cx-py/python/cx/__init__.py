@@ -40,6 +40,7 @@ from .churn import (
     load_model,
 )
 from .tracking import expected_cumulative_transactions
+from .discrete import BetaGeoBetaBinom, ShiftedBetaGeometric
 from .gaps import (
     GapReport,
     answer_times,
@@ -146,6 +147,8 @@ __all__ = [
     "ParetoNbd",
     "load_model",
     "expected_cumulative_transactions",
+    "ShiftedBetaGeometric",
+    "BetaGeoBetaBinom",
     "GapReport",
     "answer_times",
     "cronbach_alpha",
