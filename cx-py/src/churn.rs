@@ -24,7 +24,8 @@ fn col<'a>(c: &'a Col<'_>) -> PyResult<Option<&'a [f64]>> {
 
 /// Fits the model named `model` and returns it as JSON.
 #[pyfunction]
-#[pyo3(signature = (model, frequency=None, recency=None, t=None, monetary_value=None, options=None))]
+#[pyo3(signature = (model, frequency=None, recency=None, t=None, monetary_value=None, weights=None, options=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn churn_fit(
     py: Python<'_>,
     model: &str,
@@ -32,6 +33,7 @@ pub fn churn_fit(
     recency: Col<'_>,
     t: Col<'_>,
     monetary_value: Col<'_>,
+    weights: Col<'_>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     // Through the binding layer, so that a misspelt option is the typed
@@ -48,6 +50,7 @@ pub fn churn_fit(
         ("recency", col(&recency)?),
         ("t", col(&t)?),
         ("monetary_value", col(&monetary_value)?),
+        ("weights", col(&weights)?),
     ] {
         if let Some(c) = c {
             a.insert(name, Column::Floats(Cow::Borrowed(c)));

@@ -359,3 +359,17 @@ def test_tracking_matches_lifetimes_on_cdnow():
     np.testing.assert_allclose(t["predicted"], case["predicted"], rtol=case["rel_tolerance"])
     assert list(t["time"][:3]) == [1.0, 2.0, 3.0]
     assert t.attrs["report"].rows == len(raw)
+
+
+def test_weighted_fit_is_the_fit_of_the_expanded_summary():
+    # lifetimes' weights: CDNOW compressed into its 1,016 distinct rows.
+    s = _cdnow_summary()
+    grouped = s.groupby(["frequency", "recency", "T"]).size().reset_index(name="n")
+    assert len(grouped) == 1016
+    full = cx.BetaGeo().fit(s)
+    weighted = cx.BetaGeo().fit(grouped, weights="n")
+    for k, v in full.params.items():
+        assert abs(weighted.params[k] - v) <= 1e-6 * v, k
+    assert weighted.report.customers == 2357
+    with pytest.raises(cx.NegativeWeightError):
+        cx.BetaGeo().fit(frequency=[1, 2], recency=[1, 2], T=[3, 4], weights=[1, -1])

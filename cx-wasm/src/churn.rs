@@ -61,7 +61,8 @@ pub struct JsChurnModel {
 impl JsChurnModel {
     /// Fits `model` (`"bg_nbd"`, `"mbg_nbd"`, `"pareto_nbd"` or
     /// `"gamma_gamma"`) to customer columns, e.g. the result of
-    /// `customerSummary`. Options: `penalizer`, `initial`, `maxIterations`.
+    /// `customerSummary`, optionally with `weights` (customers per row).
+    /// Options: `penalizer`, `initial`, `maxIterations`, `acceptUnconverged`.
     pub fn fit(
         #[wasm_bindgen(unchecked_param_type = "string")] model: JsValue,
         customers: &JsCustomers,
@@ -69,6 +70,10 @@ impl JsChurnModel {
     ) -> Result<JsChurnModel, JsValue> {
         let json = convert::options(&options.map_or(JsValue::UNDEFINED, Into::into), &[])?;
         let mut args = customer_args(customers.as_ref())?;
+        // lifetimes' `weights`: customers per row of a compressed summary.
+        if let Some(w) = get(customers.as_ref(), "weights") {
+            args.insert("weights", Column::Json(to_json("weights", &w)?));
+        }
         args.insert("model", Column::Json(text("model", &model)?.into()));
         args.insert("options", Column::Json(json));
         let inner = cx::bind::fit(&mut args).map_err(error)?;

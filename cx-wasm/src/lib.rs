@@ -123,6 +123,8 @@ export interface Cadence {
 
 /** Per-customer columns of the churn models (the shape `customerSummary` returns; `T` is accepted for `t`). */
 export interface CustomerColumns {
+  /** Customers per row (fits only; lifetimes' weights). */
+  weights?: ArrayLike<number> | Float64Array;
   frequency?: ArrayLike<number> | Float64Array;
   recency?: ArrayLike<number> | Float64Array;
   t?: ArrayLike<number> | Float64Array;

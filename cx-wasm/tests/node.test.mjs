@@ -162,3 +162,23 @@ test("wrong argument types are CxErrors, not WebAssembly traps, and the module k
   assert.equal(cx.nps([10, 9, 0]).n, 3);
   assert.equal(cx.loadModel('{"model": "bg_nbd", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}').kind, "bg_nbd");
 });
+
+test("a weighted fit (lifetimes' weights) equals the fit of the expanded summary", () => {
+  const rows = cdnowCsv.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const counts = new Map();
+  for (const r of rows) {
+    const key = `${r[1]},${r[2]},${r[3]}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const keys = [...counts.keys()].map((k) => k.split(",").map(Number));
+  assert.equal(keys.length, 1016);
+  const full = cx.ChurnModel.fit("bg_nbd", { frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) });
+  const weighted = cx.ChurnModel.fit("bg_nbd", {
+    frequency: keys.map((k) => k[0]),
+    recency: keys.map((k) => k[1]),
+    T: keys.map((k) => k[2]),
+    weights: [...counts.values()],
+  });
+  for (const [k, v] of Object.entries(full.params)) assert.ok(Math.abs(weighted.params[k] - v) <= 1e-6 * v, `${k}: ${weighted.params[k]} vs ${v}`);
+  assert.equal(weighted.report.customers, 2357);
+});

@@ -226,3 +226,53 @@ fn tracking_matches_lifetimes_on_cdnow() {
     assert_eq!(r.actual[38], f64::from(sum_x));
     assert_eq!(r.customers, 2357);
 }
+
+/// lifetimes' `weights`: a summary compressed into distinct (x, tₓ, T) rows
+/// with counts fits to the estimate of the uncompressed summary.
+#[test]
+fn weighted_fit_equals_the_fit_of_the_expanded_rows() {
+    use std::collections::BTreeMap;
+    let input = model_input();
+    let mut counts: BTreeMap<(u64, u64, u64), f64> = BTreeMap::new();
+    for i in 0..input.x.len() {
+        *counts
+            .entry((input.x[i].to_bits(), input.t_x[i].to_bits(), input.t[i].to_bits()))
+            .or_default() += 1.0;
+    }
+    let col = |k: usize| {
+        counts
+            .keys()
+            .map(|key| f64::from_bits([key.0, key.1, key.2][k]))
+            .collect::<Vec<f64>>()
+    };
+    let w: Vec<f64> = counts.values().copied().collect();
+    assert_eq!(w.len(), 1016); // REFERENCES.md §4: 2,357 customers, 1,016 distinct rows
+    for model in ["bg_nbd", "pareto_nbd"] {
+        let full = fit_model(model, &input.columns(), &FitOptions::default()).expect("fit");
+        let weighted = cx::bind::call(
+            "fit",
+            serde_json::json!({"model": model, "frequency": col(0), "recency": col(1), "t": col(2), "weights": w}),
+        )
+        .expect("weighted fit");
+        for (name, v) in full.params() {
+            let got = weighted[name].as_f64().expect("param");
+            assert!((got - v).abs() <= 1e-6 * v, "{model} {name}: {got} vs {v}");
+        }
+        assert_eq!(weighted["fit"]["customers"], 2357.0);
+    }
+    let e = cx::bind::call(
+        "fit",
+        serde_json::json!({"model": "bg_nbd", "frequency": [1, 2], "recency": [1, 2], "t": [3, 4], "weights": [1, -1]}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.argument(), e.index()),
+        ("negative_weight", "weights", Some(1))
+    );
+    let e = cx::bind::call(
+        "fit",
+        serde_json::json!({"model": "bg_nbd", "frequency": [1, 2], "recency": [1, 2], "t": [3, 4], "weights": [1]}),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "length_mismatch");
+}

@@ -5,9 +5,7 @@
 use serde_json::Value;
 
 use super::{Args, json_float, to_json, wrong};
-use crate::churn::{
-    AnyModel, ClvOptions, Columns, CustomerData, FitOptions, HoldoutCheck, Prediction, fit_model,
-};
+use crate::churn::{AnyModel, ClvOptions, Columns, CustomerData, FitOptions, HoldoutCheck, Prediction};
 use crate::error::{CxError, Result};
 
 /// The per-customer columns of the churn models, read from `frequency`,
@@ -84,7 +82,8 @@ pub fn fit(args: &mut Args<'_>) -> Result<AnyModel> {
     let name = Args::required("model", args.text("model")?)?;
     let options: FitOptions = args.options("options")?;
     let table = Table::read(args)?;
-    fit_model(&name, &table.columns(), &options)
+    let weights = args.floats("weights")?;
+    crate::churn::fit_model_weighted(&name, &table.columns(), weights.as_deref(), &options)
 }
 
 /// One prediction (`prediction`: a [`Prediction`] object such as

@@ -52,11 +52,37 @@ impl<'a> Columns<'a> {
 /// [`CxError::InvalidParameter`] for an unknown model or a missing column;
 /// the errors of the model's `fit`.
 pub fn fit_model(model: &str, columns: &Columns<'_>, options: &FitOptions) -> Result<AnyModel> {
+    fit_model_weighted(model, columns, None, options)
+}
+
+/// [`fit_model`] where row i stands for `weights[i]` customers (lifetimes'
+/// `weights`; the purchase models).
+///
+/// # Errors
+/// As [`fit_model`]; bad weights naming the row; weights for gamma-gamma.
+pub fn fit_model_weighted(
+    model: &str,
+    columns: &Columns<'_>,
+    weights: Option<&[f64]>,
+    options: &FitOptions,
+) -> Result<AnyModel> {
     let task = format!("fitting {model}");
+    let w = weights;
     Ok(match model {
-        "bg_nbd" => AnyModel::BgNbd(BetaGeo::fit(&columns.customers(&task)?, options)?),
-        "mbg_nbd" => AnyModel::MbgNbd(ModifiedBetaGeo::fit(&columns.customers(&task)?, options)?),
-        "pareto_nbd" => AnyModel::ParetoNbd(ParetoNbd::fit(&columns.customers(&task)?, options)?),
+        "bg_nbd" => AnyModel::BgNbd(BetaGeo::fit_weighted(&columns.customers(&task)?, w, options)?),
+        "mbg_nbd" => AnyModel::MbgNbd(ModifiedBetaGeo::fit_weighted(
+            &columns.customers(&task)?,
+            w,
+            options,
+        )?),
+        "pareto_nbd" => AnyModel::ParetoNbd(ParetoNbd::fit_weighted(&columns.customers(&task)?, w, options)?),
+        "gamma_gamma" if w.is_some() => {
+            return Err(CxError::invalid(
+                "weights",
+                "given",
+                "no weights for gamma_gamma (one row per customer with repeat purchases)",
+            ));
+        }
         "gamma_gamma" => AnyModel::GammaGamma(GammaGamma::fit(
             Columns::need(columns.frequency, "frequency", &task)?,
             Columns::need(columns.monetary_value, "monetary_value", &task)?,

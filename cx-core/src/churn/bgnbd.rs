@@ -247,7 +247,20 @@ macro_rules! bg_common {
             /// optimizer failure. Non-convergence is not an error: it is
             /// flagged in [`FitReport::converged`].
             pub fn fit(data: &CustomerData<'_>, options: &FitOptions) -> Result<Self> {
-                let rows = data.rows()?;
+                Self::fit_weighted(data, None, options)
+            }
+
+            /// [`fit`](Self::fit) where row i stands for `weights[i]`
+            /// customers (lifetimes' `weights`).
+            ///
+            /// # Errors
+            /// As [`fit`](Self::fit); bad weights, naming the row.
+            pub fn fit_weighted(
+                data: &CustomerData<'_>,
+                weights: Option<&[f64]>,
+                options: &FitOptions,
+            ) -> Result<Self> {
+                let rows = data.rows_weighted(weights)?;
                 let (p, report) = fit::<$model>(&rows, options)?;
                 Ok($ty {
                     r: p[0],

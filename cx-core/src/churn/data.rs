@@ -164,9 +164,37 @@ impl CustomerData<'_> {
         Ok(())
     }
 
-    /// Validates and compresses identical rows into weights.
-    pub(crate) fn rows(&self) -> Result<Rows> {
+    /// Validates and compresses identical rows into weights; row i stands
+    /// for `weights[i]` customers when given (lifetimes' `weights`: a
+    /// summary already compressed into counts), else for one.
+    ///
+    /// # Errors
+    /// As [`validate`](Self::validate); a weight that is not finite,
+    /// negative, or weights of another length or summing to 0.
+    pub(crate) fn rows_weighted(&self, weights: Option<&[f64]>) -> Result<Rows> {
         self.validate()?;
+        if let Some(w) = weights {
+            CxError::check_len("weights", w.len(), "frequency", self.len())?;
+            for (index, &v) in w.iter().enumerate() {
+                if !v.is_finite() {
+                    return Err(CxError::NotFinite {
+                        argument: "weights",
+                        index,
+                        value: v,
+                    });
+                }
+                if v < 0.0 {
+                    return Err(CxError::NegativeWeight {
+                        argument: "weights",
+                        index,
+                        value: v,
+                    });
+                }
+            }
+            if w.iter().sum::<f64>() <= 0.0 {
+                return Err(CxError::ZeroWeight { argument: "weights" });
+            }
+        }
         let mut index: HashMap<(u64, u64, u64), usize, RandomState> = HashMap::default();
         let mut r = Rows::default();
         for i in 0..self.len() {
@@ -180,9 +208,9 @@ impl CustomerData<'_> {
                 r.t.push(t);
                 r.w.push(0.0);
             }
-            r.w[k] += 1.0;
+            r.w[k] += weights.map_or(1.0, |w| w[i]);
         }
-        r.total = self.len() as f64;
+        r.total = weights.map_or(self.len() as f64, |w| w.iter().sum());
         Ok(r.index_frequencies())
     }
 }

@@ -33,7 +33,10 @@ mod tracking;
 
 use serde::{Deserialize, Serialize};
 
-pub use api::{Columns, MODELS, Prediction, fit_model, holdout_check, lifetime_value, model_name, predict};
+pub use api::{
+    Columns, MODELS, Prediction, fit_model, fit_model_weighted, holdout_check, lifetime_value, model_name,
+    predict,
+};
 pub use bgbb::{BetaGeoBetaBinom, OpportunityData};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
 pub use clv::{

@@ -236,7 +236,20 @@ impl ParetoNbd {
     /// # Errors
     /// As [`super::BetaGeo::fit`].
     pub fn fit(data: &CustomerData<'_>, options: &FitOptions) -> Result<Self> {
-        let rows = data.rows()?;
+        Self::fit_weighted(data, None, options)
+    }
+
+    /// [`fit`](Self::fit) where row i stands for `weights[i]` customers
+    /// (lifetimes' `weights`).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit); bad weights, naming the row.
+    pub fn fit_weighted(
+        data: &CustomerData<'_>,
+        weights: Option<&[f64]>,
+        options: &FitOptions,
+    ) -> Result<Self> {
+        let rows = data.rows_weighted(weights)?;
         let (p, report) = fit::<PnbdModel>(&rows, options)?;
         Ok(ParetoNbd {
             r: p[0],

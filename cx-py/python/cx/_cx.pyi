@@ -46,6 +46,7 @@ def churn_fit(
     recency: Optional[npt.NDArray[np.float64]] = None,
     t: Optional[npt.NDArray[np.float64]] = None,
     monetary_value: Optional[npt.NDArray[np.float64]] = None,
+    weights: Optional[npt.NDArray[np.float64]] = None,
     options: Optional[Dict[str, Any]] = None,
 ) -> str: ...
 def churn_model(json: str) -> str: ...

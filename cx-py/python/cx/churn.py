@@ -249,9 +249,13 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         initial: Optional[Sequence[float]] = None,
         max_iterations: int = 500,
         accept_unconverged: bool = False,
+        weights: Optional[Column] = None,
     ) -> Any:
         """Fits the model to a customer summary (a DataFrame with the named
         columns, or the columns as arrays with ``data=None``) and returns it.
+        ``weights`` (a column name or array; lifetimes' ``weights``) says how
+        many customers each row stands for, for summaries already compressed
+        into distinct (frequency, recency, T) rows.
 
         ``penalizer`` is lifetimes' ``penalizer_coef`` with its semantics
         (c·Σθ² on the mean negative log-likelihood, time rescaled so that
@@ -259,7 +263,10 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         that converges from none of its starting points raises
         :class:`cx.NotConvergedError`; with ``accept_unconverged=True`` it is
         returned with ``report.converged == False`` instead."""
-        cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
+        names: Dict[str, Column] = {"frequency": frequency, "recency": recency, "t": T}
+        if weights is not None:
+            names["weights"] = weights
+        cols, _ = _columns(data, names)
         return self._fit(cols, penalizer, initial, max_iterations, accept_unconverged)
 
     def _predict(self, prediction: Dict[str, Any], data: Any, frequency: Column, recency: Column, T: Column) -> ArrayOrFloat:
