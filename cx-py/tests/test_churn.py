@@ -373,3 +373,13 @@ def test_weighted_fit_is_the_fit_of_the_expanded_summary():
     assert weighted.report.customers == 2357
     with pytest.raises(cx.NegativeWeightError):
         cx.BetaGeo().fit(frequency=[1, 2], recency=[1, 2], T=[3, 4], weights=[1, -1])
+
+
+def test_alive_path_matches_lifetimes():
+    c = DOC["alive_path"]
+    m = cx.load_model(json.dumps(c["model"]))
+    got = m.alive_path(c["purchases"], c["at"])
+    np.testing.assert_allclose(got, c["expected"], rtol=c["rel_tolerance"])
+    with pytest.raises(cx.OutOfRangeError) as e:
+        m.alive_path([5, 3], [1])
+    assert e.value.argument == "purchases" and e.value.index == 1

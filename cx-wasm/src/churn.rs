@@ -227,6 +227,27 @@ impl JsChurnModel {
         )
     }
 
+    /// P(alive) along one customer's own history: at each time of `at`
+    /// (since the first purchase), given the repeat `purchases` (times since
+    /// the first purchase, ascending) up to then.
+    #[wasm_bindgen(js_name = alivePath)]
+    pub fn alive_path(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number>")] purchases: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ArrayLike<number>")] at: JsValue,
+    ) -> Result<Float64Array, JsValue> {
+        let mut args = Args::new();
+        args.insert("model", Column::Json(self.inner.to_json().into()));
+        args.insert("purchases", Column::Json(to_json("purchases", &purchases)?));
+        args.insert("at", Column::Json(to_json("at", &at)?));
+        let v = cx::bind::run("alive_path", args).map_err(error)?;
+        let xs: Vec<f64> = v
+            .as_array()
+            .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
+            .unwrap_or_default();
+        Ok(array(xs))
+    }
+
     /// Discounted expected residual transactions of each customer; `delta`
     /// is the continuous discount rate per time unit.
     pub fn dert(&self, delta: f64, customers: &JsCustomers) -> Result<Float64Array, JsValue> {

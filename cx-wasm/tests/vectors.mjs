@@ -276,7 +276,18 @@ function checkFit(cx, f, columns) {
 export function churn(cx, doc, cdnowCsv, cdnowSample) {
   const columns = cdnowColumns(cdnowCsv);
   const tracking = doc.tracking;
+  const path = doc.alive_path;
   return [
+    {
+      name: `churn: alive path, ${path.name}`,
+      run: () => {
+        const got = cx.loadModel(JSON.stringify(path.model)).alivePath(path.purchases, path.at);
+        if (got.length !== path.expected.length) throw new Error(`${got.length} points`);
+        path.expected.forEach((w, i) => {
+          if (!(Math.abs(got[i] - w) <= path.rel_tolerance * w)) throw new Error(`[${i}]: ${got[i]} vs ${w}`);
+        });
+      },
+    },
     {
       name: `churn: ${tracking.name}`,
       run: () => {

@@ -276,3 +276,29 @@ fn weighted_fit_equals_the_fit_of_the_expanded_rows() {
     .unwrap_err();
     assert_eq!(e.code(), "length_mismatch");
 }
+
+#[test]
+fn alive_path_matches_lifetimes() {
+    let doc = doc();
+    let c = &doc["alive_path"];
+    let r = cx::bind::call(
+        "alive_path",
+        serde_json::json!({"model": c["model"], "purchases": c["purchases"], "at": c["at"]}),
+    )
+    .expect("alive path");
+    let (got, want) = (floats(&r), floats(&c["expected"]));
+    assert_eq!(got.len(), 547);
+    let tol = c["rel_tolerance"].as_f64().expect("tol");
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert!((g - w).abs() <= tol * w, "day {i}: {g} vs {w}");
+    }
+    let e = cx::bind::call(
+        "alive_path",
+        serde_json::json!({"model": c["model"], "purchases": [5, 3], "at": [1]}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.argument(), e.index()),
+        ("out_of_range", "purchases", Some(1))
+    );
+}

@@ -270,6 +270,31 @@ def forecast_cases():
 LT_PMF = "lifetimes 0.11.3 ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time"
 
 
+def alive_path():
+    """lifetimes' calculate_alive_path for CDNOW sample customer 1 (orders on
+    1997-01-01, 1997-01-18 and 1997-08-02), daily for 546 days, with the
+    section 4 BG/NBD parameters moved to days (alpha x 7)."""
+    from lifetimes.utils import calculate_alive_path
+
+    raw = pd.read_csv(pathlib.Path(__file__).parents[2] / "data" / "cdnow" / "CDNOW_sample.txt",
+                      sep=r"\s+", header=None, names=["master", "id", "date", "cds", "dollars"], dtype={"date": str})
+    one = raw[raw["id"] == 1].copy()
+    one["date"] = pd.to_datetime(one["date"], format="%Y%m%d")
+    days = {**BG, "alpha": BG["alpha"] * 7}
+    path = calculate_alive_path(lt_bg(days), one, "date", 546, freq="D")
+    first = one["date"].min()
+    repeats = sorted({(d - first).days for d in one["date"]} - {0})
+    return {
+        "name": "CDNOW customer 1, BG/NBD in days",
+        "model": {"model": "bg_nbd", **days},
+        "purchases": [float(d) for d in repeats],
+        "at": [float(i) for i in range(547)],
+        "expected": floats(path),
+        "rel_tolerance": 1e-9,
+        "source": "lifetimes 0.11.3 utils.calculate_alive_path (daily, t = 546)",
+    }
+
+
 def tracking():
     """The tracking plot's data on the CDNOW sample transactions: lifetimes'
     expected_cumulative_transactions(BG/NBD at the section 4 point-check
@@ -422,6 +447,7 @@ def main():
         "fit_errors": FIT_ERRORS,
         "penalized_fits": penalized_fits(),
         "tracking": tracking(),
+        "alive_path": alive_path(),
     }
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {len(cases)} cases and {len(fits)} fits to {OUT}")

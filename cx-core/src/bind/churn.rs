@@ -242,3 +242,17 @@ pub fn tracking(a: &mut Args<'_>) -> Result<crate::churn::Tracking> {
 pub(super) fn run_tracking(a: &mut Args<'_>) -> Result<Value> {
     Ok(to_json(&tracking(a)?))
 }
+
+/// `alive_path`: P(alive) of one customer at each time of `at`, given the
+/// repeat `purchases` (times since the first purchase, ascending) of
+/// `model` (its JSON).
+///
+/// # Errors
+/// As [`crate::churn::alive_path`].
+pub(super) fn run_alive_path(a: &mut Args<'_>) -> Result<Value> {
+    let m = model(a)?;
+    let purchases = Args::required("purchases", a.floats("purchases")?)?;
+    let at = Args::required("at", a.floats("at")?)?;
+    let p = crate::churn::alive_path(&m, &purchases, &at)?;
+    Ok(Value::Array(p.into_iter().map(json_float).collect()))
+}

@@ -34,8 +34,8 @@ mod tracking;
 use serde::{Deserialize, Serialize};
 
 pub use api::{
-    Columns, MODELS, Prediction, fit_model, fit_model_weighted, holdout_check, lifetime_value, model_name,
-    predict,
+    Columns, MODELS, Prediction, alive_path, fit_model, fit_model_weighted, holdout_check, lifetime_value,
+    model_name, predict,
 };
 pub use bgbb::{BetaGeoBetaBinom, OpportunityData};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
@@ -100,6 +100,22 @@ pub trait ChurnModel {
     /// with its closed form.
     fn dert(&self, delta: f64, x: f64, tx: f64, t: f64) -> f64 {
         forecast::dert_by_parts(delta, |tau| self.conditional_expected_purchases(tau, x, tx, t))
+    }
+
+    /// P(alive) along one customer's own history (lifetimes'
+    /// `calculate_alive_path`, the data of its `plot_history_alive`): at
+    /// each time of `at` (since the first purchase), P(alive) given the
+    /// repeat purchases up to then. `purchases` are the repeat purchase
+    /// times since the first purchase, ascending. P(alive) sags while the
+    /// customer is silent and jumps at each purchase.
+    fn alive_path(&self, purchases: &[f64], at: &[f64]) -> Vec<f64> {
+        at.iter()
+            .map(|&tau| {
+                let k = purchases.partition_point(|&p| p <= tau);
+                let tx = if k > 0 { purchases[k - 1] } else { 0.0 };
+                self.probability_alive(k as f64, tx, tau)
+            })
+            .collect()
     }
 
     /// The `q`-quantile of the number of purchases in the coming `horizon`:

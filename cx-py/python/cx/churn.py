@@ -392,6 +392,25 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         until then: how P(alive) falls while a customer stays silent."""
         return self._predict({"kind": "probability_alive_if_silent", "horizon": float(horizon)}, data, frequency, recency, T)
 
+    def alive_path(self, purchases: Any, at: Any) -> np.ndarray:
+        """P(alive) along one customer's own history (lifetimes'
+        ``calculate_alive_path``; the data of ``plot_history_alive``): at each
+        time of ``at`` since the first purchase, given the repeat
+        ``purchases`` (times since the first purchase, ascending) up to then.
+
+        >>> import cx
+        >>> m = cx.BetaGeo(r=0.24, alpha=30.9, a=0.79, b=2.43)  # days
+        >>> path = m.alive_path([17, 213, 345], range(0, 547, 91))
+        >>> bool(path[0] == 1.0 and path[1] < 1.0)
+        True
+        """
+        args = {
+            "model": self._model(),
+            "purchases": as_array(purchases, "purchases", float64=True),
+            "at": as_array(np.asarray(list(at) if isinstance(at, range) else at, dtype=np.float64), "at", float64=True),
+        }
+        return np.asarray(_cx.call("alive_path", args), dtype=float)
+
     def dert(
         self,
         delta: float,
