@@ -446,6 +446,41 @@ pub fn model_name(model: &AnyModel) -> &'static str {
     }
 }
 
+/// [`ChurnModel::alive_path`] with the inputs checked: `purchases` finite,
+/// ≥ 0 and ascending, `at` finite and ≥ 0.
+///
+/// # Errors
+/// [`CxError::InvalidParameter`] for a spend model; [`CxError::NotFinite`],
+/// [`CxError::OutOfRange`] naming the argument and row.
+pub fn alive_path(model: &AnyModel, purchases: &[f64], at: &[f64]) -> Result<Vec<f64>> {
+    let m = purchase_model(model, "alive_path")?;
+    for (argument, v) in [("purchases", purchases), ("at", at)] {
+        for (index, &x) in v.iter().enumerate() {
+            if !x.is_finite() {
+                return Err(CxError::NotFinite {
+                    argument,
+                    index,
+                    value: x,
+                });
+            }
+            if x < 0.0 || (argument == "purchases" && index > 0 && x < v[index - 1]) {
+                return Err(CxError::OutOfRange {
+                    argument,
+                    index,
+                    value: x.to_string(),
+                    allowed: if argument == "purchases" {
+                        "times >= 0, ascending"
+                    } else {
+                        ">= 0"
+                    }
+                    .into(),
+                });
+            }
+        }
+    }
+    Ok(m.alive_path(purchases, at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,39 +555,4 @@ mod tests {
         let extra = r#"{"kind": "conditional_expected_purchases", "horizon": 1, "n": 2}"#;
         assert!(serde_json::from_str::<Prediction>(extra).is_err());
     }
-}
-
-/// [`ChurnModel::alive_path`] with the inputs checked: `purchases` finite,
-/// ≥ 0 and ascending, `at` finite and ≥ 0.
-///
-/// # Errors
-/// [`CxError::InvalidParameter`] for a spend model; [`CxError::NotFinite`],
-/// [`CxError::OutOfRange`] naming the argument and row.
-pub fn alive_path(model: &AnyModel, purchases: &[f64], at: &[f64]) -> Result<Vec<f64>> {
-    let m = purchase_model(model, "alive_path")?;
-    for (argument, v) in [("purchases", purchases), ("at", at)] {
-        for (index, &x) in v.iter().enumerate() {
-            if !x.is_finite() {
-                return Err(CxError::NotFinite {
-                    argument,
-                    index,
-                    value: x,
-                });
-            }
-            if x < 0.0 || (argument == "purchases" && index > 0 && x < v[index - 1]) {
-                return Err(CxError::OutOfRange {
-                    argument,
-                    index,
-                    value: x.to_string(),
-                    allowed: if argument == "purchases" {
-                        "times >= 0, ascending"
-                    } else {
-                        ">= 0"
-                    }
-                    .into(),
-                });
-            }
-        }
-    }
-    Ok(m.alive_path(purchases, at))
 }
