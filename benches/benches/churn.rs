@@ -7,8 +7,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::churn::{
-    AnyModel, BetaGeo, ChurnModel, ClvOptions, Columns, FitOptions, GammaGamma, ParetoNbd, Prediction,
-    fit_model, lifetime_value, predict,
+    AnyModel, BetaGeo, BootstrapMethod, BootstrapOptions, ChurnModel, ClvOptions, Columns, FitOptions,
+    GammaGamma, ParetoNbd, Prediction, bootstrap, fit_model, lifetime_value, predict,
 };
 use cx_tests::cdnow::model_input;
 use cx_tests::simulate;
@@ -26,6 +26,22 @@ fn cdnow_fits(c: &mut Criterion) {
     for model in ["bg_nbd", "mbg_nbd", "pareto_nbd", "gamma_gamma"] {
         g.bench_function(model, |b| {
             b.iter(|| fit_model(model, black_box(&columns), &FitOptions::default()).expect("fit"))
+        });
+    }
+    g.finish();
+    // 200 bootstrap replicates of the BG/NBD fit (issue: under 2 s).
+    let bg = fit_model("bg_nbd", &columns, &FitOptions::default()).expect("fit");
+    let p = Prediction::ConditionalExpectedPurchases { horizon: 39.0 };
+    let mut g = c.benchmark_group("bootstrap_cdnow_200");
+    g.sample_size(10);
+    for method in [BootstrapMethod::Parametric, BootstrapMethod::Customers] {
+        let o = BootstrapOptions {
+            method,
+            replicates: 200,
+            ..BootstrapOptions::default()
+        };
+        g.bench_function(format!("{method:?}").to_lowercase(), |b| {
+            b.iter(|| bootstrap(&bg, black_box(&columns), None, &p, None, &o).expect("bootstrap"))
         });
     }
     g.finish();
@@ -108,6 +124,31 @@ fn pareto_large(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("fit_pareto_nbd", |b| {
         b.iter(|| fit_model("pareto_nbd", black_box(&columns), &FitOptions::default()).expect("fit"))
+    });
+    // 200 customer-bootstrap refits of BG/NBD at 100,000 customers (issue:
+    // under a minute).
+    let bg_cols = {
+        let s = simulate::bg_nbd(0.8, 6.0, 0.9, 3.0, n, (20.0, 60.0), 3);
+        let round = |v: &[f64]| v.iter().map(|x| (x * 7.0).round() / 7.0).collect::<Vec<f64>>();
+        let (t, tx) = (round(&s.t), round(&s.t_x));
+        let tx: Vec<f64> = tx.iter().zip(&t).map(|(a, b)| a.min(*b)).collect();
+        (s.x, tx, t)
+    };
+    let bg_columns = Columns {
+        frequency: Some(&bg_cols.0),
+        recency: Some(&bg_cols.1),
+        t: Some(&bg_cols.2),
+        monetary_value: None,
+    };
+    let bg = fit_model("bg_nbd", &bg_columns, &FitOptions::default()).expect("fit");
+    g.bench_function("bootstrap_customers_200_bg_nbd", |b| {
+        let o = BootstrapOptions {
+            method: BootstrapMethod::Customers,
+            replicates: 200,
+            ..BootstrapOptions::default()
+        };
+        let p = Prediction::ProbabilityAlive;
+        b.iter(|| bootstrap(&bg, black_box(&bg_columns), None, &p, None, &o).expect("bootstrap"))
     });
     let pn = ParetoNbd::new(0.55, 10.58, 0.61, 11.67).expect("params");
     g.bench_function("conditional_pmf_n10_pareto_nbd", |b| {

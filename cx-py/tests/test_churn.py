@@ -383,3 +383,21 @@ def test_alive_path_matches_lifetimes():
     with pytest.raises(cx.OutOfRangeError) as e:
         m.alive_path([5, 3], [1])
     assert e.value.argument == "purchases" and e.value.index == 1
+
+
+def test_bootstrap_intervals_are_reproducible_and_bracket_the_estimate():
+    s = _cdnow_summary()
+    m = cx.BetaGeo().fit(s)
+    p = {"kind": "conditional_expected_purchases", "horizon": 39.0}
+    a = m.bootstrap(p, s, replicates=100, seed=3)
+    assert (a.method, a.replicates, a.failed, len(a.estimate)) == ("parametric", 100, 0, 2357)
+    assert np.all(a.low <= a.estimate * 1.0001) and np.all(a.estimate <= a.high * 1.0001)
+    assert a.total["low"] < a.total["estimate"] < a.total["high"]
+    b = m.bootstrap(p, s, replicates=100, seed=3)
+    np.testing.assert_array_equal(a.low, b.low)
+    new = m.bootstrap({"kind": "expected_purchases"}, s, periods=[52.0], replicates=50)
+    assert len(new.estimate) == 1 and new.low[0] < new.estimate[0] < new.high[0]
+    assert list(a.frame().columns) == ["estimate", "low", "high"]
+    with pytest.raises(cx.InvalidParameterError) as e:
+        m.bootstrap(p, s, replicates=0)
+    assert e.value.argument == "replicates"

@@ -227,6 +227,33 @@ impl JsChurnModel {
         )
     }
 
+    /// Intervals of `prediction` (e.g. `{kind: "conditional_expected_purchases",
+    /// horizon: 13}`) per customer and for the total, from the uncertainty
+    /// of this fitted model's parameters; `customers` are the columns it was
+    /// fitted to (with `weights` if it was). Options: `method`
+    /// (`"parametric"` or `"customers"`), `replicates` (200), `level` (0.9),
+    /// `seed` (0), `periods` (a new customer's ages instead of the customers).
+    #[wasm_bindgen(unchecked_return_type = "BootstrapIntervals")]
+    pub fn bootstrap(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ kind: string; [key: string]: unknown }")]
+        prediction: JsValue,
+        customers: &JsCustomers,
+        #[wasm_bindgen(unchecked_param_type = "BootstrapOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let mut args = customer_args(customers.as_ref())?;
+        if let Some(w) = get(customers.as_ref(), "weights") {
+            args.insert("weights", Column::Json(to_json("weights", &w)?));
+        }
+        if let Some(p) = get(&options, "periods") {
+            args.insert("periods", Column::Json(to_json("periods", &p)?));
+        }
+        args.insert("model", Column::Json(self.inner.to_json().into()));
+        args.insert("prediction", Column::Json(convert::options(&prediction, &[])?));
+        args.insert("options", Column::Json(convert::options(&options, &["periods"])?));
+        result(&cx::bind::run("bootstrap", args).map_err(error)?)
+    }
+
     /// P(alive) along one customer's own history: at each time of `at`
     /// (since the first purchase), given the repeat `purchases` (times since
     /// the first purchase, ascending) up to then.

@@ -148,6 +148,8 @@ export interface FitReport {
 }
 export interface FrequencyBin { frequency: number; customers: number; actual: number; predicted: number }
 export interface OpportunityTable { frequency: ArrayLike<number>; recency: ArrayLike<number>; periods: ArrayLike<number> }
+export interface BootstrapOptions { method?: "parametric" | "customers"; replicates?: number; level?: number; seed?: number; periods?: ArrayLike<number> }
+export interface BootstrapIntervals { method: string; replicates: number; failed: number; level: number; estimate: number[]; low: number[]; high: number[]; total: { estimate: number; low: number; high: number } }
 export interface Tracking { time: number[]; actual: number[]; predicted: number[]; customers: number; rows: RowReport }
 export interface TrackingOptions { period?: "day" | "week" | "month"; multiplier?: number; periods?: number }
 export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }

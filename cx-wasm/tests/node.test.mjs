@@ -182,3 +182,19 @@ test("a weighted fit (lifetimes' weights) equals the fit of the expanded summary
   for (const [k, v] of Object.entries(full.params)) assert.ok(Math.abs(weighted.params[k] - v) <= 1e-6 * v, `${k}: ${weighted.params[k]} vs ${v}`);
   assert.equal(weighted.report.customers, 2357);
 });
+
+test("bootstrap intervals: reproducible, bracketing the estimate, typed errors", () => {
+  const rows = cdnowCsv.trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const customers = { frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };
+  const m = cx.ChurnModel.fit("bg_nbd", customers);
+  const p = { kind: "conditional_expected_purchases", horizon: 39 };
+  const a = m.bootstrap(p, customers, { replicates: 60, seed: 3 });
+  assert.equal(a.estimate.length, 2357);
+  assert.equal(a.failed, 0);
+  assert.ok(a.estimate.every((e, i) => a.low[i] <= e * 1.0001 && e <= a.high[i] * 1.0001));
+  assert.ok(a.total.low < a.total.estimate && a.total.estimate < a.total.high);
+  assert.deepEqual(m.bootstrap(p, customers, { replicates: 60, seed: 3 }).low, a.low);
+  const fresh = m.bootstrap({ kind: "expected_purchases" }, customers, { replicates: 30, periods: [52] });
+  assert.equal(fresh.estimate.length, 1);
+  assert.throws(() => m.bootstrap(p, customers, { replicates: 0 }), (e) => e.name === "CxError" && e.argument === "replicates");
+});

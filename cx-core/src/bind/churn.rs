@@ -256,3 +256,43 @@ pub(super) fn run_alive_path(a: &mut Args<'_>) -> Result<Value> {
     let p = crate::churn::alive_path(&m, &purchases, &at)?;
     Ok(Value::Array(p.into_iter().map(json_float).collect()))
 }
+
+/// `bootstrap`: intervals of `prediction` (a [`Prediction`] object) from the
+/// parameter uncertainty of `model` (its fitted JSON), fitted to the
+/// customer columns `frequency`, `recency`, `t` (and `weights`); `periods`
+/// predict a new customer at those ages instead of the customers; `options`
+/// ([`BootstrapOptions`](crate::churn::BootstrapOptions)).
+///
+/// # Errors
+/// As [`crate::churn::bootstrap`].
+pub fn bootstrap(a: &mut Args<'_>) -> Result<crate::churn::Bootstrap> {
+    let m = model(a)?;
+    let p = a.json("prediction")?;
+    let p: Prediction = serde_json::from_value(Args::required("prediction", p.clone())?).map_err(|e| {
+        CxError::invalid(
+            "prediction",
+            p.map(|v| v.to_string()).unwrap_or_default(),
+            format!("a prediction such as {{\"kind\": \"probability_alive\"}} ({e})"),
+        )
+    })?;
+    let options: crate::churn::BootstrapOptions = a.options("options")?;
+    let table = Table::read(a)?;
+    let weights = a.floats("weights")?;
+    let periods = a.floats("periods")?;
+    let target = periods.as_deref().map(|t| Columns {
+        t: Some(t),
+        ..Columns::default()
+    });
+    crate::churn::bootstrap(
+        &m,
+        &table.columns(),
+        weights.as_deref(),
+        &p,
+        target.as_ref(),
+        &options,
+    )
+}
+
+pub(super) fn run_bootstrap(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&bootstrap(a)?))
+}

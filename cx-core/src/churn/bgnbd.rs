@@ -125,8 +125,8 @@ fn initial(rows: &Rows) -> Vec<f64> {
     vec![1.0, 1.0 / rate, 1.0, 3.0]
 }
 
-struct BgModel;
-struct MbgModel;
+pub(crate) struct BgModel;
+pub(crate) struct MbgModel;
 
 /// The likelihood of one variant as the fitter sees it.
 macro_rules! bg_model {

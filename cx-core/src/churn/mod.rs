@@ -20,6 +20,7 @@
 mod api;
 mod bgbb;
 mod bgnbd;
+mod bootstrap;
 mod clv;
 mod data;
 mod fit;
@@ -39,6 +40,7 @@ pub use api::{
 };
 pub use bgbb::{BetaGeoBetaBinom, OpportunityData};
 pub use bgnbd::{BetaGeo, ModifiedBetaGeo};
+pub use bootstrap::{Bootstrap, BootstrapMethod, BootstrapOptions, Interval, bootstrap};
 pub use clv::{
     ClvOptions, Freq, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value,
     periods_per_month,

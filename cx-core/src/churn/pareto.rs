@@ -142,7 +142,7 @@ fn ll_grad_prepared(p: &[f64], x_terms: &[f64], x: f64, tx: f64, t: f64) -> Opti
     Some((head + total, g))
 }
 
-struct PnbdModel;
+pub(crate) struct PnbdModel;
 
 impl Model for PnbdModel {
     const NAMES: &'static [&'static str] = &["r", "alpha", "s", "beta"];

@@ -32,6 +32,7 @@ from ._errors import (
 )
 from .churn import (
     BetaGeo,
+    BootstrapIntervals,
     FitReport,
     GammaGamma,
     HoldoutCheck,
@@ -146,6 +147,7 @@ __all__ = [
     "ModifiedBetaGeo",
     "ParetoNbd",
     "load_model",
+    "BootstrapIntervals",
     "expected_cumulative_transactions",
     "ShiftedBetaGeometric",
     "BetaGeoBetaBinom",

@@ -89,6 +89,28 @@ class HoldoutCheck(_Result):
         return pd.DataFrame([b.to_dict() for b in self.bins])
 
 
+@dataclass(frozen=True)
+class BootstrapIntervals:
+    """Per-customer and total intervals of one prediction from the
+    uncertainty of the fitted parameters (``method``: ``parametric`` or
+    ``customers``; ``failed`` replicates are left out)."""
+
+    method: str
+    replicates: int
+    failed: int
+    level: float
+    estimate: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    total: Dict[str, float]
+
+    def frame(self) -> Any:
+        """estimate, low and high per customer as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame({"estimate": self.estimate, "low": self.low, "high": self.high})
+
+
 def _columns(data: Any, names: Dict[str, Column]) -> Tuple[Dict[str, np.ndarray], bool]:
     """float64 arrays of the named columns (scalars broadcast to the length
     of the others); whether every input was a scalar."""
@@ -392,6 +414,54 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         until then: how P(alive) falls while a customer stays silent."""
         return self._predict({"kind": "probability_alive_if_silent", "horizon": float(horizon)}, data, frequency, recency, T)
 
+    def bootstrap(
+        self,
+        prediction: Dict[str, Any],
+        data: Any = None,
+        *,
+        frequency: Column = "frequency",
+        recency: Column = "recency",
+        T: Column = "T",
+        weights: Optional[Column] = None,
+        periods: Any = None,
+        method: str = "parametric",
+        replicates: int = 200,
+        level: float = 0.9,
+        seed: int = 0,
+    ) -> BootstrapIntervals:
+        """Intervals of ``prediction`` (e.g. ``{"kind":
+        "conditional_expected_purchases", "horizon": 13}``) for each customer
+        and for their total, from the uncertainty of the parameters of this
+        model, fitted to ``data``. ``method="parametric"`` draws the
+        log-parameters from the fit's normal approximation;
+        ``"customers"`` resamples customers and refits (CLVTools' bootstrap).
+        ``periods`` asks a new customer's prediction at those ages instead.
+        Seeded and reproducible; replicates run on all cores."""
+        names: Dict[str, Column] = {"frequency": frequency, "recency": recency, "t": T}
+        if weights is not None:
+            names["weights"] = weights
+        cols, _ = _columns(data, names)
+        args: Dict[str, Any] = {
+            "model": self._model(),
+            "prediction": dict(prediction),
+            "options": {"method": method, "replicates": int(replicates), "level": float(level), "seed": int(seed)},
+            **cols,
+        }
+        if periods is not None:
+            args["periods"] = as_array(periods, "periods", float64=True)
+        r = _cx.call("bootstrap", args)
+        arr = lambda k: np.array([math.nan if v is None else v for v in r[k]], dtype=float)  # noqa: E731
+        return BootstrapIntervals(
+            method=r["method"],
+            replicates=r["replicates"],
+            failed=r["failed"],
+            level=r["level"],
+            estimate=arr("estimate"),
+            low=arr("low"),
+            high=arr("high"),
+            total=dict(r["total"]),
+        )
+
     def alive_path(self, purchases: Any, at: Any) -> np.ndarray:
         """P(alive) along one customer's own history (lifetimes'
         ``calculate_alive_path``; the data of ``plot_history_alive``): at each
@@ -671,5 +741,6 @@ __all__: List[str] = [
     "FitReport",
     "FrequencyBin",
     "HoldoutCheck",
+    "BootstrapIntervals",
     "load_model",
 ]

@@ -8,6 +8,13 @@ use super::{Model, total_ll};
 /// (central differences of the gradient), mapped back with the delta
 /// method: se(θ) = θ·se(ln θ).
 pub(super) fn standard_errors<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<f64>> {
+    let inv = covariance::<M>(rows, phi)?;
+    Some((0..phi.len()).map(|i| phi[i].exp() * inv[i][i].sqrt()).collect())
+}
+
+/// The covariance of the log-parameters at `phi`: the inverse of the
+/// Hessian of −ln L (central differences of the analytic gradient).
+pub(crate) fn covariance<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<Vec<f64>>> {
     let k = phi.len();
     let grad = |phi: &[f64]| -> Vec<f64> {
         let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
@@ -33,8 +40,7 @@ pub(super) fn standard_errors<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<
             hess[j][i] = m;
         }
     }
-    let inv = invert_spd(&hess)?;
-    Some((0..k).map(|i| phi[i].exp() * inv[i][i].sqrt()).collect())
+    invert_spd(&hess)
 }
 
 /// Inverse of a small symmetric positive-definite matrix by Cholesky
@@ -43,21 +49,7 @@ pub(super) fn standard_errors<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<
 /// definite.
 pub(crate) fn invert_spd(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = a.len();
-    let mut l = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - s;
-                if !(d > 0.0 && d.is_finite()) {
-                    return None;
-                }
-                l[i][i] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - s) / l[j][j];
-            }
-        }
-    }
+    let l = cholesky(a)?;
     // Invert L, then A⁻¹ = L⁻ᵀ L⁻¹.
     let mut li = vec![vec![0.0; n]; n];
     for i in 0..n {
@@ -74,6 +66,29 @@ pub(crate) fn invert_spd(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
         }
     }
     Some(inv)
+}
+
+/// The lower Cholesky factor L of a symmetric positive-definite matrix
+/// (A = LLᵀ), or `None` when A is not positive definite. Written by hand:
+/// the matrices are 2×2 to 4×4 (one row per model parameter).
+pub(crate) fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = a[i][i] - s;
+                if !(d > 0.0 && d.is_finite()) {
+                    return None;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (a[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    Some(l)
 }
 
 /// Numerical gradient of `ll` in natural parameters by central
