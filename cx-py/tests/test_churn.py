@@ -401,3 +401,15 @@ def test_bootstrap_intervals_are_reproducible_and_bracket_the_estimate():
     with pytest.raises(cx.InvalidParameterError) as e:
         m.bootstrap(p, s, replicates=0)
     assert e.value.argument == "replicates"
+
+
+def test_bootstrap_total_clv():
+    s = _cdnow_summary()
+    m = cx.BetaGeo().fit(s)
+    rep = s[s.frequency > 0]
+    gg = cx.GammaGamma().fit(rep)
+    p = {"kind": "clv", "spend": json.loads(gg.to_json()), "options": {"periods_per_month": 4.345}}
+    b = m.bootstrap(p, rep, monetary_value="monetary_value", replicates=50)
+    direct = gg.clv(m, rep, periods_per_month=4.345)
+    np.testing.assert_allclose(b.estimate, direct, rtol=1e-12)
+    assert b.total["low"] < b.total["estimate"] < b.total["high"]

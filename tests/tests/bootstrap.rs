@@ -160,3 +160,51 @@ fn bad_bootstrap_requests_are_typed_errors() {
         assert_eq!((e.code(), e.argument()), ("invalid_parameter", argument));
     }
 }
+
+/// Total CLV with an interval: the purchase model's parameter uncertainty,
+/// the spend model held fixed.
+#[test]
+fn clv_has_a_total_interval() {
+    use cx::churn::{ClvOptions, lifetime_value};
+    let (m, input) = cdnow();
+    let gg = fit_model("gamma_gamma", &input.columns(), &FitOptions::default()).expect("spend");
+    // The repeat customers (gamma-gamma needs a positive spend).
+    let keep: Vec<usize> = (0..input.x.len()).filter(|&i| input.x[i] > 0.0).collect();
+    let pick = |v: &[f64]| keep.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let (x, tx, t, z) = (
+        pick(&input.x),
+        pick(&input.t_x),
+        pick(&input.t),
+        pick(&input.zbar),
+    );
+    let target = Columns {
+        frequency: Some(&x),
+        recency: Some(&tx),
+        t: Some(&t),
+        monetary_value: Some(&z),
+    };
+    let options = ClvOptions {
+        periods_per_month: 4.345,
+        ..ClvOptions::default()
+    };
+    let p = Prediction::Clv {
+        spend: Box::new(gg.clone()),
+        options,
+    };
+    let o = BootstrapOptions {
+        replicates: 100,
+        seed: 2,
+        ..BootstrapOptions::default()
+    };
+    let b = bootstrap(&m, &input.columns(), None, &p, Some(&target), &o).expect("bootstrap");
+    let direct = lifetime_value(&m, &gg, &target, &options).expect("clv");
+    assert_eq!(b.estimate, direct);
+    assert!(
+        b.total.low < b.total.estimate && b.total.estimate < b.total.high,
+        "{:?}",
+        b.total
+    );
+    // Not a degenerate interval: a few percent of the total either way.
+    let w = (b.total.high - b.total.low) / b.total.estimate;
+    assert!(w > 0.005 && w < 0.5, "relative width {w}");
+}

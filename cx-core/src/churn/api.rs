@@ -145,6 +145,18 @@ pub enum Prediction {
         /// The P(alive) that triggers, strictly between 0 and 1.
         threshold: f64,
     },
+    /// Customer lifetime value with the gamma-gamma model `spend`
+    /// ([`customer_lifetime_value`]; needs `monetary_value`): as a
+    /// prediction so that [`bootstrap`](super::bootstrap) gives it intervals
+    /// (from the purchase model's uncertainty; the spend model is held
+    /// fixed).
+    Clv {
+        /// The gamma-gamma spend model.
+        spend: Box<AnyModel>,
+        /// Horizon, discounting and time unit.
+        #[serde(default)]
+        options: ClvOptions,
+    },
     /// Discounted expected residual transactions ([`ChurnModel::dert`]).
     Dert {
         /// Continuous discount rate per time unit, > 0 (ln 1.15 / 52 is
@@ -292,6 +304,7 @@ pub fn predict(model: &AnyModel, prediction: &Prediction, columns: &Columns<'_>)
                 m.churn_deadline(*threshold, x, tx, t).unwrap_or(f64::NAN)
             })
         }
+        Prediction::Clv { spend, options } => lifetime_value(model, spend, columns, options),
         Prediction::Dert { delta } => {
             if !(delta.is_finite() && *delta > 0.0) {
                 return Err(CxError::invalid(

@@ -423,6 +423,7 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         recency: Column = "recency",
         T: Column = "T",
         weights: Optional[Column] = None,
+        monetary_value: Optional[Column] = None,
         periods: Any = None,
         method: str = "parametric",
         replicates: int = 200,
@@ -436,10 +437,15 @@ class _PurchaseModel(PurchaseNames, ChurnModelBase):
         log-parameters from the fit's normal approximation;
         ``"customers"`` resamples customers and refits (CLVTools' bootstrap).
         ``periods`` asks a new customer's prediction at those ages instead.
-        Seeded and reproducible; replicates run on all cores."""
+        For total CLV pass ``{"kind": "clv", "spend": <a GammaGamma's
+        json.loads(to_json())>, "options": {"periods_per_month": 4.345}}``
+        and ``monetary_value``. Seeded and reproducible; replicates run on
+        all cores."""
         names: Dict[str, Column] = {"frequency": frequency, "recency": recency, "t": T}
         if weights is not None:
             names["weights"] = weights
+        if monetary_value is not None:
+            names["monetary_value"] = monetary_value
         cols, _ = _columns(data, names)
         args: Dict[str, Any] = {
             "model": self._model(),
