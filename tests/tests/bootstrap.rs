@@ -208,3 +208,42 @@ fn clv_has_a_total_interval() {
     let w = (b.total.high - b.total.low) / b.total.estimate;
     assert!(w > 0.005 && w < 0.5, "relative width {w}");
 }
+
+/// Requests that would take unbounded memory or time are typed errors
+/// before any work starts.
+#[test]
+fn hostile_sizes_are_refused() {
+    use serde_json::json;
+    let bg = json!({"model": "bg_nbd", "r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4});
+    let cases = [
+        (
+            "predict",
+            json!({"model": bg, "prediction": {"kind": "conditional_probability_of_purchases", "horizon": 1, "n": 4_000_000_000u64}, "frequency": [1], "recency": [1], "t": [2]}),
+            "n",
+        ),
+        (
+            "bgbb_predict",
+            json!({"model": {"model": "bg_bb", "alpha": 1, "beta": 1, "gamma": 1, "delta": 1}, "prediction": {"kind": "probability_alive"}, "frequency": [1], "recency": [1], "periods": [1e9]}),
+            "periods",
+        ),
+        (
+            "expected_cumulative_transactions",
+            json!({"model": bg, "customers": [1], "timestamps": [0], "options": {"periods": 4_000_000_000u64}}),
+            "periods",
+        ),
+        (
+            "bootstrap",
+            json!({"model": bg, "prediction": {"kind": "probability_alive"}, "frequency": [1], "recency": [1], "t": [2], "options": {"replicates": 4_000_000_000u64}}),
+            "replicates",
+        ),
+        (
+            "bootstrap",
+            json!({"model": bg, "prediction": {"kind": "probability_alive"}, "frequency": [1], "recency": [1], "t": [2], "weights": [1e12], "options": {"method": "customers"}}),
+            "weights",
+        ),
+    ];
+    for (call, args, argument) in cases {
+        let e = cx::bind::call(call, args).unwrap_err();
+        assert_eq!(e.argument(), argument, "{call}: {e}");
+    }
+}

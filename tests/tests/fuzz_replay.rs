@@ -32,6 +32,12 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
                 [&[at("customer_summary")][..], br#"{"customers":[1,1,2],"timestamps":[0,86400000,0]}"#].concat(),
                 [&[at("fit")][..], br#"{"model":"bg_nbd","frequency":[0,2],"recency":[0,5],"t":[0,9],"options":{"max_iterations":3,"accept_unconverged":true}}"#].concat(),
                 [&[at("servqual")][..], br#"{"perceptions":[[5,6],[7,null]],"expectations":[[6,6],[6,6]],"names":["a","b"]}"#].concat(),
+                [&[at("sbg_fit")][..], br#"{"survivors":[1000,631,468,382]}"#].concat(),
+                [&[at("bgbb_predict")][..], br#"{"model":{"model":"bg_bb","alpha":1.2,"beta":0.75,"gamma":0.66,"delta":2.78},"prediction":{"kind":"dert","discount_rate":0.1},"frequency":[1],"recency":[1],"periods":[6]}"#].concat(),
+                [&[at("bootstrap")][..], br#"{"model":{"model":"bg_nbd","r":0.24,"alpha":4.4,"a":0.79,"b":2.4},"prediction":{"kind":"probability_alive"},"frequency":[0,2,1],"recency":[0,5,1],"t":[9,9,9],"options":{"replicates":3,"method":"customers"}}"#].concat(),
+                [&[at("alive_path")][..], br#"{"model":{"model":"pareto_nbd","r":0.55,"alpha":10.6,"s":0.61,"beta":11.7},"purchases":[1,4],"at":[0,2,5,9]}"#].concat(),
+                [&[at("expected_cumulative_transactions")][..], br#"{"model":{"model":"bg_nbd","r":0.24,"alpha":4.4,"a":0.79,"b":2.4},"customers":[1,1,2],"timestamps":[0,86400000,0],"options":{"multiplier":1}}"#].concat(),
+                [&[at("predict")][..], br#"{"model":{"model":"pareto_nbd","r":0.55,"alpha":10.6,"s":0.61,"beta":11.7},"prediction":{"kind":"conditional_probability_of_purchases","horizon":39,"n":3},"frequency":[2],"recency":[30],"t":[38]}"#].concat(),
             ]
         }
         "signal_options" => vec![

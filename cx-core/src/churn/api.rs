@@ -193,6 +193,10 @@ fn purchase_model<'m>(model: &'m AnyModel, task: &str) -> Result<&'m (dyn ChurnM
     }
 }
 
+/// The largest n of [`Prediction::ConditionalProbabilityOfPurchases`]: the
+/// PMF up to n is computed, so n bounds the memory a request takes.
+pub const MAX_PMF_N: u32 = 1_000_000;
+
 /// A probability strictly between 0 and 1, named `argument`.
 fn check_probability(argument: &'static str, v: f64) -> Result<()> {
     if v > 0.0 && v < 1.0 {
@@ -265,6 +269,13 @@ pub fn predict(model: &AnyModel, prediction: &Prediction, columns: &Columns<'_>)
         }
         Prediction::ConditionalProbabilityOfPurchases { horizon, n } => {
             check_horizon(*horizon)?;
+            if *n > MAX_PMF_N {
+                return Err(CxError::invalid(
+                    "n",
+                    *n,
+                    format!("at most {MAX_PMF_N} purchases"),
+                ));
+            }
             let n = *n as usize;
             per_customer(
                 model,

@@ -13,6 +13,11 @@ use super::fit::{FitOptions, FitReport, Model, fit, numeric_grad};
 use super::special::{hyp2f1_ln, ln_beta, ln_gamma, log_add_exp};
 use crate::error::{CxError, Result};
 
+/// The most opportunities a history may span: the likelihood sums a term
+/// per opportunity after the last purchase, so the bound keeps a hostile
+/// input from taking hours.
+pub const MAX_OPPORTUNITIES: f64 = 100_000.0;
+
 /// Customers with their history over `periods` opportunities: `frequency`
 /// repeat purchases, the last at opportunity `recency` (0 without), and
 /// optionally how many customers each row stands for.
@@ -132,6 +137,14 @@ impl OpportunityData<'_> {
                 if v < 0.0 {
                     return Err(out_of_range(argument, i, v, ">= 0"));
                 }
+            }
+            if m > MAX_OPPORTUNITIES {
+                return Err(out_of_range(
+                    "periods",
+                    i,
+                    m,
+                    &format!("0..={MAX_OPPORTUNITIES} opportunities (the likelihood sums over them)"),
+                ));
             }
             if x > m {
                 return Err(out_of_range(

@@ -22,6 +22,12 @@ use super::fit::{cholesky, covariance};
 use super::{AnyModel, Columns, FitOptions, Prediction, fit_model_weighted, predict};
 use crate::error::{CxError, Result};
 
+/// The most replicates × rows a bootstrap keeps (1.6 GB of predictions).
+pub const MAX_CELLS: u64 = 200_000_000;
+
+/// The most customers the customers method resamples per replicate.
+pub const MAX_CUSTOMERS: f64 = 1e8;
+
 /// How the parameter uncertainty is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -203,6 +209,18 @@ pub fn bootstrap(
         ));
     }
     let estimate = predict(model, prediction, columns)?;
+    // Every replicate's predictions are kept until the quantiles: bound the memory.
+    let cells = u64::from(options.replicates) * estimate.len() as u64;
+    if cells > MAX_CELLS {
+        return Err(CxError::invalid(
+            "replicates",
+            options.replicates,
+            format!(
+                "at most {MAX_CELLS} replicates × rows ({} rows here)",
+                estimate.len()
+            ),
+        ));
+    }
     if let Some(w) = weights {
         CxError::check_len(
             "weights",
@@ -251,7 +269,15 @@ pub fn bootstrap(
             summarize(estimate, results, options)
         }
         BootstrapMethod::Customers => {
-            let n = rows.w.iter().sum::<f64>().round() as usize;
+            let total = rows.w.iter().sum::<f64>().round();
+            if total > MAX_CUSTOMERS {
+                return Err(CxError::invalid(
+                    "weights",
+                    total,
+                    format!("at most {MAX_CUSTOMERS} customers to resample (the weights' sum)"),
+                ));
+            }
+            let n = total as usize;
             let pick = WeightedIndex::new(&rows.w)
                 .map_err(|e| CxError::invalid("weights", "unusable", e.to_string()))?;
             let rows = &rows;

@@ -11,6 +11,10 @@ use crate::error::{CxError, Result};
 use crate::retention::{PurchaseOptions, Purchases, RowReport, Transactions};
 use crate::time::TimeBucket;
 
+/// The most base periods tracked (27,000 years of days): the table has a
+/// row per base period, so this bounds its memory.
+pub const MAX_PERIODS: i64 = 10_000_000;
+
 /// Options of [`expected_cumulative_transactions`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -112,6 +116,13 @@ pub fn expected_cumulative_transactions<K: Hash + Eq + Ord + Clone>(
         None => p.end - start + 1,
     };
     let m = i64::from(m);
+    if t > MAX_PERIODS {
+        return Err(CxError::invalid(
+            "periods",
+            t,
+            format!("at most {MAX_PERIODS} base periods"),
+        ));
+    }
     if t < m {
         return Err(CxError::invalid(
             "periods",
