@@ -90,3 +90,88 @@ def test_tracking_frame(raw):
     df = expected_cumulative_transactions(m, raw, "date", "id", 546, datetime_format="%Y%m%d", freq="D", freq_multiplier=7)
     assert list(df.columns) == ["actual", "predicted"] and len(df) == 78
     assert df["actual"].iloc[38] == 2457  # week 39: the calibration summary's Σx
+
+
+# -- plotting: every line holds the computed numbers (headless, Agg) ---------------
+
+
+@pytest.fixture(scope="module")
+def bg():
+    summary = pd.read_csv(ROOT / "data" / "cdnow" / "cdnow_customers_summary.csv")
+    return lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+
+
+@pytest.fixture()
+def ax():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_plot_matrices_hold_the_model_values(bg, ax):
+    from cx.lifetimes import plotting
+
+    plotting.plot_probability_alive_matrix(bg, max_frequency=5, max_recency=10, ax=ax)
+    z = np.asarray(ax.images[0].get_array()).T  # back to [frequency, recency]
+    t_age = 10.0
+    assert z[3, 7] == pytest.approx(float(bg.probability_alive(frequency=3, recency=7, T=t_age)), rel=1e-12)
+    assert np.isnan(z[0, 4])  # no repeat purchase, positive recency: impossible
+    ax.clear()
+    plotting.plot_frequency_recency_matrix(bg, T=5, max_frequency=5, max_recency=10, ax=ax)
+    z = np.asarray(ax.images[-1].get_array()).T
+    assert z[2, 9] == pytest.approx(float(bg.predict_purchases(5, frequency=2, recency=9, T=t_age)), rel=1e-12)
+
+
+def test_plot_lines_hold_the_model_values(bg, ax, raw):
+    from cx.lifetimes import plotting
+
+    plotting.plot_expected_repeat_purchases(bg, ax=ax)
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_allclose(y, bg.expected_purchases(np.asarray(x)), rtol=1e-12)
+    ax.clear()
+    plotting.plot_cumulative_transactions(bg, raw, "date", "id", 546, 273, datetime_format="%Y%m%d", freq="D", freq_multiplier=7, ax=ax)
+    actual = ax.lines[0].get_ydata()
+    assert len(actual) == 78 and actual[38] == 2457
+    ax.clear()
+    plotting.plot_incremental_transactions(bg, raw, "date", "id", 546, 273, datetime_format="%Y%m%d", freq="D", freq_multiplier=7, ax=ax)
+    inc = ax.lines[0].get_ydata()
+    assert inc.sum() == pytest.approx(actual[-1])
+    ax.clear()
+    one = raw[raw["id"] == 1].assign(date=lambda d: pd.to_datetime(d["date"], format="%Y%m%d"))
+    # The path of CDNOW customer 1 in days (make_churn.py's alive_path vector, at the
+    # section 4 parameters; this fit differs from them in the fifth digit).
+    bg_days = cx_model_in_days(bg)
+    plotting.plot_history_alive(bg_days, 546, one, "date", ax=ax)
+    path = ax.lines[0].get_ydata()
+    want = json.loads((VECTORS / "churn.json").read_text())["alive_path"]["expected"]
+    np.testing.assert_allclose(path, want, rtol=1e-3)
+    ax.clear()
+    plotting.plot_transaction_rate_heterogeneity(bg, ax=ax)
+    x, y = ax.lines[0].get_data()
+    assert np.trapezoid(y, x) == pytest.approx(1.0, abs=0.05)  # a density
+    ax.clear()
+    plotting.plot_dropout_rate_heterogeneity(bg, ax=ax)
+    assert "mean: 0.2" in ax.get_title()
+
+
+def cx_model_in_days(bg):
+    import cx
+
+    p = bg.params
+    return cx.BetaGeo(r=p["r"], alpha=p["alpha"] * 7, a=p["a"], b=p["b"])
+
+
+def test_plot_calibration_vs_holdout(raw, ax):
+    from cx.lifetimes import plotting
+
+    cal = calibration_and_holdout_data(raw, "id", "date", calibration_period_end="19970930", observation_period_end="19980630",
+                                       datetime_format="%Y%m%d", freq="D", freq_multiplier=7)
+    m = lifetimes.BetaGeoFitter().fit(cal["frequency_cal"], cal["recency_cal"], cal["T_cal"])
+    plotting.plot_calibration_purchases_vs_holdout_purchases(m, cal, n=7, ax=ax)
+    check = m.calibration_vs_holdout(cal.reset_index(drop=True), last_bin=7).frame()
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), check["actual"])
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), check["predicted"])

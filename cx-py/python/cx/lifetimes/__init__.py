@@ -9,7 +9,9 @@ Covered: ``BetaGeoFitter``, ``ModifiedBetaGeoFitter``, ``ParetoNBDFitter``,
 ``initial_params``, ``penalizer_coef``), ``params_``, ``summary``, ``data``
 and the prediction methods; ``utils.summary_data_from_transaction_data``,
 ``utils.calibration_and_holdout_data``, ``utils.expected_cumulative_transactions``.
-Not yet: ``lifetimes.plotting``.
+``lifetimes.plotting`` (matplotlib, optional) is :mod:`cx.lifetimes.plotting`:
+the matrices, expected repeat purchases, history alive, cumulative and
+incremental tracking, calibration vs holdout and the two heterogeneity plots.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from .. import churn as _churn
 from .. import discrete as _discrete
-from . import utils
+from . import plotting, utils
 
 __all__ = [
     "BetaGeoFitter",
@@ -29,6 +31,7 @@ __all__ = [
     "GammaGammaFitter",
     "BetaGeoBetaBinomFitter",
     "utils",
+    "plotting",
 ]
 
 
