@@ -175,3 +175,16 @@ def test_plot_calibration_vs_holdout(raw, ax):
     check = m.calibration_vs_holdout(cal.reset_index(drop=True), last_bin=7).frame()
     np.testing.assert_allclose(ax.lines[0].get_ydata(), check["actual"])
     np.testing.assert_allclose(ax.lines[1].get_ydata(), check["predicted"])
+
+
+def test_results_render_as_compact_html_tables():
+    import cx
+
+    r = cx.nps([10, 9, 0, 7, 8])
+    h = r._repr_html_()
+    assert h.startswith("<table>") and "<b>Nps</b>" in h and "<th style='text-align:left'>score</th>" in h
+    assert f"{r.score:.4g}" in h
+    summary = pd.read_csv(ROOT / "data" / "cdnow" / "cdnow_customers_summary.csv")
+    rep = cx.BetaGeo().fit(summary).report
+    h = rep._repr_html_()
+    assert "<b>FitReport</b>" in h and "log_likelihood" in h and "<script" not in h

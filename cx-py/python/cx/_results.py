@@ -28,6 +28,28 @@ class _Result:
             kwargs[f.name] = v
         return cls(**kwargs)
 
+    def _repr_html_(self) -> str:
+        """A compact two-column table in Jupyter: numbers to four significant
+        digits, nested results inline, long sequences summarised."""
+        import html
+
+        def cell(v: Any) -> str:
+            if isinstance(v, float):
+                return f"{v:.4g}"
+            if isinstance(v, _Result):
+                return ", ".join(f"{f.name} {cell(getattr(v, f.name))}" for f in dataclasses.fields(v))  # type: ignore[arg-type]
+            if isinstance(v, (tuple, list)):
+                if len(v) > 6:
+                    return f"{len(v)} items: {', '.join(cell(x) for x in v[:3])}, …"
+                return ", ".join(cell(x) for x in v)
+            return html.escape(str(v))
+
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{f.name}</th><td style='text-align:right'>{cell(getattr(self, f.name))}</td></tr>"
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        )
+        return f"<table><caption style='text-align:left'><b>{type(self).__name__}</b></caption>{rows}</table>"
+
     def _to_core(self) -> Dict[str, Any]:
         d = self.to_dict()
         for k, v in list(d.items()):
