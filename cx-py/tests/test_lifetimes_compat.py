@@ -188,3 +188,15 @@ def test_results_render_as_compact_html_tables():
     rep = cx.BetaGeo().fit(summary).report
     h = rep._repr_html_()
     assert "<b>FitReport</b>" in h and "log_likelihood" in h and "<script" not in h
+
+
+def test_a_fit_that_does_not_converge_raises_lifetimes_convergence_error():
+    import cx
+    from cx.lifetimes.utils import ConvergenceError
+
+    summary = pd.read_csv(ROOT / "data" / "cdnow" / "cdnow_customers_summary.csv")
+    with pytest.raises(ConvergenceError) as e:
+        # Two iterations cannot reach the optimum from any start.
+        lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"], max_iterations=2)
+    assert isinstance(e.value, ValueError) and isinstance(e.value, cx.NotConvergedError)
+    assert e.value.code == "not_converged"

@@ -47,6 +47,17 @@ def _summary(model: Any) -> Any:
     return s.rename(columns={"se": "se(coef)"})
 
 
+def _converging(fit: Any) -> Any:
+    """Runs a fit, raising lifetimes' ``ConvergenceError`` where cx raises
+    ``NotConvergedError`` (lifetimes' users catch the former)."""
+    from .. import _errors
+
+    try:
+        return fit()
+    except _errors.NotConvergedError as e:
+        raise utils.ConvergenceError(str(e), e.fields) from e
+
+
 class _Fitter:
     """What lifetimes' fitters share: the penalizer, ``params_``, ``summary``."""
 
@@ -94,13 +105,17 @@ class _PurchaseFitter(_Fitter):
 
         x, r, t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         w = None if weights is None else np.asarray(weights, dtype=float)
-        super().fit(  # type: ignore[misc]
-            frequency=x,
-            recency=r,
-            T=t,
-            weights=w,
-            penalizer=self.penalizer_coef,
-            initial=None if initial_params is None else [float(v) for v in initial_params],
+        fit = super().fit  # type: ignore[misc]
+        _converging(
+            lambda: fit(
+                frequency=x,
+                recency=r,
+                T=t,
+                weights=w,
+                penalizer=self.penalizer_coef,
+                initial=None if initial_params is None else [float(v) for v in initial_params],
+                max_iterations=kwargs.get("max_iterations", 500),
+            )
         )
         cols: Dict[str, Any] = {"frequency": x, "recency": r, "T": t}
         if w is not None:
@@ -146,11 +161,14 @@ class GammaGammaFitter(_Fitter, _churn.GammaGamma):
         x, m = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
         if np.any(m < 0):
             raise ValueError("There exist negative monetary values in the data.")
-        super().fit(
-            frequency=x,
-            monetary_value=m,
-            penalizer=self.penalizer_coef,
-            initial=None if initial_params is None else [float(v) for v in initial_params],
+        fit = super().fit
+        _converging(
+            lambda: fit(
+                frequency=x,
+                monetary_value=m,
+                penalizer=self.penalizer_coef,
+                initial=None if initial_params is None else [float(v) for v in initial_params],
+            )
         )
         self.data = pd.DataFrame({"frequency": x, "monetary_value": m}, index=index)
         return self
@@ -176,7 +194,8 @@ class BetaGeoBetaBinomFitter(_Fitter, _discrete.BetaGeoBetaBinom):
 
         x, r, n = (np.asarray(v, dtype=float) for v in (frequency, recency, n_periods))
         w = None if weights is None else np.asarray(weights, dtype=float)
-        super().fit(frequency=x, recency=r, periods=n, weights=w, penalizer=self.penalizer_coef)
+        fit = super().fit
+        _converging(lambda: fit(frequency=x, recency=r, periods=n, weights=w, penalizer=self.penalizer_coef))
         self.data = pd.DataFrame({"frequency": x, "recency": r, "n_periods": n, **({"weights": w} if w is not None else {})}, index=index)
         return self
 

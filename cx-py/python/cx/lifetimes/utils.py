@@ -6,10 +6,22 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .. import _errors
 from .. import retention as _retention
 from ..tracking import expected_cumulative_transactions as _tracking
 
-__all__ = ["summary_data_from_transaction_data", "calibration_and_holdout_data", "expected_cumulative_transactions"]
+__all__ = [
+    "ConvergenceError",
+    "summary_data_from_transaction_data",
+    "calibration_and_holdout_data",
+    "expected_cumulative_transactions",
+]
+
+
+class ConvergenceError(_errors.NotConvergedError, ValueError):
+    """lifetimes' ``ConvergenceError`` (a ``ValueError``): a fit that reached
+    no optimum. It is also cx's :class:`cx.NotConvergedError`, with its
+    code and fields."""
 
 _PERIODS = {"D": "day", "W": "week", "M": "month"}
 
