@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check_params;
-use super::data::{Rows, out_of_range};
+use super::data::{Rows, compress, out_of_range};
 use super::fit::{FitOptions, FitReport, Model, fit, numeric_grad};
 use super::special::{hyp2f1_ln, ln_beta, ln_gamma, log_add_exp};
 use crate::error::{CxError, Result};
@@ -112,12 +112,7 @@ impl OpportunityData<'_> {
         }
         CxError::check_len("recency", self.recency.len(), "frequency", n)?;
         CxError::check_len("periods", self.periods.len(), "frequency", n)?;
-        if let Some(w) = self.weights {
-            CxError::check_len("weights", w.len(), "frequency", n)?;
-        }
-        let mut r = Rows::default();
-        let mut index = std::collections::HashMap::new();
-        for i in 0..n {
+        compress(n, "frequency", self.weights, |i| {
             let (x, tx, m) = (self.frequency[i], self.recency[i], self.periods[i]);
             for (argument, v) in [("frequency", x), ("recency", tx), ("periods", m)] {
                 if !v.is_finite() {
@@ -162,37 +157,8 @@ impl OpportunityData<'_> {
                     &format!("{x}..={m} (0 without purchases)"),
                 ));
             }
-            let w = self.weights.map_or(1.0, |w| w[i]);
-            if !w.is_finite() {
-                return Err(CxError::NotFinite {
-                    argument: "weights",
-                    index: i,
-                    value: w,
-                });
-            }
-            if w < 0.0 {
-                return Err(CxError::NegativeWeight {
-                    argument: "weights",
-                    index: i,
-                    value: w,
-                });
-            }
-            let k = *index
-                .entry((x.to_bits(), tx.to_bits(), m.to_bits()))
-                .or_insert_with(|| {
-                    r.x.push(x);
-                    r.tx.push(tx);
-                    r.t.push(m);
-                    r.w.push(0.0);
-                    r.x.len() - 1
-                });
-            r.w[k] += w;
-            r.total += w;
-        }
-        if r.total <= 0.0 {
-            return Err(CxError::ZeroWeight { argument: "weights" });
-        }
-        Ok(r.index_frequencies())
+            Ok((x, tx, m))
+        })
     }
 }
 

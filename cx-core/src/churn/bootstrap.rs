@@ -97,44 +97,8 @@ pub struct Bootstrap {
     pub total: Interval,
 }
 
-/// The purchase-model rows compressed to distinct (x, tₓ, T) with counts.
-struct Distinct {
-    x: Vec<f64>,
-    tx: Vec<f64>,
-    t: Vec<f64>,
-    w: Vec<f64>,
-}
-
 fn need<'a>(c: Option<&'a [f64]>, name: &'static str) -> Result<&'a [f64]> {
     c.ok_or_else(|| CxError::invalid(name, "missing", format!("a `{name}` column for bootstrap")))
-}
-
-fn distinct(columns: &Columns<'_>, weights: Option<&[f64]>) -> Result<Distinct> {
-    let (x, tx, t) = (
-        need(columns.frequency, "frequency")?,
-        need(columns.recency, "recency")?,
-        need(columns.t, "t")?,
-    );
-    let mut index = std::collections::HashMap::new();
-    let mut d = Distinct {
-        x: Vec::new(),
-        tx: Vec::new(),
-        t: Vec::new(),
-        w: Vec::new(),
-    };
-    for i in 0..x.len().min(tx.len()).min(t.len()) {
-        let k = *index
-            .entry((x[i].to_bits(), tx[i].to_bits(), t[i].to_bits()))
-            .or_insert_with(|| {
-                d.x.push(x[i]);
-                d.tx.push(tx[i]);
-                d.t.push(t[i]);
-                d.w.push(0.0);
-                d.w.len() - 1
-            });
-        d.w[k] += weights.map_or(1.0, |w| w[i]);
-    }
-    Ok(d)
 }
 
 /// The model `like` with the natural parameters `p` (in its own order).
@@ -221,15 +185,14 @@ pub fn bootstrap(
             ),
         ));
     }
-    if let Some(w) = weights {
-        CxError::check_len(
-            "weights",
-            w.len(),
-            "frequency",
-            need(data.frequency, "frequency")?.len(),
-        )?;
+    // The fit's own input: checked, and compressed to distinct (x, tₓ, T)
+    // rows with their counts, which the customers method resamples.
+    let rows = super::CustomerData {
+        frequency: need(data.frequency, "frequency")?,
+        recency: need(data.recency, "recency")?,
+        t: need(data.t, "t")?,
     }
-    let rows = distinct(data, weights)?;
+    .rows_weighted(weights)?;
     let theta: Vec<f64> = model.params().iter().map(|(_, v)| *v).collect();
     let fit_options = FitOptions {
         initial: Some(theta.clone()),
@@ -238,17 +201,12 @@ pub fn bootstrap(
     };
     match options.method {
         BootstrapMethod::Parametric => {
-            let data = super::CustomerData {
-                frequency: &rows.x,
-                recency: &rows.tx,
-                t: &rows.t,
-            };
-            let r = data.rows_weighted(Some(&rows.w))?;
+            let r = &rows;
             let phi: Vec<f64> = theta.iter().map(|v| v.ln()).collect();
             let cov = match model {
-                AnyModel::BgNbd(_) => covariance::<super::bgnbd::BgModel>(&r, &phi),
-                AnyModel::MbgNbd(_) => covariance::<super::bgnbd::MbgModel>(&r, &phi),
-                _ => covariance::<super::pareto::PnbdModel>(&r, &phi),
+                AnyModel::BgNbd(_) => covariance::<super::bgnbd::BgModel>(r, &phi),
+                AnyModel::MbgNbd(_) => covariance::<super::bgnbd::MbgModel>(r, &phi),
+                _ => covariance::<super::pareto::PnbdModel>(r, &phi),
             };
             let l = cov.as_deref().and_then(cholesky).ok_or_else(|| {
                 CxError::invalid(

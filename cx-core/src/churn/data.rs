@@ -97,6 +97,62 @@ pub(crate) fn out_of_range(argument: &'static str, index: usize, v: f64, allowed
     }
 }
 
+/// Compresses `n` rows into distinct (x, tₓ, T) rows with summed weights,
+/// the input of every fit: `row(i)` checks row i and gives its (x, tₓ, T);
+/// row i stands for `weights[i]` customers (finite, ≥ 0, of the length of
+/// column `other`, summing to more than 0) or for one.
+///
+/// # Errors
+/// The errors of `row`; [`CxError::LengthMismatch`],
+/// [`CxError::NotFinite`], [`CxError::NegativeWeight`] and
+/// [`CxError::ZeroWeight`] for the weights.
+pub(crate) fn compress(
+    n: usize,
+    other: &'static str,
+    weights: Option<&[f64]>,
+    mut row: impl FnMut(usize) -> Result<(f64, f64, f64)>,
+) -> Result<Rows> {
+    if let Some(w) = weights {
+        CxError::check_len("weights", w.len(), other, n)?;
+    }
+    let mut index: HashMap<(u64, u64, u64), usize, RandomState> = HashMap::default();
+    let mut r = Rows::default();
+    for i in 0..n {
+        let (x, tx, t) = row(i)?;
+        let w = weights.map_or(1.0, |w| w[i]);
+        if !w.is_finite() {
+            return Err(CxError::NotFinite {
+                argument: "weights",
+                index: i,
+                value: w,
+            });
+        }
+        if w < 0.0 {
+            return Err(CxError::NegativeWeight {
+                argument: "weights",
+                index: i,
+                value: w,
+            });
+        }
+        let next = r.x.len();
+        let k = *index
+            .entry((x.to_bits(), tx.to_bits(), t.to_bits()))
+            .or_insert(next);
+        if k == next {
+            r.x.push(x);
+            r.tx.push(tx);
+            r.t.push(t);
+            r.w.push(0.0);
+        }
+        r.w[k] += w;
+        r.total += w;
+    }
+    if r.total <= 0.0 {
+        return Err(CxError::ZeroWeight { argument: "weights" });
+    }
+    Ok(r.index_frequencies())
+}
+
 impl CustomerData<'_> {
     /// Number of customers.
     pub fn len(&self) -> usize {
@@ -173,44 +229,8 @@ impl CustomerData<'_> {
     /// negative, or weights of another length or summing to 0.
     pub(crate) fn rows_weighted(&self, weights: Option<&[f64]>) -> Result<Rows> {
         self.validate()?;
-        if let Some(w) = weights {
-            CxError::check_len("weights", w.len(), "frequency", self.len())?;
-            for (index, &v) in w.iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(CxError::NotFinite {
-                        argument: "weights",
-                        index,
-                        value: v,
-                    });
-                }
-                if v < 0.0 {
-                    return Err(CxError::NegativeWeight {
-                        argument: "weights",
-                        index,
-                        value: v,
-                    });
-                }
-            }
-            if w.iter().sum::<f64>() <= 0.0 {
-                return Err(CxError::ZeroWeight { argument: "weights" });
-            }
-        }
-        let mut index: HashMap<(u64, u64, u64), usize, RandomState> = HashMap::default();
-        let mut r = Rows::default();
-        for i in 0..self.len() {
-            let (x, tx, t) = (self.frequency[i], self.recency[i], self.t[i]);
-            let key = (x.to_bits(), tx.to_bits(), t.to_bits());
-            let next = r.x.len();
-            let k = *index.entry(key).or_insert(next);
-            if k == next {
-                r.x.push(x);
-                r.tx.push(tx);
-                r.t.push(t);
-                r.w.push(0.0);
-            }
-            r.w[k] += weights.map_or(1.0, |w| w[i]);
-        }
-        r.total = weights.map_or(self.len() as f64, |w| w.iter().sum());
-        Ok(r.index_frequencies())
+        compress(self.len(), "frequency", weights, |i| {
+            Ok((self.frequency[i], self.recency[i], self.t[i]))
+        })
     }
 }

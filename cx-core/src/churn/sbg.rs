@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check_params;
-use super::data::{Rows, out_of_range};
+use super::data::{Rows, compress, out_of_range};
 use super::fit::{FitOptions, FitReport, Model, fit};
 use super::special::{digamma, hyp2f1_ln, ln_beta};
 use crate::error::{CxError, Result};
@@ -92,12 +92,7 @@ impl ContractData<'_> {
             return Err(CxError::Empty { argument: "periods" });
         }
         CxError::check_len("churned", self.churned.len(), "periods", n)?;
-        if let Some(w) = self.weights {
-            CxError::check_len("weights", w.len(), "periods", n)?;
-        }
-        let mut r = Rows::default();
-        let mut index = std::collections::HashMap::new();
-        for i in 0..n {
+        compress(n, "periods", self.weights, |i| {
             let t = self.periods[i];
             if !t.is_finite() {
                 return Err(CxError::NotFinite {
@@ -115,47 +110,16 @@ impl ContractData<'_> {
             }
             let churned = self.churned[i];
             if t < 0.0 || (churned && t < 1.0) {
-                return Err(out_of_range(
-                    "periods",
-                    i,
-                    t,
-                    if churned {
-                        ">= 1 for a churned customer"
-                    } else {
-                        ">= 0"
-                    },
-                ));
+                let allowed = if churned {
+                    ">= 1 for a churned customer"
+                } else {
+                    ">= 0"
+                };
+                return Err(out_of_range("periods", i, t, allowed));
             }
-            let w = self.weights.map_or(1.0, |w| w[i]);
-            if !w.is_finite() {
-                return Err(CxError::NotFinite {
-                    argument: "weights",
-                    index: i,
-                    value: w,
-                });
-            }
-            if w < 0.0 {
-                return Err(CxError::NegativeWeight {
-                    argument: "weights",
-                    index: i,
-                    value: w,
-                });
-            }
-            let x = if churned { 1.0 } else { 0.0 };
-            let k = *index.entry((churned, t.to_bits())).or_insert_with(|| {
-                r.x.push(x);
-                r.tx.push(0.0);
-                r.t.push(t);
-                r.w.push(0.0);
-                r.x.len() - 1
-            });
-            r.w[k] += w;
-            r.total += w;
-        }
-        if r.total <= 0.0 {
-            return Err(CxError::ZeroWeight { argument: "weights" });
-        }
-        Ok(r.index_frequencies())
+            // A row is (x = 1 if churned, −, t) for the common fit.
+            Ok((if churned { 1.0 } else { 0.0 }, 0.0, t))
+        })
     }
 }
 
