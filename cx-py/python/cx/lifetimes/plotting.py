@@ -144,16 +144,7 @@ def _tracking(model: Any, transactions: Any, datetime_col: str, customer_id_col:
                                             freq=freq, set_index_date=set_index_date, freq_multiplier=freq_multiplier)
 
 
-def plot_cumulative_transactions(model: Any, transactions: Any, datetime_col: str, customer_id_col: str, t: int, t_cal: int,
-                                 datetime_format: Optional[str] = None, freq: str = "D", set_index_date: bool = False,
-                                 title: str = "Tracking Cumulative Transactions", xlabel: str = "day",
-                                 ylabel: str = "Cumulative Transactions", ax: Any = None, **kwargs: Any) -> Any:
-    """Actual vs model cumulative repeat purchases, with the end of
-    calibration at ``t_cal`` (a red vertical). ``freq_multiplier`` may be
-    given as a keyword, as in lifetimes."""
-    ax = _axes(ax)
-    m = kwargs.pop("freq_multiplier", 1)
-    df = _tracking(model, transactions, datetime_col, customer_id_col, t, datetime_format, freq, set_index_date, m)
+def _draw_tracking(ax: Any, df: Any, t_cal: int, m: int, set_index_date: bool, title: str, xlabel: str, ylabel: str) -> Any:
     ax.plot(df.index, df["actual"], label="actual")
     ax.plot(df.index, df["predicted"], ls="--", label="model")
     ax.axvline(df.index[int(t_cal / m) - 1] if set_index_date else t_cal / m - 1, color="r", ls="--")
@@ -162,6 +153,18 @@ def plot_cumulative_transactions(model: Any, transactions: Any, datetime_col: st
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
+
+
+def plot_cumulative_transactions(model: Any, transactions: Any, datetime_col: str, customer_id_col: str, t: int, t_cal: int,
+                                 datetime_format: Optional[str] = None, freq: str = "D", set_index_date: bool = False,
+                                 title: str = "Tracking Cumulative Transactions", xlabel: str = "day",
+                                 ylabel: str = "Cumulative Transactions", ax: Any = None, **kwargs: Any) -> Any:
+    """Actual vs model cumulative repeat purchases, with the end of
+    calibration at ``t_cal`` (a red vertical). ``freq_multiplier`` may be
+    given as a keyword, as in lifetimes."""
+    m = kwargs.pop("freq_multiplier", 1)
+    df = _tracking(model, transactions, datetime_col, customer_id_col, t, datetime_format, freq, set_index_date, m)
+    return _draw_tracking(_axes(ax), df, t_cal, m, set_index_date, title, xlabel, ylabel)
 
 
 def plot_incremental_transactions(model: Any, transactions: Any, datetime_col: str, customer_id_col: str, t: int, t_cal: int,
@@ -170,18 +173,11 @@ def plot_incremental_transactions(model: Any, transactions: Any, datetime_col: s
                                   ax: Any = None, **kwargs: Any) -> Any:
     """Actual vs model repeat purchases per row (the increments of the
     cumulative plot)."""
-    ax = _axes(ax)
     m = kwargs.pop("freq_multiplier", 1)
-    df = _tracking(model, transactions, datetime_col, customer_id_col, t, datetime_format, freq, set_index_date, m).diff()
-    df.iloc[0] = _tracking(model, transactions, datetime_col, customer_id_col, t, datetime_format, freq, set_index_date, m).iloc[0]
-    ax.plot(df.index, df["actual"], label="actual")
-    ax.plot(df.index, df["predicted"], ls="--", label="model")
-    ax.axvline(df.index[int(t_cal / m) - 1] if set_index_date else t_cal / m - 1, color="r", ls="--")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend()
-    return ax
+    cum = _tracking(model, transactions, datetime_col, customer_id_col, t, datetime_format, freq, set_index_date, m)
+    df = cum.diff()
+    df.iloc[0] = cum.iloc[0]
+    return _draw_tracking(_axes(ax), df, t_cal, m, set_index_date, title, xlabel, ylabel)
 
 
 def plot_calibration_purchases_vs_holdout_purchases(model: Any, calibration_holdout_matrix: Any, kind: str = "frequency_cal",
