@@ -456,11 +456,31 @@ export function discrete(cx, doc) {
         }
       },
     },
-    ...doc.errors
-      .filter((c) => c.call.endsWith("_fit"))
-      .map((c) => ({
-        name: `discrete error: ${c.name}`,
-        run: () => expectCxError(() => (c.call === "sbg_fit" ? cx.ShiftedBetaGeometric : cx.BetaGeoBetaBinom).fit(c.args), c.error),
-      })),
+    ...doc.errors.map((c) => ({
+      name: `discrete error: ${c.name}`,
+      run: () => expectCxError(() => discreteCall(cx, c.call, c.args), c.error),
+    })),
   ];
+}
+
+// A bind call of discrete.json's errors through the JS classes.
+function discreteCall(cx, call, a) {
+  if (call === "sbg_fit") return cx.ShiftedBetaGeometric.fit(a);
+  if (call === "bgbb_fit") return cx.BetaGeoBetaBinom.fit(a);
+  const cls = call === "sbg_predict" ? cx.ShiftedBetaGeometric : cx.BetaGeoBetaBinom;
+  const m = cls.fromJson(JSON.stringify(a.model));
+  const p = a.prediction;
+  const customers = { frequency: a.frequency, recency: a.recency, periods: a.periods };
+  switch (p.kind) {
+    case "survival":
+      return m.survival(a.t);
+    case "retention_rate":
+      return m.retentionRate(a.t);
+    case "probability_alive":
+      return m.probabilityAlive(customers);
+    case "dert":
+      return m.dert(p.discount_rate, customers);
+    default:
+      throw new Error(`no JS call for ${call} ${p.kind}`);
+  }
 }
