@@ -52,6 +52,16 @@ fn store_measures(c: &mut Criterion) {
     g.bench_function("rfm", |b| {
         b.iter(|| rfm(black_box(&p), &RfmOptions::default()).expect("valid"))
     });
+    // The tracking plot's data (one pass over the purchases, a BG/NBD
+    // expectation per lag), weeks of days as in the CDNOW tracking.
+    let bg = cx::churn::BetaGeo::new(0.24, 4.4, 0.79, 2.4).expect("params");
+    let o = cx::churn::TrackingOptions {
+        multiplier: 7,
+        ..cx::churn::TrackingOptions::default()
+    };
+    g.bench_function("expected_cumulative_transactions", |b| {
+        b.iter(|| cx::churn::expected_cumulative_transactions(&bg, black_box(&tx), &o).expect("valid"))
+    });
     g.finish();
 }
 
