@@ -2,7 +2,8 @@
 //! with a million orders, 300,000 survey answers, 100,000 contacts and a
 //! million deliveries (times of day included, so that no two orders share a
 //! timestamp by construction), with and without the BG/NBD fit behind
-//! `low_p_alive`.
+//! `low_p_alive`; the backtest of the calibrated risk (5 cut-offs) and the
+//! scorecard with and without that calibration.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -10,7 +11,9 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::retention::Transactions;
 use cx::scorecard::{ContactRows, DeliveryRows, ScorecardOptions, ShopTables, SurveyRows, scorecard};
-use cx::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, signals};
+use cx::signals::{
+    BacktestOptions, Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, backtest, signals,
+};
 use cx::time::TimeUnit;
 use cx_benches::Rng;
 
@@ -142,8 +145,24 @@ fn bench(c: &mut Criterion) {
         }),
         unit: TimeUnit::Milliseconds,
     };
+    // The backtest behind the calibrated risk: 5 cut-offs, each the signals
+    // and a BG/NBD fit on what was known then, plus the logistic fits.
+    let five = BacktestOptions {
+        n_cutoffs: 5,
+        ..BacktestOptions::default()
+    };
+    g.bench_function("backtest, 5 cut-offs, 100k customers, 2.4M rows", |b| {
+        b.iter(|| backtest(black_box(&inputs), &five).unwrap())
+    });
     g.bench_function("scorecard, 100k customers, 2.4M rows", |b| {
         b.iter(|| scorecard(black_box(&tables), &ScorecardOptions::default()).unwrap())
+    });
+    let rules_only = ScorecardOptions {
+        calibrate: false,
+        ..ScorecardOptions::default()
+    };
+    g.bench_function("scorecard without calibration, 100k customers, 2.4M rows", |b| {
+        b.iter(|| scorecard(black_box(&tables), &rules_only).unwrap())
     });
     g.finish();
 }

@@ -32,6 +32,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Per-customer churn signals with reasons, highest risk first.
     Signals(SignalArgs),
+    /// Backtest the churn signals on the shop's history and calibrate the risk.
+    Backtest(BacktestArgs),
     /// NPS with its confidence interval, overall or per period.
     Nps(NpsArgs),
     /// RFM scores and segments per customer (CSV on stdout).
@@ -85,6 +87,13 @@ pub struct TableArgs {
     /// Read the files even when they look too large for the memory available.
     #[arg(long)]
     pub ignore_memory_check: bool,
+    /// A risk calibration saved by `cx backtest --save`: risk becomes the
+    /// probability of no order within its horizon.
+    #[arg(long, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
+    /// Keep the uncalibrated rules (no backtest on the shop's own history).
+    #[arg(long)]
+    pub no_calibrate: bool,
 }
 
 #[derive(Args)]
@@ -113,6 +122,26 @@ pub struct SignalArgs {
     #[arg(long, default_value_t = 20)]
     pub top: usize,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub tables: TableArgs,
+    /// Days after each cut-off in which an order is looked for.
+    #[arg(long, default_value_t = 90.0)]
+    pub horizon_days: f64,
+    /// Cut-off days, each `--horizon-days` before the next, the last one
+    /// `--horizon-days` before the last order.
+    #[arg(long, default_value_t = 4)]
+    pub cutoffs: u32,
+    /// Write the calibration (JSON) here, for `--calibration` of `cx report`
+    /// and `cx signals`, Python's and JavaScript's `calibration` option.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Output format (text or json; csv is not offered).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

@@ -292,3 +292,41 @@ pub fn p_alive_histogram(bins: &[usize]) -> String {
         Ok(())
     })
 }
+
+/// Reliability diagram: mean predicted risk against the observed share per
+/// bin, for the calibrated risk (blue) and the rules (red), with the
+/// diagonal of perfect calibration. Points are (predicted, observed).
+pub fn reliability(calibrated: &[(f64, f64)], rules: &[(f64, f64)]) -> String {
+    svg((W, 340), |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(14)
+            .x_label_area_size(34)
+            .y_label_area_size(48)
+            .build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
+        chart
+            .configure_mesh()
+            .x_desc("predicted risk")
+            .y_desc("observed share without an order")
+            .label_style((FONT, 12))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (1.0, 1.0)],
+            GREY,
+        )))?;
+        for (points, color, name) in [(rules, RED, "rules"), (calibrated, BLUE, "calibrated")] {
+            chart
+                .draw_series(LineSeries::new(points.iter().copied(), color))?
+                .label(name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, 12))
+            .border_style(GREY)
+            .draw()?;
+        Ok(())
+    })
+}

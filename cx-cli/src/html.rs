@@ -471,31 +471,129 @@ fn risk(h: &mut String, r: &Report) {
     h.push_str("<section id=\"risk\"><h2>Customers at risk, and why</h2>");
     let _ = write!(
         h,
-        "<p>{} of {} customers have risk ≥ {} (risk = 1 − Π(1 − strength) over their signals). Another {} have not \
-         ordered for over a year and count as lost, not at risk.</p>",
-        k.at_risk, k.customers, k.threshold, k.lost
+        "<p>{} of {} customers have risk ≥ {}. Another {} have not ordered for over a year and count as lost, \
+         not at risk.</p><p id=\"risk-meaning\">{}.</p>",
+        k.at_risk,
+        k.customers,
+        k.threshold,
+        k.lost,
+        escape(&capitalized(&k.meaning))
     );
+    if let Some(v) = &k.value_at_risk {
+        let _ = write!(
+            h,
+            "<p id=\"value-at-risk\">Expected value lost (risk × twelve-month CLV, customers not lost): \
+             <b>{:.0}</b> (90 % interval {:.0}–{:.0}) of {:.0} in CLV over {} customers.</p>",
+            v.total, v.low, v.high, v.clv, v.customers
+        );
+    }
+    backtest(h, k);
     h.push_str("<table><tr><th>signal</th><th>customers</th></tr>");
     for (kind, n) in &k.counts {
         let _ = write!(h, "<tr><td>{}</td><td class=n>{n}</td></tr>", kind_name(*kind));
     }
-    h.push_str("</table><h3>Highest risk</h3><table id=\"at-risk\"><tr><th>customer</th><th>risk</th><th>reasons (strongest first)</th><th>orders</th><th>last order</th></tr>");
+    h.push_str("</table><h3>Highest risk</h3><table id=\"at-risk\"><tr><th>customer</th><th>risk</th><th>reasons (strongest first)</th><th>value at risk</th><th>orders</th><th>last order</th></tr>");
     for c in &k.top {
-        let reasons: String = c
-            .signals
+        let reasons: String = reasons(c)
             .iter()
-            .map(|s| format!("<li>{}</li>", escape(&s.reason)))
+            .map(|s| format!("<li>{}</li>", escape(s)))
             .collect();
         let _ = write!(
             h,
-            "<tr><td>{}</td><td class=\"n risk\">{:.3}</td><td><ul class=reasons>{reasons}</ul></td><td class=n>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"n risk\">{:.3}</td><td><ul class=reasons>{reasons}</ul></td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
             escape(&c.customer),
             c.risk,
+            c.value_at_risk.map(|v| format!("{v:.0}")).unwrap_or_default(),
             c.orders,
             c.last_order.map(|d| d.to_string()).unwrap_or_default()
         );
     }
     h.push_str("</table></section>\n");
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A customer's reasons, strongest first: with a calibrated risk the
+/// purchase model's forecast where it is among the terms, then the signals.
+pub fn reasons(c: &cx::signals::CustomerRisk<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &c.contributions {
+        if t.feature == cx::signals::PURCHASE_MODEL {
+            if let Some(p) = c.p_no_order {
+                out.push(format!(
+                    "purchase model: {:.0} % chance of no order in the horizon",
+                    100.0 * p
+                ));
+            }
+        } else if let Some(s) = c.signals.iter().find(|s| s.kind.as_str() == t.feature) {
+            out.push(s.reason.clone());
+        }
+    }
+    for s in &c.signals {
+        if !out.contains(&s.reason) {
+            out.push(s.reason.clone());
+        }
+    }
+    out
+}
+
+/// The backtest behind a calibrated risk: how each score ranked the
+/// customers at the last cut-off, and the reliability diagram.
+fn backtest(h: &mut String, k: &crate::report::RiskSection) {
+    let Some(b) = &k.backtest else { return };
+    let _ = write!(
+        h,
+        "<h3>How well it foresaw the past</h3><p>Backtest at {} cut-off days ({}), each judged on the {} days after it. \
+         At the last one, {} customers, {:.0} % of whom did not order.</p><table id=\"backtest\"><tr><th>score</th><th>AUC</th></tr>",
+        b.cutoffs.len(),
+        b.cutoffs
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        b.horizon_days,
+        b.customers,
+        100.0 * b.base_rate
+    );
+    for (name, auc) in &b.auc {
+        let label = match name.as_str() {
+            "calibrated" => "calibrated risk (out of time)",
+            "risk_rules" => "rules (uncalibrated)",
+            "p_no_order" => "purchase model alone",
+            "days_since_last_order" => "days since the last order",
+            other => other,
+        };
+        let _ = write!(h, "<tr><td>{label}</td><td class=n>{auc:.3}</td></tr>");
+    }
+    h.push_str("</table>");
+    if let Some(o) = &b.holdout {
+        let _ = write!(
+            h,
+            "<p>Brier score at {} (lower is better): calibrated {:.4}, rules {:.4}{}.</p>",
+            o.cutoff,
+            o.brier_calibrated,
+            o.brier_rules,
+            o.brier_model
+                .map_or(String::new(), |m| format!(", purchase model alone {m:.4}"))
+        );
+        let points = |bins: &[cx::signals::Bin]| -> Vec<(f64, f64)> {
+            bins.iter()
+                .filter(|b| b.customers >= 10)
+                .filter_map(|b| Some((b.predicted?, b.observed?)))
+                .collect()
+        };
+        figure(
+            h,
+            "reliability",
+            &crate::charts::reliability(&points(&o.reliability), &points(&o.reliability_rules)),
+            "Predicted risk against what customers did (bins of at least 10 customers): on the diagonal, a risk of 0.7 means 70 of 100 did not order.",
+        );
+    }
 }
 
 fn quality(h: &mut String, r: &Report) {

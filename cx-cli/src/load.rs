@@ -209,6 +209,12 @@ pub fn signal_options(a: &TableArgs) -> Result<SignalOptions, String> {
     if a.as_of.is_some() {
         o.as_of = a.as_of;
     }
+    if let Some(p) = &a.calibration {
+        let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let c =
+            cx::signals::RiskCalibration::from_json(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+        o.calibration = Some(Box::new(c));
+    }
     Ok(o)
 }
 

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(a) => cmd::report::run(a),
         Command::Signals(a) => cmd::signals::run(a),
+        Command::Backtest(a) => cmd::backtest::run(a),
         Command::Nps(a) => cmd::nps::run(a),
         Command::Rfm(a) => cmd::rfm::run(a),
         Command::Fit(a) => cmd::fit::run(a),

@@ -34,6 +34,8 @@ pub struct Settings {
     pub service_level_hours: f64,
     pub top: usize,
     pub signals: SignalOptions,
+    /// Calibrate the risk by a backtest on the shop's history.
+    pub calibrate: bool,
 }
 
 /// Where a table's rows went.
@@ -121,7 +123,7 @@ fn locate_any(inputs: &Inputs, e: &CxError) -> String {
 
 /// The owned columns the scorecard borrows: required times as plain
 /// integers, the touchpoint ratings.
-struct Columns {
+pub struct Columns {
     orders: Option<Vec<i64>>,
     feedback: Option<Vec<i64>>,
     contacts: Option<Vec<i64>>,
@@ -133,7 +135,8 @@ fn need<'a, T: ?Sized>(v: Option<&'a T>, what: &str) -> Result<&'a T, String> {
 }
 
 impl Columns {
-    fn new(inputs: &Inputs) -> Self {
+    /// The owned time columns of `inputs`.
+    pub fn new(inputs: &Inputs) -> Self {
         let times = |t: &Option<Table>, col: &str| t.as_ref().and_then(|t| t.times_present(col));
         Columns {
             orders: times(&inputs.orders, "date"),
@@ -143,7 +146,8 @@ impl Columns {
         }
     }
 
-    fn tables<'a>(&'a self, inputs: &'a Inputs) -> Result<ShopTables<'a, String>, String> {
+    /// The tables as the scorecard reads them.
+    pub fn tables<'a>(&'a self, inputs: &'a Inputs) -> Result<ShopTables<'a, String>, String> {
         let mut t = ShopTables::new(MS);
         if let (Some(o), Some(ts)) = (&inputs.orders, &self.orders) {
             t.orders = Some(Transactions {
@@ -209,6 +213,7 @@ pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, String> {
         service_level_hours: settings.service_level_hours,
         top: settings.top,
         signals: settings.signals.clone(),
+        calibrate: settings.calibrate,
     };
     let card = scorecard(&tables, &options).map_err(|e| match e {
         CxError::Empty { argument: "tables" } => "no dated rows in the inputs".to_owned(),

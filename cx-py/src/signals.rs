@@ -28,6 +28,11 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
     let mut last_order = Vec::with_capacity(n);
     let mut p_alive = Vec::with_capacity(n);
     let mut segment: Vec<Option<String>> = Vec::with_capacity(n);
+    let mut risk_rules = Vec::with_capacity(n);
+    let mut p_no_order = Vec::with_capacity(n);
+    let mut clv = Vec::with_capacity(n);
+    let mut value_at_risk = Vec::with_capacity(n);
+    let mut contributions = Vec::with_capacity(n);
     let (mut s_row, mut s_kind, mut s_strength, mut s_reason, mut s_evidence) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (row, c) in r.customers.into_iter().enumerate() {
@@ -43,6 +48,11 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
         );
         p_alive.push(c.p_alive.unwrap_or(f64::NAN));
         segment.push(c.segment);
+        risk_rules.push(c.risk_rules);
+        p_no_order.push(c.p_no_order.unwrap_or(f64::NAN));
+        clv.push(c.clv.unwrap_or(f64::NAN));
+        value_at_risk.push(c.value_at_risk.unwrap_or(f64::NAN));
+        contributions.push(c.contributions);
         for s in c.signals {
             s_row.push(row as i64);
             s_kind.push(s.kind.as_str());
@@ -59,6 +69,11 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
     out.set_item("last_order", last_order.into_pyarray(py))?;
     out.set_item("p_alive", p_alive.into_pyarray(py))?;
     out.set_item("segment", PyList::new(py, segment)?)?;
+    out.set_item("risk_rules", risk_rules.into_pyarray(py))?;
+    out.set_item("p_no_order", p_no_order.into_pyarray(py))?;
+    out.set_item("clv", clv.into_pyarray(py))?;
+    out.set_item("value_at_risk", value_at_risk.into_pyarray(py))?;
+    out.set_item("contributions", pythonize(py, &contributions)?)?;
     out.set_item("signal_row", s_row.into_pyarray(py))?;
     out.set_item("signal_kind", PyList::new(py, s_kind)?)?;
     out.set_item("signal_strength", s_strength.into_pyarray(py))?;
@@ -68,6 +83,7 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
         "as_of": r.as_of, "tables": r.tables, "counts": r.counts, "lost": r.lost,
         "model": r.model, "notes": r.notes,
         "at_risk_threshold": r.at_risk_threshold, "at_risk_count": r.at_risk_count,
+        "risk_method": r.risk_method, "risk_meaning": r.risk_meaning, "value_at_risk": r.value_at_risk,
     });
     out.set_item("meta", pythonize(py, &meta)?)?;
     Ok(out)

@@ -244,6 +244,43 @@ export interface SignalOptions {
   hiatusDays?: number; pAliveBelow?: number; fitModel?: boolean; model?: object; rfmSegments?: string[];
   rfmStrength?: number; detractorMax?: number; scoreDrop?: number; openContactDays?: number;
   repeatContacts?: number; contactWindowDays?: number; lateLast?: number; lateMin?: number; lateGraceDays?: number;
+  /** Horizon of `pNoOrder` in days (90). */
+  horizonDays?: number;
+  /** CLV and value at risk when the orders have amounts (true). */
+  value?: boolean;
+  /** Rank by value at risk (risk × CLV) instead of risk. */
+  rankByValue?: boolean;
+  /** A calibration from `backtest` (or a notebook's `RiskCalibration.to_json()` parsed): risk becomes a probability. */
+  calibration?: RiskCalibration;
+}
+/** The options of `backtest`; every field optional. */
+export interface BacktestOptions {
+  cutoffs?: string[]; nCutoffs?: number; stepDays?: number; horizonDays?: number; end?: string;
+  outcome?: "no_order" | "fewer_than_expected"; topShares?: number[]; bins?: number; penalty?: number;
+  minFired?: number; minOutcomes?: number; includeLost?: boolean; compareParetoNbd?: boolean; signals?: SignalOptions;
+}
+export interface BacktestArgs extends Omit<SignalArgs, "options"> { options?: BacktestOptions }
+/** A fitted calibration of the churn risk; pass it back as `options.calibration`. */
+export interface RiskCalibration {
+  kind: "risk_calibration"; outcome: "no_order" | "fewer_than_expected"; horizonDays: number; intercept: number;
+  coefficients: Array<{ feature: string; coefficient: number; stdError: number }>; modelDefault: number; penalty: number;
+  trainedOn: { cutoffs: string[]; rows: number; outcomes: number }; thresholds: SignalOptions;
+}
+export interface ScoreMetrics {
+  score: string; auc: number | null; brier: number | null; fired: number;
+  top: Array<{ share: number; customers: number; precision: number; lift: number }>;
+}
+export interface ReliabilityBin { low: number; high: number; customers: number; predicted: number | null; observed: number | null }
+/** The result of `backtest`. */
+export interface Backtest {
+  horizonDays: number; outcome: string;
+  cutoffs: Array<{ cutoff: string; customers: number; outcomes: number; baseRate: number; scores: ScoreMetrics[] }>;
+  aucSpread: Record<string, [number, number, number]>;
+  holdout: {
+    cutoff: string; fittedOn: string[]; brierCalibrated: number; brierRules: number; brierModel: number | null;
+    reliability: ReliabilityBin[]; reliabilityRules: ReliabilityBin[];
+  } | null;
+  calibration: RiskCalibration | null; notes: string[];
 }
 export interface ScorecardArgs {
   orders?: { customers: KeyLike[]; timestamps: TimeLike[]; amounts?: ArrayLike<number> | Array<number | null> };
@@ -258,7 +295,7 @@ export interface ScorecardArgs {
   };
   deliveries?: { customers: KeyLike[]; promised: TimeLike[]; delivered?: Array<TimeLike | null>; carriers?: KeyLike[] };
   unit?: "D" | "s" | "ms" | "us" | "ns";
-  options?: { asOf?: string; level?: number; serviceLevelHours?: number; top?: number; signals?: SignalOptions };
+  options?: { asOf?: string; level?: number; serviceLevelHours?: number; top?: number; signals?: SignalOptions; calibrate?: boolean };
 }
 /** The scorecard: the sections of `cx report` (null when their table is missing). */
 export interface Scorecard {
@@ -269,7 +306,10 @@ export interface Scorecard {
   retention: { store: StoreSummary; cohorts: Cohort[]; segments: Array<[string, number]> } | null;
   promise: object | null;
   model: { model: object; customers: number; pAliveBins: number[]; expectedActive: number } | null;
-  risk: { customers: number; atRisk: number; lost: number; threshold: number; counts: Array<[SignalKind, number]>; top: CustomerRisk[] } | null;
+  risk: {
+    customers: number; atRisk: number; lost: number; threshold: number; counts: Array<[SignalKind, number]>; top: CustomerRisk[];
+    method: "rules" | "calibrated"; meaning: string; backtest: object | null; valueAtRisk: ValueAtRisk | null;
+  } | null;
   notes: string[];
 }
 export interface TrendPoint { period: string; n: number; score: number; ciLow: number; ciHigh: number }
@@ -278,12 +318,19 @@ export interface Signal { kind: SignalKind; strength: number; reason: string; ev
 export interface CustomerRisk {
   customer: string; risk: number; signals: Signal[]; orders: number; lastOrder: string | null;
   pAlive: number | null; segment: string | null; lost: boolean;
+  /** The uncalibrated rules' risk; `risk` equals it without a calibration. */
+  riskRules: number;
+  /** The terms of a calibrated risk (log-odds), largest first. */
+  contributions: Array<{ feature: string; logOdds: number }>;
+  pNoOrder: number | null; clv: number | null; valueAtRisk: number | null;
 }
+export interface ValueAtRisk { customers: number; total: number; low: number; high: number; clv: number; bySegment: Record<string, number> }
 export interface SignalReport {
   customers: CustomerRisk[]; asOf: string;
   tables: Record<string, { rows: number; used: number; afterAsOf: number; missing: number }>;
   counts: Partial<Record<SignalKind, number>>; lost: number; model: object | null; notes: string[];
   /** The at-risk threshold applied (option `atRisk`, 0.7 by default) and how many customers not lost reach it. */
   atRiskThreshold: number; atRiskCount: number;
+  riskMethod: "rules" | "calibrated"; riskMeaning: string; valueAtRisk: ValueAtRisk | null;
 }
 "#;

@@ -27,3 +27,24 @@ pub fn signals(
     }
     Ok(out)
 }
+
+/// Backtests the churn signals at cut-off days inside the data and learns
+/// a calibration of the risk: `{orders, feedback?, contacts?, deliveries?,
+/// options?}` as for `signals`, options as `BacktestOptions`. The result's
+/// `calibration` goes back into `signals` as `options.calibration`.
+#[wasm_bindgen(unchecked_return_type = "Backtest")]
+pub fn backtest(
+    #[wasm_bindgen(unchecked_param_type = "BacktestArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    // The keys of `aucSpread` are score names (as in `score`), not fields.
+    let mut r = tables_call("backtest", &args)?;
+    let spread = match &mut r {
+        Value::Object(m) => m.remove("auc_spread"),
+        _ => None,
+    };
+    let out = result(&r)?;
+    if let Some(s) = spread {
+        js_sys::Reflect::set(&out, &JsValue::from_str("aucSpread"), &json_to_js(&s)?)?;
+    }
+    Ok(out)
+}

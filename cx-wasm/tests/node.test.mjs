@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { churn, discrete, gaps, retention, signals, survey } from "./vectors.mjs";
+import { backtest, churn, discrete, gaps, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -31,6 +31,28 @@ for (const t of gaps(cx, gapsDoc)) test(t.name, t.run);
 const signalsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/signals.json", import.meta.url)));
 test("the signal vector file has its cases", () => assert.ok(signalsDoc.cases.length >= 15));
 for (const t of signals(cx, signalsDoc)) test(t.name, t.run);
+const backtestDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/backtest.json", import.meta.url)));
+test("the backtest vector file has its cases", () => assert.ok(backtestDoc.cases.length >= 7));
+for (const t of backtest(cx, backtestDoc)) test(t.name, t.run);
+
+test("backtest: the demo shop's calibration goes back into signals", () => {
+  const csv = (name) => readFileSync(new URL(`../../cx-cli/data/demo/${name}.csv`, import.meta.url), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  const rows = csv("orders");
+  const orders = { customers: rows.map((r) => r[1]), timestamps: rows.map((r) => r[2]), amounts: rows.map((r) => Number(r[3])) };
+  const b = cx.backtest({ orders });
+  assert.equal(b.cutoffs.length, 4);
+  assert.ok("risk_rules" in b.aucSpread, Object.keys(b.aucSpread).join());
+  assert.ok(b.holdout.brierCalibrated < b.holdout.brierRules);
+  const r = cx.signals({ orders, options: { calibration: b.calibration } });
+  assert.equal(r.riskMethod, "calibrated");
+  const c = r.customers[0];
+  const z = b.calibration.intercept + c.contributions.reduce((s, t) => s + t.logOdds, 0);
+  assert.ok(Math.abs(1 / (1 + Math.exp(-z)) - c.risk) < 0.01);
+  assert.ok(r.valueAtRisk.total > 0 && r.valueAtRisk.low <= r.valueAtRisk.total);
+  // The calibration survives JSON text (a notebook's to_json()).
+  const again = cx.signals({ orders, options: { calibration: JSON.parse(JSON.stringify(b.calibration)) } });
+  assert.deepEqual(again.customers.map((x) => x.risk), r.customers.map((x) => x.risk));
+});
 
 test("signals: a non-object argument is a typed error", () => {
   assert.throws(() => cx.signals(42), (e) => e.argument === "arguments");

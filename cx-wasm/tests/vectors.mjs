@@ -411,6 +411,18 @@ export function signals(cx, doc) {
   return doc.cases.map((c) => ({ name: `signals: ${c.name}`, run: () => checkSignal(cx, c) }));
 }
 
+/** The backtest vectors (tests/vectors/backtest.json): the same tables as the signals. */
+export function backtest(cx, doc) {
+  return doc.cases.map((c) => ({
+    name: `backtest: ${c.name}`,
+    run: () => {
+      if (c.error) return expectCxError(() => cx.backtest(signalArgs(c.args)), c.error);
+      const r = cx.backtest(signalArgs(c.args));
+      for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
+    },
+  }));
+}
+
 // The discrete-time models (tests/vectors/discrete.json): sBG and BG/BB.
 export function discrete(cx, doc) {
   const near = (got, want, tol, what) => {

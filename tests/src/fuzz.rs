@@ -144,6 +144,7 @@ pub fn csv_tables(data: &[u8]) {
         service_level_hours: 24.0,
         top: 5,
         signals: cx::signals::SignalOptions::default(),
+        calibrate: true,
     };
     if let Ok(report) = build(&inputs, &settings) {
         for q in &report.data {

@@ -3,6 +3,7 @@
 
 pub mod cdnow;
 pub mod fuzz;
+pub mod shop;
 pub mod simulate;
 
 use std::path::PathBuf;

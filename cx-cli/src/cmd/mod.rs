@@ -1,5 +1,6 @@
 //! One file per subcommand of `cx`.
 
+pub mod backtest;
 pub mod demo;
 pub mod fit;
 pub mod nps;

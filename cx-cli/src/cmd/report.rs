@@ -23,6 +23,7 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
         service_level_hours: a.service_level_hours,
         top: a.top,
         signals: signal_options(&a.tables)?,
+        calibrate: !a.tables.no_calibrate,
     };
     let r = report::build(&inputs, &settings)?;
     let out = match (&a.out, a.json) {
@@ -100,11 +101,17 @@ fn print_summary(r: &Report) {
     }
     if let Some(k) = &r.risk {
         println!(
-            "  at risk           {} of {} customers (risk ≥ {})",
-            k.at_risk, k.customers, k.threshold
+            "  at risk           {} of {} customers (risk ≥ {}, {})",
+            k.at_risk,
+            k.customers,
+            k.threshold,
+            match k.method {
+                cx::signals::RiskMethod::Calibrated => "calibrated",
+                _ => "uncalibrated rules",
+            }
         );
         for c in k.top.iter().take(5) {
-            let why: Vec<&str> = c.signals.iter().take(2).map(|s| s.reason.as_str()).collect();
+            let why: Vec<String> = crate::html::reasons(c).into_iter().take(2).collect();
             println!("    {:<10} {:.3}  {}", c.customer, c.risk, why.join("; "));
         }
     }

@@ -15,6 +15,7 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
         service_level_hours: 24.0,
         top: if a.top == 0 { usize::MAX } else { a.top },
         signals: signal_options(&a.tables)?,
+        calibrate: !a.tables.no_calibrate,
     };
     let r = report::build(&inputs, &settings)?;
     let risk = r.risk.ok_or("no customers")?;
@@ -36,11 +37,15 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
                 "orders",
                 "last_order",
                 "p_alive",
+                "risk_rules",
+                "p_no_order",
+                "clv",
+                "value_at_risk",
             ])
             .map_err(|e| e.to_string())?;
             for x in &risk.top {
                 let kinds: Vec<&str> = x.signals.iter().map(|s| s.kind.as_str()).collect();
-                let reasons: Vec<&str> = x.signals.iter().map(|s| s.reason.as_str()).collect();
+                let reasons = crate::html::reasons(x);
                 c.write_record([
                     x.customer.clone(),
                     format!("{:.4}", x.risk),
@@ -49,6 +54,10 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
                     x.orders.to_string(),
                     x.last_order.map(|d| d.to_string()).unwrap_or_default(),
                     x.p_alive.map(|p| format!("{p:.4}")).unwrap_or_default(),
+                    format!("{:.4}", x.risk_rules),
+                    x.p_no_order.map(|p| format!("{p:.4}")).unwrap_or_default(),
+                    x.clv.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                    x.value_at_risk.map(|v| format!("{v:.2}")).unwrap_or_default(),
                 ])
                 .map_err(|e| e.to_string())?;
             }
@@ -57,8 +66,8 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
         Format::Text => {
             writeln!(
                 out,
-                "{} of {} customers at risk (≥ {}) as of {}",
-                risk.at_risk, risk.customers, risk.threshold, r.as_of
+                "{} of {} customers at risk (≥ {}) as of {}\n{}",
+                risk.at_risk, risk.customers, risk.threshold, r.as_of, risk.meaning
             )
             .map_err(w)?;
             for x in &risk.top {

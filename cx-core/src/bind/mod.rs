@@ -19,6 +19,7 @@
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
 //! | `scorecard` | [`crate::scorecard`] | the same tables (with `feedback.nps`, `csat`, `touchpoints`, `expected`, `perceived`, `contacts.answered`, `deliveries.carriers`), `unit`, `options` |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
+//! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
 //!
 //! Timestamps are ISO text or integers in `unit` (`"D"`, `"s"`, `"ms"`
@@ -91,6 +92,7 @@ pub const CALLS: &[&str] = &[
     "first_contact_resolution",
     "repeat_contacts",
     "signals",
+    "backtest",
     "scorecard",
     "fit",
     "predict",
@@ -124,6 +126,7 @@ pub fn calls() -> Vec<&'static str> {
 pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
     let r = match name {
         "signals" => return signals::run(args),
+        "backtest" => return signals::run_backtest(args),
         "scorecard" => return scorecard::run(args),
         "fit" => churn::run_fit(&mut args)?,
         "predict" => churn::run_predict(&mut args)?,

@@ -9,7 +9,11 @@ use serde_json::Value;
 use super::{Args, Column, Keys, relabel, to_json, wrong};
 use crate::error::{CxError, Result};
 use crate::retention::Transactions;
-use crate::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, SignalReport};
+use serde::de::DeserializeOwned;
+
+use crate::signals::{
+    Backtest, BacktestOptions, Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, SignalReport,
+};
 
 /// Tables and their columns, in the names errors use.
 pub(super) type Tables = &'static [(&'static str, &'static [&'static str])];
@@ -128,10 +132,48 @@ fn unknown(name: &str, columns: Option<&[&str]>) -> CxError {
 ///            "2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered");
 /// # Ok::<(), cx::CxError>(())
 /// ```
-pub fn signals(mut args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Value>>)> {
+pub fn signals(args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Value>>)> {
+    with_tables(args, |inputs, options: SignalOptions| {
+        crate::signals::signals(inputs, &options)
+    })
+}
+
+/// Runs [`crate::signals::backtest`] on the tables of `args` (read as for
+/// [`signals`]) with `options` ([`BacktestOptions`]).
+///
+/// # Errors
+/// As [`crate::signals::backtest`] and [`signals`].
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// // One customer ordering every week of 2024.
+/// let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+/// let dates: Vec<String> = (0..52).map(|w| (start + chrono::Duration::weeks(w)).to_string()).collect();
+/// let r = cx::bind::call("backtest", json!({
+///     "orders": {"customers": vec!["steady"; 52], "timestamps": dates},
+///     "options": {"n_cutoffs": 1, "horizon_days": 30, "compare_pareto_nbd": false}
+/// }))?;
+/// assert_eq!(r["cutoffs"][0]["customers"], 1);
+/// assert_eq!(r["cutoffs"][0]["outcomes"], 0); // the steady customer ordered again
+/// # Ok::<(), cx::CxError>(())
+/// ```
+pub fn backtest(args: Args<'_>) -> Result<Backtest> {
+    with_tables(args, |inputs, options: BacktestOptions| {
+        crate::signals::backtest(inputs, &options)
+    })
+    .map(|(b, _)| b)
+}
+
+/// Reads the tables and `options` of `args` and runs `run` on them; the
+/// customer labels come back beside its result.
+fn with_tables<O: DeserializeOwned + Default, T>(
+    mut args: Args<'_>,
+    run: impl FnOnce(&SignalInputs<'_, i64>, O) -> Result<T>,
+) -> Result<(T, Option<Vec<Value>>)> {
     flatten(&mut args, TABLES)?;
     let a = &mut args;
-    let options: SignalOptions = a.options("options")?;
+    let options: O = a.options("options")?;
     let unit = a.unit()?;
 
     let mut oc = a.keys("orders.customers")?;
@@ -208,7 +250,12 @@ pub fn signals(mut args: Args<'_>) -> Result<(SignalReport<i64>, Option<Vec<Valu
         deliveries,
         unit,
     };
-    Ok((crate::signals::signals(&inputs, &options)?, labels))
+    Ok((run(&inputs, options)?, labels))
+}
+
+/// [`backtest`] as JSON.
+pub(super) fn run_backtest(args: Args<'_>) -> Result<Value> {
+    Ok(to_json(&backtest(args)?))
 }
 
 /// [`signals`] as JSON, customers as their labels.

@@ -23,7 +23,7 @@ mod bgnbd;
 mod bootstrap;
 mod clv;
 mod data;
-mod fit;
+pub(crate) mod fit;
 mod forecast;
 mod gamma_gamma;
 mod pareto;

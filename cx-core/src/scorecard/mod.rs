@@ -38,7 +38,9 @@ use crate::churn::AnyModel;
 use crate::error::{CxError, Result};
 use crate::gaps::{AnswerTimes, Delivery, FcrResult, Ipa, Keyed, RepeatContacts, Servqual};
 use crate::retention::{Cohort, StoreSummary, Transactions};
-use crate::signals::{CustomerRisk, SignalKind, SignalOptions};
+use crate::signals::{
+    CustomerRisk, Holdout, RiskCalibration, RiskMethod, SignalKind, SignalOptions, ValueAtRisk,
+};
 use crate::survey::{Csat, Nps};
 use crate::time::TimeUnit;
 
@@ -142,6 +144,11 @@ pub struct ScorecardOptions {
     pub top: usize,
     /// Thresholds of the churn signals (their `as_of` is the report day).
     pub signals: SignalOptions,
+    /// Calibrate the churn risk by a backtest on the shop's own orders up
+    /// to the report day (4 cut-offs, `signals.horizon_days` apart), unless
+    /// `signals.calibration` is given; on by default. When the history is
+    /// too short, the risk stays the rules and the section says why.
+    pub calibrate: bool,
 }
 
 impl Default for ScorecardOptions {
@@ -152,6 +159,7 @@ impl Default for ScorecardOptions {
             service_level_hours: 24.0,
             top: 25,
             signals: SignalOptions::default(),
+            calibrate: true,
         }
     }
 }
@@ -266,6 +274,34 @@ pub struct RiskSection<K> {
     pub counts: Vec<(SignalKind, usize)>,
     /// The highest risks (not lost), with their signals.
     pub top: Vec<CustomerRisk<K>>,
+    /// How the risk was computed.
+    pub method: RiskMethod,
+    /// What the risk means, in words.
+    pub meaning: String,
+    /// The backtest behind a calibration made for the report.
+    pub backtest: Option<BacktestSummary>,
+    /// Expected value lost, when the orders have amounts.
+    pub value_at_risk: Option<ValueAtRisk>,
+}
+
+/// The backtest behind the report's calibrated risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BacktestSummary {
+    /// The cut-off days.
+    pub cutoffs: Vec<NaiveDate>,
+    /// The horizon in days.
+    pub horizon_days: f64,
+    /// Customers judged at the last cut-off and the share with the outcome.
+    pub customers: usize,
+    /// Share of them without an order in the horizon.
+    pub base_rate: f64,
+    /// AUC at the last cut-off per score (`calibrated`, `risk_rules`,
+    /// `p_no_order`, `days_since_last_order`).
+    pub auc: Vec<(String, f64)>,
+    /// The out-of-time check at the last cut-off.
+    pub holdout: Option<Holdout>,
+    /// The calibration applied.
+    pub calibration: RiskCalibration,
 }
 
 /// Everything [`scorecard`] computes; sections are `None` when their table
@@ -299,7 +335,7 @@ pub struct Scorecard<K> {
 /// [`CxError::Empty`] when no table has a dated row; [`CxError::InvalidParameter`]
 /// for a bad option; the errors of the measures, naming the table and
 /// column (`feedback.nps`, `contacts.answered`, …) and the row.
-pub fn scorecard<K: Hash + Eq + Ord + Clone>(
+pub fn scorecard<K: Hash + Eq + Ord + Clone + Sync>(
     tables: &ShopTables<'_, K>,
     options: &ScorecardOptions,
 ) -> Result<Scorecard<K>> {
@@ -355,6 +391,21 @@ pub fn scorecard<K: Hash + Eq + Ord + Clone>(
     };
     card.tables.sort_by_key(|t| rank(&t.table));
     Ok(card)
+}
+
+/// [`backtest`](crate::signals::backtest()) of the churn signals on a shop's
+/// tables (as the scorecard reads them).
+///
+/// # Errors
+/// As [`crate::signals::backtest()`].
+pub fn backtest<K: Hash + Eq + Ord + Clone + Sync>(
+    tables: &ShopTables<'_, K>,
+    options: &crate::signals::BacktestOptions,
+) -> Result<crate::signals::Backtest> {
+    let no_scores = vec![f64::NAN; tables.feedback.as_ref().map_or(0, |f| f.customers.len())];
+    let no_resolved = vec![None; tables.contacts.as_ref().map_or(0, |c| c.customers.len())];
+    let si = risk::signal_inputs(tables, &no_scores, &no_resolved);
+    crate::signals::backtest(&si, options)
 }
 
 fn trend_point(period: Option<NaiveDate>, n: u64, score: f64, lo: f64, hi: f64) -> Option<TrendPoint> {

@@ -5,10 +5,12 @@ use std::hash::Hash;
 
 use chrono::NaiveDate;
 
-use super::{ModelSection, RiskSection, ScorecardOptions, ShopTables};
+use super::{BacktestSummary, ModelSection, RiskSection, ScorecardOptions, ShopTables};
 use crate::error::Result;
 use crate::retention::Transactions;
-use crate::signals::{Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, signals};
+use crate::signals::{
+    BacktestOptions, Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, backtest, signals,
+};
 
 /// The tables as the signals read them; `no_scores` and `no_resolved`
 /// stand in for an NPS or resolution column a table lacks.
@@ -47,16 +49,23 @@ pub(super) fn signal_inputs<'a, K>(
 
 type Sections<K> = (Option<ModelSection>, Option<RiskSection<K>>);
 
-pub(super) fn sections<K: Hash + Eq + Ord + Clone>(
+pub(super) fn sections<K: Hash + Eq + Ord + Clone + Sync>(
     si: &SignalInputs<'_, K>,
     as_of: NaiveDate,
     s: &ScorecardOptions,
     notes: &mut Vec<String>,
 ) -> Result<Sections<K>> {
-    let options = SignalOptions {
+    let mut options = SignalOptions {
         as_of: Some(as_of),
         ..s.signals.clone()
     };
+    let backtest = match (&options.calibration, s.calibrate, &si.orders) {
+        (None, true, Some(_)) => calibrate(si, as_of, &options, notes),
+        _ => None,
+    };
+    if let Some(b) = &backtest {
+        options.calibration = Some(Box::new(b.calibration.clone()));
+    }
     let r = signals(si, &options)?;
     notes.extend(r.notes.iter().cloned());
     let model = r.model.clone().map(|model| {
@@ -73,6 +82,10 @@ pub(super) fn sections<K: Hash + Eq + Ord + Clone>(
         }
     });
     let risk = RiskSection {
+        method: r.risk_method,
+        meaning: r.risk_meaning.clone(),
+        backtest,
+        value_at_risk: r.value_at_risk.clone(),
         customers: r.customers.len(),
         at_risk: r.at_risk_count,
         lost: r.lost,
@@ -86,4 +99,54 @@ pub(super) fn sections<K: Hash + Eq + Ord + Clone>(
             .collect(),
     };
     Ok((model, Some(risk)))
+}
+
+/// A calibration of the risk by a backtest on the orders up to `as_of`;
+/// `None` with a note when the history is too short or too uniform.
+fn calibrate<K: Hash + Eq + Ord + Clone + Sync>(
+    si: &SignalInputs<'_, K>,
+    as_of: NaiveDate,
+    options: &SignalOptions,
+    notes: &mut Vec<String>,
+) -> Option<BacktestSummary> {
+    let o = BacktestOptions {
+        horizon_days: options.horizon_days,
+        end: Some(as_of),
+        compare_pareto_nbd: false,
+        signals: SignalOptions {
+            as_of: None,
+            ..options.clone()
+        },
+        ..BacktestOptions::default()
+    };
+    let b = match backtest(si, &o) {
+        Ok(b) => b,
+        Err(e) => {
+            notes.push(format!(
+                "the churn risk is not calibrated ({e}): it uses the rules"
+            ));
+            return None;
+        }
+    };
+    let Some(calibration) = b.calibration else {
+        notes.extend(b.notes.iter().filter(|n| n.contains("too few")).cloned());
+        return None;
+    };
+    let last = b.cutoffs.last()?;
+    let wanted = ["calibrated", "risk_rules", "p_no_order", "days_since_last_order"];
+    Some(BacktestSummary {
+        cutoffs: b.cutoffs.iter().map(|c| c.cutoff).collect(),
+        horizon_days: b.horizon_days,
+        customers: last.customers,
+        base_rate: last.base_rate,
+        auc: wanted
+            .iter()
+            .filter_map(|w| {
+                let s = last.scores.iter().find(|s| s.score == *w)?;
+                Some((s.score.clone(), s.auc?))
+            })
+            .collect(),
+        holdout: b.holdout,
+        calibration,
+    })
 }

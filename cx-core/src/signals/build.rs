@@ -7,7 +7,9 @@ use std::hash::Hash;
 use chrono::NaiveDate;
 use foldhash::fast::RandomState;
 
-use super::{CustomerRisk, Signal, SignalReport, TableRows};
+use super::{
+    CustomerRisk, RiskMethod, Signal, SignalKind, SignalOptions, SignalReport, TableRows, ValueAtRisk,
+};
 use crate::churn::AnyModel;
 
 /// A delivery that was due: (customer, promised, days late or `None` when
@@ -47,7 +49,13 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         self.customers.push(CustomerRisk {
             customer: k.clone(),
             risk: 0.0,
+            risk_rules: 0.0,
             signals: Vec::new(),
+            contributions: Vec::new(),
+            p_no_order: None,
+            clv: None,
+            value_at_risk: None,
+            summary: None,
             orders: 0,
             last_order: None,
             p_alive: None,
@@ -66,7 +74,18 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         self.entry(k).signals.push(s);
     }
 
-    pub(super) fn finish(self, as_of: NaiveDate, at_risk: f64) -> SignalReport<K> {
+    pub(super) fn finish(self, as_of: NaiveDate, options: &SignalOptions) -> SignalReport<K> {
+        let mut notes = self.notes;
+        let calibration = options.calibration.as_deref().filter(|c| {
+            let usable = !c.uses_model() || self.model.is_some();
+            if !usable {
+                notes.push(
+                    "the calibration needs the purchase model's forecast and there is none: risk uses the rules"
+                        .into(),
+                );
+            }
+            usable
+        });
         let mut counts = BTreeMap::new();
         let mut customers: Vec<CustomerRisk<K>> = self
             .customers
@@ -74,7 +93,21 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             .map(|mut c| {
                 c.signals
                     .sort_by(|a, b| b.strength.total_cmp(&a.strength).then(a.kind.cmp(&b.kind)));
-                c.risk = 1.0 - c.signals.iter().map(|s| 1.0 - s.strength).product::<f64>();
+                c.risk_rules = 1.0 - c.signals.iter().map(|s| 1.0 - s.strength).product::<f64>();
+                c.risk = c.risk_rules;
+                if let Some(cal) = calibration {
+                    let (risk, terms) = cal.score(&c);
+                    c.risk = risk;
+                    let rank = |k: SignalKind| {
+                        terms
+                            .iter()
+                            .position(|t| t.feature == k.as_str())
+                            .unwrap_or(usize::MAX)
+                    };
+                    c.signals.sort_by_key(|s| rank(s.kind));
+                    c.contributions = terms;
+                }
+                c.value_at_risk = c.clv.map(|v| v * c.risk);
                 if !c.lost {
                     for s in &c.signals {
                         *counts.entry(s.kind).or_insert(0) += 1;
@@ -83,22 +116,54 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 c
             })
             .collect();
-        // Not lost first, then by risk; equal risks in ascending key order.
+        // Not lost first, then by risk (or value at risk); equal ones in ascending key order.
+        let by_value = options.rank_by_value;
+        let key = |c: &CustomerRisk<K>| {
+            if by_value {
+                c.value_at_risk.unwrap_or(0.0)
+            } else {
+                c.risk
+            }
+        };
         customers.sort_unstable_by(|a, b| {
             a.lost
                 .cmp(&b.lost)
-                .then(b.risk.total_cmp(&a.risk))
+                .then(key(b).total_cmp(&key(a)))
                 .then_with(|| a.customer.cmp(&b.customer))
         });
         let lost = customers.iter().filter(|c| c.lost).count();
-        let mut notes = self.notes;
         for (name, t) in &self.tables {
             if t.used == 0 && t.rows > 0 {
                 notes.push(format!("{name}: no row on or before {as_of}"));
             }
         }
         notes.dedup();
+        let at_risk = options.at_risk;
         let at_risk_count = customers.iter().filter(|c| !c.lost && c.risk >= at_risk).count();
+        let (risk_method, risk_meaning) = match calibration {
+            Some(cal) => (
+                RiskMethod::Calibrated,
+                format!(
+                    "risk is the probability of {} (calibrated on {} customer histories at {} cut-off days): of 100 customers with risk {at_risk}, about {} have that outcome",
+                    cal.outcome.words(cal.horizon_days),
+                    cal.trained_on.rows,
+                    cal.trained_on.cutoffs.len(),
+                    (100.0 * at_risk).round()
+                ),
+            ),
+            None => (
+                RiskMethod::Rules,
+                format!(
+                    "risk combines hand-set signal strengths (uncalibrated rules{}): it ranks customers but is not a probability",
+                    if options.calibration.is_some() {
+                        ", as the calibration could not be applied"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+        };
+        let value_at_risk = value_at_risk(&customers);
         SignalReport {
             customers,
             as_of,
@@ -109,6 +174,40 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             notes,
             at_risk_threshold: at_risk,
             at_risk_count,
+            risk_method,
+            risk_meaning,
+            value_at_risk,
         }
     }
+}
+
+/// Σ risk × CLV over the customers not lost, with its 90 % interval.
+fn value_at_risk<K>(customers: &[CustomerRisk<K>]) -> Option<ValueAtRisk> {
+    let mut v = ValueAtRisk {
+        customers: 0,
+        total: 0.0,
+        low: 0.0,
+        high: 0.0,
+        clv: 0.0,
+        by_segment: BTreeMap::new(),
+    };
+    let mut var = 0.0;
+    for c in customers.iter().filter(|c| !c.lost) {
+        let Some(clv) = c.clv else { continue };
+        v.customers += 1;
+        v.total += c.risk * clv;
+        v.clv += clv;
+        var += c.risk * (1.0 - c.risk) * clv * clv;
+        if let Some(s) = &c.segment {
+            *v.by_segment.entry(s.clone()).or_insert(0.0) += c.risk * clv;
+        }
+    }
+    if v.customers == 0 {
+        return None;
+    }
+    // 1.645: the normal 95th percentile, for a two-sided 90 % interval.
+    let half = 1.645 * var.sqrt();
+    v.low = (v.total - half).max(0.0);
+    v.high = v.total + half;
+    Some(v)
 }

@@ -26,8 +26,13 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         let mut answers: Vec<(usize, i64, f64)> = Vec::with_capacity(f.customers.len());
         for (i, (&t, &s)) in f.timestamps.iter().zip(f.scores).enumerate() {
             if s.is_nan() {
-                rows.missing += 1;
-                self.id(&f.customers[i]);
+                // A row after as_of is not known then, answered or not.
+                if unit.day_of(t) > self.as_of {
+                    rows.after_as_of += 1;
+                } else {
+                    rows.missing += 1;
+                    self.id(&f.customers[i]);
+                }
                 continue;
             }
             if !(0.0..=10.0).contains(&s) || s.fract() != 0.0 {

@@ -38,7 +38,9 @@
 //! Wangenheim (2008), J. Marketing 72(3), who found such simple rules
 //! competitive with BG/NBD and Pareto/NBD in practice.
 
+mod backtest;
 mod build;
+mod calibrate;
 mod experience;
 mod inputs;
 mod options;
@@ -53,9 +55,15 @@ use chrono::NaiveDate;
 use crate::error::{CxError, Result};
 use crate::time::{date_of_day, day_of_date};
 
+pub use backtest::{
+    Backtest, BacktestOptions, Bin, CutoffResult, Holdout, PENALTIES, ScoreMetrics, TopShare, backtest,
+};
+pub use calibrate::{Coefficient, Outcome, PURCHASE_MODEL, RiskCalibration, TrainedOn};
 pub use inputs::{Contacts, Deliveries, Feedback, SignalInputs};
 pub use options::SignalOptions;
-pub use report::{CustomerRisk, Signal, SignalKind, SignalReport, TableRows};
+pub use report::{
+    Contribution, CustomerRisk, RiskMethod, Signal, SignalKind, SignalReport, TableRows, ValueAtRisk,
+};
 
 use build::Builder;
 
@@ -113,7 +121,7 @@ pub fn signals<K: Hash + Eq + Ord + Clone>(
     if let Some(d) = &inputs.deliveries {
         b.deliveries(d, unit, options)?;
     }
-    Ok(b.finish(as_of, options.at_risk))
+    Ok(b.finish(as_of, options))
 }
 
 /// `i64::MIN` (numpy's `NaT`) where a time is required.

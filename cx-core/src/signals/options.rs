@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::AnyModel;
 use crate::error::{CxError, Result};
+use crate::signals::RiskCalibration;
 
 /// Thresholds of the signals (see the [module docs](crate::signals)). In JSON every
 /// field is optional.
@@ -59,6 +60,20 @@ pub struct SignalOptions {
     pub late_min: u32,
     /// Days after the promised day a delivery still counts as on time.
     pub late_grace_days: f64,
+    /// Horizon of [`CustomerRisk::p_no_order`](crate::signals::CustomerRisk::p_no_order), in days; 90 by default. A
+    /// calibration brings its own horizon, which then applies.
+    pub horizon_days: f64,
+    /// Compute each customer's CLV (the purchase model and a gamma-gamma
+    /// spend model fitted to the order amounts, 12 months, 1 % a month)
+    /// and the value at risk, when the orders have amounts. On by default.
+    pub value: bool,
+    /// Rank customers by value at risk (risk × CLV) instead of risk.
+    pub rank_by_value: bool,
+    /// A calibration from [`backtest`](crate::signals::backtest()): then `risk` is the
+    /// probability of its outcome within its horizon, explained by
+    /// contributions. Its signal thresholds must equal these options'
+    /// (they shape the strengths it was fitted on).
+    pub calibration: Option<Box<RiskCalibration>>,
 }
 
 impl Default for SignalOptions {
@@ -83,6 +98,10 @@ impl Default for SignalOptions {
             late_last: 3,
             late_min: 2,
             late_grace_days: 0.0,
+            horizon_days: 90.0,
+            value: true,
+            rank_by_value: false,
+            calibration: None,
         }
     }
 }
@@ -94,6 +113,7 @@ impl SignalOptions {
             ("hiatus_days", self.hiatus_days),
             ("contact_window_days", self.contact_window_days),
             ("score_drop", self.score_drop),
+            ("horizon_days", self.horizon_days),
         ];
         for (name, v) in positive {
             if !(v.is_finite() && v > 0.0) {
@@ -162,6 +182,26 @@ impl SignalOptions {
                 "2 or more (one interval needs two orders)",
             ));
         }
+        if let Some(c) = &self.calibration {
+            c.check_thresholds(self)?;
+        }
         Ok(())
+    }
+
+    /// The options that shape signal strengths (the thresholds), without
+    /// the day, the model, the calibration and what is reported: what a
+    /// calibration records and checks.
+    pub(crate) fn thresholds(&self) -> SignalOptions {
+        SignalOptions {
+            as_of: None,
+            lost_after_days: self.lost_after_days,
+            at_risk: SignalOptions::default().at_risk,
+            model: None,
+            calibration: None,
+            value: SignalOptions::default().value,
+            rank_by_value: false,
+            horizon_days: SignalOptions::default().horizon_days,
+            ..self.clone()
+        }
     }
 }

@@ -6,7 +6,9 @@ use std::hash::Hash;
 use super::build::Builder;
 use super::wording::{ramp, signal};
 use super::{SignalKind, SignalOptions, TableRows};
-use crate::churn::{AnyModel, BetaGeo, CustomerData, FitOptions};
+use crate::churn::{
+    AnyModel, BetaGeo, ChurnModel, ClvOptions, CustomerData, FitOptions, GammaGamma, customer_lifetime_value,
+};
 use crate::error::Result;
 use crate::retention::{
     PurchaseOptions, Purchases, RfmOptions, SummaryOptions, Transactions, cadence, rfm,
@@ -63,7 +65,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             },
         )?;
         // The purchases are not needed after this: the summary takes them over.
-        let p_alive = self.p_alive(p, options);
+        let view = self.model_view(p, options);
         for i in 0..c.customers.len() {
             let k = &c.customers[i];
             let since = c.days_since[i] as f64;
@@ -72,7 +74,12 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             e.orders = orders;
             e.last_order = Some(c.last_purchase[i]);
             e.segment = Some(r.segment[i].clone());
-            e.p_alive = p_alive.as_ref().map(|(v, _)| v[i]);
+            if let Some((v, _)) = &view {
+                e.p_alive = Some(v.p_alive[i]);
+                e.p_no_order = Some(v.p_no_order[i]);
+                e.summary = Some(v.summary[i]);
+                e.clv = v.clv.as_ref().map(|c| c[i]);
+            }
             e.lost = options.lost_after_days.is_some_and(|d| since > d);
             if orders >= options.min_orders_for_cadence {
                 if let (Some(ratio), Some(mean)) = (c.overdue_ratio[i], c.mean_interval[i])
@@ -107,9 +114,10 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                     ),
                 );
             }
-            if let Some((v, name)) = &p_alive
-                && v[i] < options.p_alive_below
+            if let Some((view, name)) = &view
+                && view.p_alive[i] < options.p_alive_below
             {
+                let v = &view.p_alive;
                 let s = ramp(options.p_alive_below - v[i], 0.0, options.p_alive_below);
                 let reason = format!("probability still active {:.0}% ({name})", 100.0 * v[i]);
                 self.push(k, signal(SignalKind::LowPAlive, s, reason, &[("p_alive", v[i])]));
@@ -130,9 +138,10 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         Ok(())
     }
 
-    /// P(alive) of every customer of `p` from the given model or a BG/NBD
-    /// fit on the daily summary, with the model's name.
-    fn p_alive(&mut self, p: Purchases<K>, options: &SignalOptions) -> Option<(Vec<f64>, &'static str)> {
+    /// What the purchase model says of every customer of `p` (from the
+    /// given model or a BG/NBD fit on the daily summary), with the model's
+    /// name; `None` without a model.
+    fn model_view(&mut self, p: Purchases<K>, options: &SignalOptions) -> Option<(ModelView, &'static str)> {
         if options.model.is_none() && !options.fit_model {
             return None;
         }
@@ -161,11 +170,69 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
                 .push("the model given is not a purchase model: low_p_alive is not computed".into());
             return None;
         };
-        let v: Vec<f64> = (0..s.len())
+        let horizon = options
+            .calibration
+            .as_ref()
+            .map_or(options.horizon_days, |c| c.horizon_days);
+        let n = s.len();
+        let p_alive: Vec<f64> = (0..n)
             .map(|i| pm.probability_alive(x[i], s.recency[i], s.t[i]))
             .collect();
+        let p_no_order: Vec<f64> = (0..n)
+            .map(|i| pm.conditional_pmf(horizon, 0, x[i], s.recency[i], s.t[i])[0].clamp(0.0, 1.0))
+            .collect();
+        let clv = match (&s.monetary_value, options.value) {
+            (Some(m), true) => self.values(pm, &data, m),
+            _ => None,
+        };
+        let summary = (0..n).map(|i| [x[i], s.recency[i], s.t[i]]).collect();
         let name = crate::churn::model_name(&model);
         self.model = Some(model);
-        Some((v, name))
+        Some((
+            ModelView {
+                p_alive,
+                p_no_order,
+                clv,
+                summary,
+            },
+            name,
+        ))
     }
+
+    /// CLV over the next 12 months (1 % a month) from the purchase model
+    /// and a gamma-gamma fit on the repeat customers' spend; `None` (with
+    /// a note) when the spend model cannot be fitted.
+    fn values(
+        &mut self,
+        pm: &(dyn ChurnModel + Sync),
+        data: &CustomerData<'_>,
+        monetary: &[f64],
+    ) -> Option<Vec<f64>> {
+        let spend = match GammaGamma::fit(data.frequency, monetary, &FitOptions::default()) {
+            Ok(g) => g,
+            Err(e) => {
+                self.notes.push(format!(
+                    "the spend model could not be fitted to the order amounts ({e}): no values at risk"
+                ));
+                return None;
+            }
+        };
+        match customer_lifetime_value(pm, &spend, data, monetary, &ClvOptions::default()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.notes
+                    .push(format!("CLV could not be computed ({e}): no values at risk"));
+                None
+            }
+        }
+    }
+}
+
+/// What the purchase model says of each customer, in the summary's
+/// (ascending key) order.
+struct ModelView {
+    p_alive: Vec<f64>,
+    p_no_order: Vec<f64>,
+    clv: Option<Vec<f64>>,
+    summary: Vec<[f64; 3]>,
 }

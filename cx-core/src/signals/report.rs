@@ -85,15 +85,46 @@ pub struct Signal {
     pub evidence: BTreeMap<&'static str, f64>,
 }
 
+/// One term of a calibrated risk: how much a signal (or the purchase
+/// model's forecast) moves the customer's log-odds of the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    /// A signal kind (`"overdue"`) or `"purchase_model"` (the model's
+    /// probability of no order within the horizon, on the logit scale).
+    pub feature: String,
+    /// Coefficient × value: positive raises the risk.
+    pub log_odds: f64,
+}
+
 /// A customer's signals and risk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomerRisk<K> {
     /// The customer.
     pub customer: K,
-    /// `1 − Π(1 − strength)`; 0 without signals.
+    /// The risk the report ranks by: with a calibration
+    /// ([`SignalOptions::calibration`](crate::signals::SignalOptions::calibration)), the
+    /// probability of the calibrated outcome within its horizon; without,
+    /// `risk_rules`.
     pub risk: f64,
-    /// Signals, strongest first.
+    /// The uncalibrated rules: `1 − Π(1 − strength)`; 0 without signals.
+    pub risk_rules: f64,
+    /// Signals, strongest first (by contribution when calibrated).
     pub signals: Vec<Signal>,
+    /// The terms of a calibrated risk, largest first (empty without a
+    /// calibration; terms under 0.001 in log-odds left out); the
+    /// calibration's intercept is the common baseline.
+    pub contributions: Vec<Contribution>,
+    /// The purchase model's probability of no order within
+    /// [`SignalOptions::horizon_days`](crate::signals::SignalOptions::horizon_days).
+    pub p_no_order: Option<f64>,
+    /// Expected value over the next year (purchase model × gamma-gamma
+    /// spend), when the orders have amounts.
+    pub clv: Option<f64>,
+    /// `risk × clv`: the value expected to be lost.
+    pub value_at_risk: Option<f64>,
+    /// (x, tₓ, T) in days as of `as_of`, for the backtest.
+    #[serde(skip)]
+    pub(crate) summary: Option<[f64; 3]>,
     /// Orders (distinct days) up to `as_of`; 0 when the customer has none.
     pub orders: u32,
     /// Day of the last order.
@@ -143,6 +174,44 @@ pub struct SignalReport<K> {
     pub at_risk_threshold: f64,
     /// Customers not lost whose risk is at least the threshold.
     pub at_risk_count: usize,
+    /// How `risk` was computed: `"calibrated"` or `"rules"`.
+    pub risk_method: RiskMethod,
+    /// What `risk` means, in words (and why the rules were used, when a
+    /// calibration was asked for and could not be applied).
+    pub risk_meaning: String,
+    /// Expected value lost among the customers not lost, when values were
+    /// computed.
+    pub value_at_risk: Option<ValueAtRisk>,
+}
+
+/// How the risk was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskMethod {
+    /// The hand-set signal strengths combined by a noisy-OR: a ranking, not
+    /// a probability.
+    Rules,
+    /// A logistic calibration learnt by a backtest: a probability.
+    Calibrated,
+}
+
+/// Σ risk × CLV over the customers not lost, with a 90 % interval that
+/// treats each customer's outcome as an independent Bernoulli draw of
+/// probability `risk` (normal approximation: ± 1.645·√Σ r(1 − r)·CLV²).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueAtRisk {
+    /// Customers with a value.
+    pub customers: usize,
+    /// Σ risk × CLV.
+    pub total: f64,
+    /// Lower end of the 90 % interval (at least 0).
+    pub low: f64,
+    /// Upper end of the 90 % interval.
+    pub high: f64,
+    /// Σ CLV of the same customers.
+    pub clv: f64,
+    /// Σ risk × CLV per RFM segment.
+    pub by_segment: BTreeMap<String, f64>,
 }
 
 impl<K> SignalReport<K> {

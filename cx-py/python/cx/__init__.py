@@ -54,7 +54,7 @@ from .gaps import (
     servqual,
 )
 from .scorecard import scorecard
-from .signals import SignalReport, signals
+from .signals import Backtest, RiskCalibration, SignalReport, backtest, signals
 from .retention import (
     RowReport,
     SecondPurchase,
@@ -95,6 +95,9 @@ __all__ = [
     "SignalReport",
     "scorecard",
     "signals",
+    "backtest",
+    "Backtest",
+    "RiskCalibration",
     "CxError",
     "DecodeError",
     "NotConvergedError",

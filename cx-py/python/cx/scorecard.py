@@ -9,7 +9,7 @@ from typing import Any, Dict, Mapping, Optional
 import numpy as np
 
 from . import _cx
-from .signals import _arguments
+from .signals import _arguments, _calibration_json
 
 # Each table's columns: (role in cx, default column name, kind); the
 # defaults are those of the `cx report` command's CSV files.
@@ -70,6 +70,7 @@ def scorecard(
     service_level_hours: float = 24.0,
     top: int = 25,
     signals: Optional[Mapping[str, Any]] = None,
+    calibrate: bool = True,
 ) -> Dict[str, Any]:
     """The shop's scorecard as a dict: ``survey`` (NPS, CSAT and their
     monthly trends), ``gaps`` (SERVQUAL and importance–performance of the
@@ -87,7 +88,10 @@ def scorecard(
     csat, and ``expected_<touchpoint>`` / ``perceived_<touchpoint>`` pairs
     rated 1–7), ``contacts`` (customer, received, answered, resolved,
     channel, case), ``deliveries`` (customer, promised, delivered, carrier).
-    ``signals``: the options of :func:`cx.signals`.
+    ``signals``: the options of :func:`cx.signals`. ``calibrate``: learn a
+    calibration of the churn risk by a backtest on the orders up to the
+    report day (unless ``signals`` brings a ``calibration``); with too
+    short a history the risk stays the rules and ``risk["meaning"]`` says so.
 
     >>> import pandas as pd
     >>> fb = pd.DataFrame({"customer": ["a", "b", "c"], "date": pd.to_datetime(["2024-05-01", "2024-05-02", "2024-06-01"]),
@@ -106,12 +110,16 @@ def scorecard(
         args.update(_touchpoints(feedback))
     if as_of is not None and not isinstance(as_of, str):
         as_of = str(as_of)[:10]
+    sig = dict(signals or {})
+    if sig.get("calibration") is not None:
+        sig["calibration"] = _calibration_json(sig["calibration"])
     args["options"] = {
         "as_of": as_of,
         "level": level,
         "service_level_hours": service_level_hours,
         "top": int(top),
-        "signals": dict(signals or {}),
+        "signals": sig,
+        "calibrate": bool(calibrate),
     }
     # Customers come back as their labels (the core maps the codes).
     return _cx.call("scorecard", args)

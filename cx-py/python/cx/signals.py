@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import numpy as np
 
 from . import _cx
-from ._errors import InputTypeError
+from ._errors import InputTypeError, InvalidParameterError
 from ._input import key_column, time_column
 from .gaps import _module, _values
 
@@ -69,6 +69,9 @@ class SignalReport:
         self.notes: List[str] = meta["notes"]
         self.at_risk_threshold: float = meta["at_risk_threshold"]
         self.at_risk_count: int = meta["at_risk_count"]
+        self.risk_method: str = meta["risk_method"]
+        self.risk_meaning: str = meta["risk_meaning"]
+        self.value_at_risk: Optional[Dict[str, Any]] = meta.get("value_at_risk")
 
     @classmethod
     def _from_json(cls, data: Dict[str, Any]) -> "SignalReport":
@@ -86,13 +89,33 @@ class SignalReport:
                 dtype=np.int64,
             ),
             "p_alive": np.array([np.nan if c["p_alive"] is None else c["p_alive"] for c in cs], dtype=float),
+            "risk_rules": np.array([c["risk_rules"] for c in cs], dtype=float),
+            "p_no_order": np.array([np.nan if c["p_no_order"] is None else c["p_no_order"] for c in cs], dtype=float),
+            "clv": np.array([np.nan if c["clv"] is None else c["clv"] for c in cs], dtype=float),
+            "value_at_risk": np.array([np.nan if c["value_at_risk"] is None else c["value_at_risk"] for c in cs], dtype=float),
+            "contributions": [c["contributions"] for c in cs],
             "segment": [c["segment"] for c in cs],
             "signal_row": np.array([i for i, _ in rows], dtype=np.int64),
             "signal_kind": [s["kind"] for _, s in rows],
             "signal_strength": np.array([s["strength"] for _, s in rows], dtype=float),
             "signal_reason": [s["reason"] for _, s in rows],
             "signal_evidence": [s["evidence"] for _, s in rows],
-            "meta": {k: data[k] for k in ("as_of", "tables", "counts", "lost", "model", "notes", "at_risk_threshold", "at_risk_count")},
+            "meta": {
+                k: data.get(k)
+                for k in (
+                    "as_of",
+                    "tables",
+                    "counts",
+                    "lost",
+                    "model",
+                    "notes",
+                    "at_risk_threshold",
+                    "at_risk_count",
+                    "risk_method",
+                    "risk_meaning",
+                    "value_at_risk",
+                )
+            },
         }
         report = cls(cols)
         report._customers = cs
@@ -126,6 +149,11 @@ class SignalReport:
             "p_alive": None if np.isnan(c["p_alive"][i]) else float(c["p_alive"][i]),
             "segment": c["segment"][i],
             "lost": bool(c["lost"][i]),
+            "risk_rules": float(c["risk_rules"][i]),
+            "contributions": c["contributions"][i],
+            "p_no_order": _maybe(c["p_no_order"][i]),
+            "clv": _maybe(c["clv"][i]),
+            "value_at_risk": _maybe(c["value_at_risk"][i]),
         }
 
     @property
@@ -146,6 +174,11 @@ class SignalReport:
             "lost": self.lost,
             "model": self.model,
             "notes": self.notes,
+            "at_risk_threshold": self.at_risk_threshold,
+            "at_risk_count": self.at_risk_count,
+            "risk_method": self.risk_method,
+            "risk_meaning": self.risk_meaning,
+            "value_at_risk": self.value_at_risk,
         }
 
     def at_risk(self, threshold: Optional[float] = None) -> List[Dict[str, Any]]:
@@ -163,7 +196,9 @@ class SignalReport:
     def frame(self) -> Any:
         """One row per customer (pandas), highest risk first: risk, lost,
         signal kinds (list), reasons (strongest first, ``"; "``-joined), the
-        top reason, orders, last order, P(alive) and RFM segment."""
+        top reason, orders, last order, P(alive), RFM segment, the rules'
+        risk, the model's probability of no order in the horizon, CLV and
+        value at risk (risk × CLV)."""
         import pandas as pd
 
         c = self._cols
@@ -182,6 +217,10 @@ class SignalReport:
                 "last_order": c["last_order"].view("datetime64[D]"),
                 "p_alive": c["p_alive"],
                 "segment": c["segment"],
+                "risk_rules": c["risk_rules"],
+                "p_no_order": c["p_no_order"],
+                "clv": c["clv"],
+                "value_at_risk": c["value_at_risk"],
             }
         )
 
@@ -204,6 +243,10 @@ class SignalReport:
 
     def __repr__(self) -> str:
         return f"SignalReport(as_of={self.as_of!r}, customers={len(self._cols['risk'])}, at_risk={self.at_risk_count}, lost={self.lost})"
+
+
+def _maybe(v: float) -> Optional[float]:
+    return None if np.isnan(v) else float(v)
 
 
 def _plain(v: Any) -> Any:
@@ -326,7 +369,12 @@ def signals(
     ``fit_model``, ``rfm_segments``, ``rfm_strength``, ``detractor_max``,
     ``score_drop``, ``open_contact_days``, ``repeat_contacts``,
     ``contact_window_days``, ``late_last``, ``late_min``,
-    ``late_grace_days`` (defaults as in the Rust ``SignalOptions``).
+    ``late_grace_days``, ``horizon_days`` (of ``p_no_order``, 90),
+    ``value`` (CLV and value at risk when orders have amounts, on),
+    ``rank_by_value`` (rank by risk × CLV), ``calibration`` (a
+    :class:`RiskCalibration` from :func:`backtest`, or its JSON: then
+    ``risk`` is the probability of no order within its horizon, explained
+    by ``contributions``) (defaults as in the Rust ``SignalOptions``).
 
     Datetime and numeric columns are handed to Rust as numpy buffers, text
     dates as text, and the work runs without the GIL; the core reads every
@@ -341,8 +389,182 @@ def signals(
     }
     if model is not None:
         options["model"] = json.loads(model.to_json()) if hasattr(model, "to_json") else model
+    if options.get("calibration") is not None:
+        options["calibration"] = _calibration_json(options["calibration"])
     if options.get("as_of") is not None and not isinstance(options["as_of"], str):
         options["as_of"] = str(options["as_of"])[:10]
     args, labels = _arguments(tables, columns) if tables else ({}, [])
     args["options"] = options
     return SignalReport(_cx.signals_columns(args), labels)
+
+
+def _calibration_json(c: Any) -> Any:
+    if isinstance(c, RiskCalibration):
+        return c.to_dict()
+    if isinstance(c, str):
+        return json.loads(c)
+    return c
+
+
+class RiskCalibration:
+    """A calibration of the churn risk learnt by :func:`backtest`: a
+    logistic model of "no order within the horizon" on the signal strengths
+    and the purchase model's forecast. Pass it to :func:`cx.signals` (or
+    ``cx.scorecard``) as ``calibration=``; ``to_json()`` / ``from_json()``
+    move it to the browser (``calibration`` option of the JS ``signals``)
+    or the ``cx`` command (``--calibration FILE``)."""
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+
+    @classmethod
+    def from_json(cls, text: str) -> "RiskCalibration":
+        """Reads a calibration's JSON; the core checks it when it is applied
+        (a malformed one is an :class:`InvalidParameterError` naming
+        ``calibration``)."""
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise InvalidParameterError(f"calibration: not JSON ({e})", {"argument": "calibration"}) from None
+        if not isinstance(data, dict) or data.get("kind") != "risk_calibration":
+            raise InvalidParameterError("calibration: not a risk calibration", {"argument": "calibration"})
+        return cls(data)
+
+    def to_json(self) -> str:
+        return json.dumps(self._data)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return json.loads(json.dumps(self._data))
+
+    @property
+    def coefficients(self) -> Any:
+        """The coefficients as a DataFrame: feature, coefficient (log-odds per
+        unit), standard error, and the odds ratio per unit."""
+        import pandas as pd
+
+        f = pd.DataFrame(self._data["coefficients"])
+        f["odds_ratio"] = np.exp(f["coefficient"])
+        return f
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        terms = ", ".join(f"{c['feature']} {c['coefficient']:+.3f}" for c in self._data["coefficients"])
+        return f"RiskCalibration(horizon_days={self._data['horizon_days']}, intercept={self._data['intercept']:+.3f}, {terms})"
+
+
+class Backtest:
+    """The result of :func:`backtest`: per cut-off how well each score (the
+    rules' risk, the calibrated risk out of time, the purchase model's
+    probability of no order, 1 − P(alive), days since the last order, each
+    signal) ranked the customers who then did not order; the out-of-time
+    ``holdout`` (Brier scores, reliability); and the ``calibration`` to
+    apply (``None`` when there were too few outcomes; see ``notes``)."""
+
+    def __init__(self, data: Dict[str, Any]) -> None:
+        self._data = data
+        self.horizon_days: float = data["horizon_days"]
+        self.outcome: str = data["outcome"]
+        self.cutoffs: List[Dict[str, Any]] = data["cutoffs"]
+        self.auc_spread: Dict[str, List[float]] = data["auc_spread"]
+        self.holdout: Optional[Dict[str, Any]] = data["holdout"]
+        self.notes: List[str] = data["notes"]
+        cal = data["calibration"]
+        self.calibration: Optional[RiskCalibration] = RiskCalibration(cal) if cal is not None else None
+
+    def frame(self) -> Any:
+        """One row per cut-off and score (pandas): cutoff, customers,
+        base_rate, score, auc, brier, fired, and precision and lift in each
+        top share (``precision_10``, ``lift_10`` for the top 10 %)."""
+        import pandas as pd
+
+        rows = []
+        for c in self.cutoffs:
+            for s in c["scores"]:
+                row = {
+                    "cutoff": c["cutoff"],
+                    "customers": c["customers"],
+                    "base_rate": c["base_rate"],
+                    "score": s["score"],
+                    "auc": s["auc"],
+                    "brier": s["brier"],
+                    "fired": s["fired"],
+                }
+                for t in s["top"]:
+                    k = f"{100 * t['share']:g}"
+                    row[f"precision_{k}"] = t["precision"]
+                    row[f"lift_{k}"] = t["lift"]
+                rows.append(row)
+        f = pd.DataFrame(rows)
+        f["cutoff"] = pd.to_datetime(f["cutoff"])
+        return f
+
+    def reliability_frame(self) -> Any:
+        """The out-of-time reliability diagram (pandas): per bin its edges,
+        customers, mean predicted and observed share, for ``calibrated`` and
+        ``rules``."""
+        import pandas as pd
+
+        if self.holdout is None:
+            return pd.DataFrame(columns=["risk", "low", "high", "customers", "predicted", "observed"])
+        rows = [dict(b, risk="calibrated") for b in self.holdout["reliability"]]
+        rows += [dict(b, risk="rules") for b in self.holdout["reliability_rules"]]
+        return pd.DataFrame(rows)[["risk", "low", "high", "customers", "predicted", "observed"]]
+
+    def to_dict(self) -> Dict[str, Any]:
+        return self._data
+
+    def __repr__(self) -> str:
+        h = self.holdout
+        brier = f", brier calibrated {h['brier_calibrated']:.4f} vs rules {h['brier_rules']:.4f}" if h else ""
+        return f"Backtest({len(self.cutoffs)} cut-offs, horizon {self.horizon_days:g} days{brier})"
+
+
+def backtest(
+    orders: Any = None,
+    feedback: Any = None,
+    contacts: Any = None,
+    deliveries: Any = None,
+    *,
+    columns: Optional[Mapping[str, str]] = None,
+    **options: Any,
+) -> Backtest:
+    """Backtests the churn signals at cut-off days inside the data and
+    learns a calibration of the risk.
+
+    At each cut-off the signals and BG/NBD are computed from the rows
+    dated on or before it only; the outcome is whether each customer (with
+    an order by then, not lost) ordered in the following ``horizon_days``.
+    Tables and ``columns`` as in :func:`signals`. ``options``: ``cutoffs``
+    (ISO dates; default ``n_cutoffs`` = 4 days ``step_days`` apart, the
+    last ``horizon_days`` before the last order), ``horizon_days`` (90),
+    ``end`` (the last day to look at), ``outcome`` (``"no_order"`` or
+    ``"fewer_than_expected"``), ``top_shares``, ``bins``, ``penalty``
+    (default: chosen out of time), ``min_fired``, ``min_outcomes``,
+    ``include_lost``, ``compare_pareto_nbd``, ``signals`` (a dict of signal
+    thresholds).
+
+    >>> import cx, pandas as pd
+    >>> days = pd.date_range("2024-01-01", periods=52, freq="7D")
+    >>> b = cx.backtest(pd.DataFrame({"customer": "ann", "date": days}), n_cutoffs=1, horizon_days=30)
+    >>> (b.cutoffs[0]["customers"], b.cutoffs[0]["outcomes"])
+    (1, 0)
+    """
+    columns = dict(columns or {})
+    tables = {
+        name: data
+        for name, data in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries))
+        if data is not None
+    }
+    for k in ("cutoffs",):
+        if options.get(k) is not None:
+            options[k] = [d if isinstance(d, str) else str(d)[:10] for d in options[k]]
+    if options.get("end") is not None and not isinstance(options["end"], str):
+        options["end"] = str(options["end"])[:10]
+    args, _ = _arguments(tables, columns) if tables else ({}, [])
+    args["options"] = options
+    return Backtest(_cx.call("backtest", args))

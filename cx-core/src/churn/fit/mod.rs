@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::data::Rows;
 use crate::error::{CxError, Result};
 
-pub(crate) use hessian::{cholesky, covariance, numeric_grad};
+pub(crate) use hessian::{cholesky, covariance, invert_spd, numeric_grad};
 pub(crate) use model::{Model, total_ll};
 
 use hessian::standard_errors;
