@@ -94,6 +94,15 @@ pub struct TableArgs {
     /// Keep the uncalibrated rules (no backtest on the shop's own history).
     #[arg(long)]
     pub no_calibrate: bool,
+    /// Rank the at-risk list by value at risk (risk × CLV) instead of risk.
+    #[arg(long)]
+    pub rank_by_value: bool,
+    /// Flag at most N customers at risk, the highest ranked (the calls a team can make).
+    #[arg(long, value_name = "N")]
+    pub capacity: Option<usize>,
+    /// Flag a customer when contacting pays: risk × CLV × 0.25 ≥ COST (needs order amounts).
+    #[arg(long, value_name = "COST")]
+    pub contact_cost: Option<f64>,
 }
 
 #[derive(Args)]

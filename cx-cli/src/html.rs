@@ -471,11 +471,11 @@ fn risk(h: &mut String, r: &Report) {
     h.push_str("<section id=\"risk\"><h2>Customers at risk, and why</h2>");
     let _ = write!(
         h,
-        "<p>{} of {} customers have risk ≥ {}. Another {} have not ordered for over a year and count as lost, \
+        "<p>{} of {} customers are at risk ({}). Another {} have not ordered for over a year and count as lost, \
          not at risk.</p><p id=\"risk-meaning\">{}.</p>",
         k.at_risk,
         k.customers,
-        k.threshold,
+        escape(&k.rule),
         k.lost,
         escape(&capitalized(&k.meaning))
     );

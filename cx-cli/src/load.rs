@@ -209,6 +209,13 @@ pub fn signal_options(a: &TableArgs) -> Result<SignalOptions, String> {
     if a.as_of.is_some() {
         o.as_of = a.as_of;
     }
+    o.rank_by_value |= a.rank_by_value;
+    if a.capacity.is_some() {
+        o.at_risk_capacity = a.capacity;
+    }
+    if a.contact_cost.is_some() {
+        o.contact_cost = a.contact_cost;
+    }
     if let Some(p) = &a.calibration {
         let text = fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         let c =

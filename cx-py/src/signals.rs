@@ -33,6 +33,7 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
     let mut clv = Vec::with_capacity(n);
     let mut value_at_risk = Vec::with_capacity(n);
     let mut contributions = Vec::with_capacity(n);
+    let mut flagged = Vec::with_capacity(n);
     let (mut s_row, mut s_kind, mut s_strength, mut s_reason, mut s_evidence) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (row, c) in r.customers.into_iter().enumerate() {
@@ -53,6 +54,7 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
         clv.push(c.clv.unwrap_or(f64::NAN));
         value_at_risk.push(c.value_at_risk.unwrap_or(f64::NAN));
         contributions.push(c.contributions);
+        flagged.push(c.at_risk);
         for s in c.signals {
             s_row.push(row as i64);
             s_kind.push(s.kind.as_str());
@@ -74,6 +76,7 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
     out.set_item("clv", clv.into_pyarray(py))?;
     out.set_item("value_at_risk", value_at_risk.into_pyarray(py))?;
     out.set_item("contributions", pythonize(py, &contributions)?)?;
+    out.set_item("at_risk", flagged.into_pyarray(py))?;
     out.set_item("signal_row", s_row.into_pyarray(py))?;
     out.set_item("signal_kind", PyList::new(py, s_kind)?)?;
     out.set_item("signal_strength", s_strength.into_pyarray(py))?;
@@ -82,7 +85,7 @@ pub fn signals_columns<'py>(py: Python<'py>, args: &Bound<'py, PyDict>) -> PyRes
     let meta = serde_json::json!({
         "as_of": r.as_of, "tables": r.tables, "counts": r.counts, "lost": r.lost,
         "model": r.model, "notes": r.notes,
-        "at_risk_threshold": r.at_risk_threshold, "at_risk_count": r.at_risk_count,
+        "at_risk_threshold": r.at_risk_threshold, "at_risk_count": r.at_risk_count, "at_risk_rule": r.at_risk_rule,
         "risk_method": r.risk_method, "risk_meaning": r.risk_meaning, "value_at_risk": r.value_at_risk,
     });
     out.set_item("meta", pythonize(py, &meta)?)?;

@@ -107,3 +107,18 @@ def test_errors_are_typed_and_name_the_argument():
     with pytest.raises(cx.InvalidParameterError) as e:
         cx.signals(orders=t["orders"], calibration=cx.backtest(orders=t["orders"]).calibration, hiatus_days=100)
     assert e.value.argument == "calibration" and "hiatus_days" in str(e.value)
+
+
+def test_at_risk_by_capacity_and_contact_cost():
+    t = demo()
+    cal = cx.backtest(**t).calibration
+    r = cx.signals(**t, calibration=cal, at_risk_capacity=50)
+    assert r.at_risk_count == 50 == len(r.at_risk())
+    assert "at most 50" in r.at_risk_rule
+    r = cx.signals(**t, calibration=cal, contact_cost=5.0, save_rate=0.5)
+    f = r.frame()
+    pays = (~f["lost"]) & (f["risk"] * f["clv"] * 0.5 >= 5.0)
+    assert (f["at_risk"] == pays).all() and r.at_risk_count == int(pays.sum())
+    with pytest.raises(cx.InvalidParameterError) as e:
+        cx.signals(**t, contact_cost=-1)
+    assert e.value.argument == "contact_cost"

@@ -250,6 +250,10 @@ export interface SignalOptions {
   value?: boolean;
   /** Rank by value at risk (risk × CLV) instead of risk. */
   rankByValue?: boolean;
+  /** Flag at most this many customers at risk, the highest ranked. */
+  atRiskCapacity?: number | null;
+  /** Flag where risk × CLV × saveRate ≥ contactCost (instead of risk ≥ atRisk). */
+  contactCost?: number | null; saveRate?: number;
   /** A calibration from `backtest` (or a notebook's `RiskCalibration.to_json()` parsed): risk becomes a probability. */
   calibration?: RiskCalibration;
 }
@@ -308,7 +312,7 @@ export interface Scorecard {
   model: { model: object; customers: number; pAliveBins: number[]; expectedActive: number } | null;
   risk: {
     customers: number; atRisk: number; lost: number; threshold: number; counts: Array<[SignalKind, number]>; top: CustomerRisk[];
-    method: "rules" | "calibrated"; meaning: string; backtest: object | null; valueAtRisk: ValueAtRisk | null;
+    rule: string; method: "rules" | "calibrated"; meaning: string; backtest: object | null; valueAtRisk: ValueAtRisk | null;
   } | null;
   notes: string[];
 }
@@ -323,6 +327,8 @@ export interface CustomerRisk {
   /** The terms of a calibrated risk (log-odds), largest first. */
   contributions: Array<{ feature: string; logOdds: number }>;
   pNoOrder: number | null; clv: number | null; valueAtRisk: number | null;
+  /** Flagged at risk by the report's rule (`atRiskRule`). */
+  atRisk: boolean;
 }
 export interface ValueAtRisk { customers: number; total: number; low: number; high: number; clv: number; bySegment: Record<string, number> }
 export interface SignalReport {
@@ -331,6 +337,6 @@ export interface SignalReport {
   counts: Partial<Record<SignalKind, number>>; lost: number; model: object | null; notes: string[];
   /** The at-risk threshold applied (option `atRisk`, 0.7 by default) and how many customers not lost reach it. */
   atRiskThreshold: number; atRiskCount: number;
-  riskMethod: "rules" | "calibrated"; riskMeaning: string; valueAtRisk: ValueAtRisk | null;
+  atRiskRule: string; riskMethod: "rules" | "calibrated"; riskMeaning: string; valueAtRisk: ValueAtRisk | null;
 }
 "#;

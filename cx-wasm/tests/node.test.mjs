@@ -49,6 +49,11 @@ test("backtest: the demo shop's calibration goes back into signals", () => {
   const z = b.calibration.intercept + c.contributions.reduce((s, t) => s + t.logOdds, 0);
   assert.ok(Math.abs(1 / (1 + Math.exp(-z)) - c.risk) < 0.01);
   assert.ok(r.valueAtRisk.total > 0 && r.valueAtRisk.low <= r.valueAtRisk.total);
+  // Capacity: the 25 highest ranked.
+  const few = cx.signals({ orders, options: { calibration: b.calibration, atRiskCapacity: 25 } });
+  assert.equal(few.atRiskCount, 25);
+  assert.equal(few.customers.filter((x) => x.atRisk).length, 25);
+  assert.ok(few.atRiskRule.includes("at most 25"));
   // The calibration survives JSON text (a notebook's to_json()).
   const again = cx.signals({ orders, options: { calibration: JSON.parse(JSON.stringify(b.calibration)) } });
   assert.deepEqual(again.customers.map((x) => x.risk), r.customers.map((x) => x.risk));

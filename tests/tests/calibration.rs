@@ -306,3 +306,43 @@ fn the_scorecard_calibrates_on_the_shops_own_history() {
     assert_eq!(bt.cutoffs.len(), 4);
     assert!(bt.cutoffs.iter().all(|&c| c < card.as_of));
 }
+
+#[test]
+fn at_risk_by_capacity_and_by_contact_cost() {
+    let shop = cx_tests::shop::demo(3000, 7);
+    let cal = backtest(&shop.inputs(true), &BacktestOptions::default())
+        .unwrap()
+        .calibration
+        .unwrap();
+    let base = SignalOptions {
+        calibration: Some(Box::new(cal)),
+        ..SignalOptions::default()
+    };
+    // Capacity: the 100 highest ranked of those at risk ≥ 0.7.
+    let r = signals(
+        &shop.inputs(true),
+        &SignalOptions {
+            at_risk_capacity: Some(100),
+            ..base.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(r.at_risk_count, 100);
+    let flagged: Vec<_> = r.flagged().collect();
+    let first: Vec<_> = r.customers.iter().filter(|c| !c.lost).take(100).collect();
+    assert_eq!(flagged, first);
+    assert!(r.at_risk_rule.contains("at most 100"), "{}", r.at_risk_rule);
+    // Cost: contact when risk × CLV × 0.25 ≥ 10; exactly those customers.
+    let r = signals(
+        &shop.inputs(true),
+        &SignalOptions {
+            contact_cost: Some(10.0),
+            ..base
+        },
+    )
+    .unwrap();
+    let pays =
+        |c: &cx::signals::CustomerRisk<String>| !c.lost && c.clv.is_some_and(|v| c.risk * v * 0.25 >= 10.0);
+    assert!(r.at_risk_count > 0);
+    assert!(r.customers.iter().all(|c| c.at_risk == pays(c)));
+}

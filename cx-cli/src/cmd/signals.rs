@@ -66,12 +66,16 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
         Format::Text => {
             writeln!(
                 out,
-                "{} of {} customers at risk (≥ {}) as of {}\n{}",
-                risk.at_risk, risk.customers, risk.threshold, r.as_of, risk.meaning
+                "{} of {} customers at risk ({}) as of {}\n{}",
+                risk.at_risk, risk.customers, risk.rule, r.as_of, risk.meaning
             )
             .map_err(w)?;
             for x in &risk.top {
-                writeln!(out, "{:<12} risk {:.3}", x.customer, x.risk).map_err(w)?;
+                let value = x
+                    .value_at_risk
+                    .map_or(String::new(), |v| format!("  value at risk {v:.2}"));
+                let flag = if x.at_risk { "  AT RISK" } else { "" };
+                writeln!(out, "{:<12} risk {:.3}{value}{flag}", x.customer, x.risk).map_err(w)?;
                 for s in &x.signals {
                     writeln!(out, "    {:.2}  {}", s.strength, s.reason).map_err(w)?;
                 }

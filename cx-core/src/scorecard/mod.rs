@@ -274,6 +274,8 @@ pub struct RiskSection<K> {
     pub counts: Vec<(SignalKind, usize)>,
     /// The highest risks (not lost), with their signals.
     pub top: Vec<CustomerRisk<K>>,
+    /// The rule that flags customers at risk, in words.
+    pub rule: String,
     /// How the risk was computed.
     pub method: RiskMethod,
     /// What the risk means, in words.

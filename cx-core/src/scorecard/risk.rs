@@ -82,6 +82,7 @@ pub(super) fn sections<K: Hash + Eq + Ord + Clone + Sync>(
         }
     });
     let risk = RiskSection {
+        rule: r.at_risk_rule.clone(),
         method: r.risk_method,
         meaning: r.risk_meaning.clone(),
         backtest,

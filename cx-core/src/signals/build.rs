@@ -55,6 +55,7 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             p_no_order: None,
             clv: None,
             value_at_risk: None,
+            at_risk: false,
             summary: None,
             orders: 0,
             last_order: None,
@@ -139,7 +140,8 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
         }
         notes.dedup();
         let at_risk = options.at_risk;
-        let at_risk_count = customers.iter().filter(|c| !c.lost && c.risk >= at_risk).count();
+        let at_risk_rule = flag_at_risk(&mut customers, options, &mut notes);
+        let at_risk_count = customers.iter().filter(|c| c.at_risk).count();
         let (risk_method, risk_meaning) = match calibration {
             Some(cal) => (
                 RiskMethod::Calibrated,
@@ -174,11 +176,51 @@ impl<K: Hash + Eq + Ord + Clone> Builder<K> {
             notes,
             at_risk_threshold: at_risk,
             at_risk_count,
+            at_risk_rule,
             risk_method,
             risk_meaning,
             value_at_risk,
         }
     }
+}
+
+/// Flags the customers at risk by the options' rule (in ranking order, so
+/// that a capacity keeps the highest ranked) and says the rule in words.
+fn flag_at_risk<K>(customers: &mut [CustomerRisk<K>], o: &SignalOptions, notes: &mut Vec<String>) -> String {
+    let mut rule = match o.contact_cost {
+        Some(cost) => format!(
+            "contacting pays: risk × CLV × {} (save rate) ≥ {cost} (contact cost)",
+            o.save_rate
+        ),
+        None => format!("risk ≥ {}", o.at_risk),
+    };
+    let mut without_value = 0;
+    let mut flagged = 0;
+    for c in customers.iter_mut().filter(|c| !c.lost) {
+        let pays = match o.contact_cost {
+            Some(cost) => match c.clv {
+                Some(v) => c.risk * v * o.save_rate >= cost,
+                None => {
+                    without_value += 1;
+                    false
+                }
+            },
+            None => c.risk >= o.at_risk,
+        };
+        if pays && o.at_risk_capacity.is_none_or(|n| flagged < n) {
+            c.at_risk = true;
+            flagged += 1;
+        }
+    }
+    if let Some(n) = o.at_risk_capacity {
+        rule.push_str(&format!(", at most {n} (the highest ranked)"));
+    }
+    if without_value > 0 {
+        notes.push(format!(
+            "{without_value} customers have no CLV (no order amounts or no orders): the contact-cost rule cannot flag them"
+        ));
+    }
+    rule
 }
 
 /// Σ risk × CLV over the customers not lost, with its 90 % interval.

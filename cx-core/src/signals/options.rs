@@ -69,6 +69,17 @@ pub struct SignalOptions {
     pub value: bool,
     /// Rank customers by value at risk (risk × CLV) instead of risk.
     pub rank_by_value: bool,
+    /// Capacity: flag at most this many customers at risk, the highest
+    /// ranked ("the 100 customers we can call this week").
+    pub at_risk_capacity: Option<usize>,
+    /// Cost of contacting a customer: when given, a customer not lost is
+    /// at risk when contacting pays, risk × CLV × `save_rate` ≥
+    /// `contact_cost` (the expected value saved exceeds the cost), instead
+    /// of risk ≥ `at_risk`. Meaningful with a calibrated risk (a
+    /// probability) and needs order amounts (CLV).
+    pub contact_cost: Option<f64>,
+    /// Share of the customers who would leave that a contact keeps; 0.25.
+    pub save_rate: f64,
     /// A calibration from [`backtest`](crate::signals::backtest()): then `risk` is the
     /// probability of its outcome within its horizon, explained by
     /// contributions. Its signal thresholds must equal these options'
@@ -101,6 +112,9 @@ impl Default for SignalOptions {
             horizon_days: 90.0,
             value: true,
             rank_by_value: false,
+            at_risk_capacity: None,
+            contact_cost: None,
+            save_rate: 0.25,
             calibration: None,
         }
     }
@@ -133,6 +147,7 @@ impl SignalOptions {
             ("p_alive_below", self.p_alive_below),
             ("rfm_strength", self.rfm_strength),
             ("at_risk", self.at_risk),
+            ("save_rate", self.save_rate),
         ];
         for (name, v) in unit {
             if !(v > 0.0 && v <= 1.0) {
@@ -182,6 +197,11 @@ impl SignalOptions {
                 "2 or more (one interval needs two orders)",
             ));
         }
+        if let Some(c) = self.contact_cost
+            && !(c.is_finite() && c >= 0.0)
+        {
+            return Err(CxError::invalid("contact_cost", c, "a cost >= 0 (or null)"));
+        }
         if let Some(c) = &self.calibration {
             c.check_thresholds(self)?;
         }
@@ -200,6 +220,9 @@ impl SignalOptions {
             calibration: None,
             value: SignalOptions::default().value,
             rank_by_value: false,
+            at_risk_capacity: None,
+            contact_cost: None,
+            save_rate: SignalOptions::default().save_rate,
             horizon_days: SignalOptions::default().horizon_days,
             ..self.clone()
         }

@@ -122,6 +122,9 @@ pub struct CustomerRisk<K> {
     pub clv: Option<f64>,
     /// `risk × clv`: the value expected to be lost.
     pub value_at_risk: Option<f64>,
+    /// Flagged at risk by the report's rule (see
+    /// [`SignalReport::at_risk_rule`]); never for a lost customer.
+    pub at_risk: bool,
     /// (x, tₓ, T) in days as of `as_of`, for the backtest.
     #[serde(skip)]
     pub(crate) summary: Option<[f64; 3]>,
@@ -172,8 +175,11 @@ pub struct SignalReport<K> {
     pub notes: Vec<String>,
     /// The at-risk threshold applied ([`SignalOptions::at_risk`](crate::signals::SignalOptions::at_risk)).
     pub at_risk_threshold: f64,
-    /// Customers not lost whose risk is at least the threshold.
+    /// Customers flagged at risk (`at_risk` of the customers).
     pub at_risk_count: usize,
+    /// The rule that flagged them, in words (the threshold, the cost rule,
+    /// the capacity).
+    pub at_risk_rule: String,
     /// How `risk` was computed: `"calibrated"` or `"rules"`.
     pub risk_method: RiskMethod,
     /// What `risk` means, in words (and why the rules were used, when a
@@ -221,5 +227,11 @@ impl<K> SignalReport<K> {
         self.customers
             .iter()
             .filter(move |c| !c.lost && c.risk >= threshold)
+    }
+
+    /// The customers the report flagged at risk (its rule:
+    /// [`SignalReport::at_risk_rule`]), in ranking order.
+    pub fn flagged(&self) -> impl Iterator<Item = &CustomerRisk<K>> {
+        self.customers.iter().filter(|c| c.at_risk)
     }
 }

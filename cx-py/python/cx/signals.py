@@ -69,6 +69,7 @@ class SignalReport:
         self.notes: List[str] = meta["notes"]
         self.at_risk_threshold: float = meta["at_risk_threshold"]
         self.at_risk_count: int = meta["at_risk_count"]
+        self.at_risk_rule: str = meta["at_risk_rule"]
         self.risk_method: str = meta["risk_method"]
         self.risk_meaning: str = meta["risk_meaning"]
         self.value_at_risk: Optional[Dict[str, Any]] = meta.get("value_at_risk")
@@ -94,6 +95,7 @@ class SignalReport:
             "clv": np.array([np.nan if c["clv"] is None else c["clv"] for c in cs], dtype=float),
             "value_at_risk": np.array([np.nan if c["value_at_risk"] is None else c["value_at_risk"] for c in cs], dtype=float),
             "contributions": [c["contributions"] for c in cs],
+            "at_risk": np.array([c["at_risk"] for c in cs], dtype=bool),
             "segment": [c["segment"] for c in cs],
             "signal_row": np.array([i for i, _ in rows], dtype=np.int64),
             "signal_kind": [s["kind"] for _, s in rows],
@@ -111,6 +113,7 @@ class SignalReport:
                     "notes",
                     "at_risk_threshold",
                     "at_risk_count",
+                    "at_risk_rule",
                     "risk_method",
                     "risk_meaning",
                     "value_at_risk",
@@ -151,6 +154,7 @@ class SignalReport:
             "lost": bool(c["lost"][i]),
             "risk_rules": float(c["risk_rules"][i]),
             "contributions": c["contributions"][i],
+            "at_risk": bool(c["at_risk"][i]),
             "p_no_order": _maybe(c["p_no_order"][i]),
             "clv": _maybe(c["clv"][i]),
             "value_at_risk": _maybe(c["value_at_risk"][i]),
@@ -176,18 +180,22 @@ class SignalReport:
             "notes": self.notes,
             "at_risk_threshold": self.at_risk_threshold,
             "at_risk_count": self.at_risk_count,
+            "at_risk_rule": self.at_risk_rule,
             "risk_method": self.risk_method,
             "risk_meaning": self.risk_meaning,
             "value_at_risk": self.value_at_risk,
         }
 
     def at_risk(self, threshold: Optional[float] = None) -> List[Dict[str, Any]]:
-        """Customers not lost whose risk is at least ``threshold`` (default:
-        the report's ``at_risk_threshold``, the ``at_risk`` option)."""
-        if threshold is None:
-            threshold = self.at_risk_threshold
+        """Customers not lost whose risk is at least ``threshold``; without
+        one, the customers the report flagged by its rule (``at_risk_rule``:
+        the ``at_risk`` threshold, or the ``contact_cost`` rule, within the
+        ``at_risk_capacity``)."""
         c = self._cols
-        pick = np.flatnonzero(~c["lost"] & (c["risk"] >= threshold))
+        if threshold is None:
+            pick = np.flatnonzero(c["at_risk"])
+        else:
+            pick = np.flatnonzero(~c["lost"] & (c["risk"] >= threshold))
         if self._customers is not None:
             return [self._customers[i] for i in pick]
         keys, bounds = self._keys(), self._bounds()
@@ -221,6 +229,7 @@ class SignalReport:
                 "p_no_order": c["p_no_order"],
                 "clv": c["clv"],
                 "value_at_risk": c["value_at_risk"],
+                "at_risk": c["at_risk"],
             }
         )
 
@@ -371,7 +380,9 @@ def signals(
     ``contact_window_days``, ``late_last``, ``late_min``,
     ``late_grace_days``, ``horizon_days`` (of ``p_no_order``, 90),
     ``value`` (CLV and value at risk when orders have amounts, on),
-    ``rank_by_value`` (rank by risk × CLV), ``calibration`` (a
+    ``rank_by_value`` (rank by risk × CLV), ``at_risk_capacity`` (flag at
+    most this many, the highest ranked), ``contact_cost`` and ``save_rate``
+    (flag where risk × CLV × save_rate ≥ contact_cost), ``calibration`` (a
     :class:`RiskCalibration` from :func:`backtest`, or its JSON: then
     ``risk`` is the probability of no order within its horizon, explained
     by ``contributions``) (defaults as in the Rust ``SignalOptions``).
