@@ -200,3 +200,35 @@ def test_a_fit_that_does_not_converge_raises_lifetimes_convergence_error():
         lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"], max_iterations=2)
     assert isinstance(e.value, ValueError) and isinstance(e.value, cx.NotConvergedError)
     assert e.value.code == "not_converged"
+
+
+@pytest.mark.parametrize("case", DOC["find_first_transactions"], ids=lambda c: c["freq"])
+def test_find_first_transactions(raw, case):
+    from cx.lifetimes.utils import _find_first_transactions, find_first_transactions
+
+    assert _find_first_transactions is find_first_transactions
+    f = find_first_transactions(raw, "id", "date", monetary_value_col=case["monetary_value_col"], datetime_format="%Y%m%d",
+                                observation_period_end=case["observation_period_end"], freq=case["freq"])
+    assert len(f) == case["rows"]
+    assert int(f["first"].sum()) == case["first"]
+    if case["dollars"] is not None:
+        assert f["dollars"].sum() == pytest.approx(case["dollars"], rel=1e-12)
+    head = case["head"]
+    assert list(f["id"].head(6)) == head["id"]
+    assert [str(v) for v in f["date"].head(6)] == head["date"]
+    assert list(f["first"].head(6)) == head["first"]
+
+
+def test_customer_lifetime_value():
+    from cx.lifetimes.utils import customer_lifetime_value
+
+    c = DOC["customer_lifetime_value"]
+    summary = pd.read_csv(ROOT / "data" / "cdnow" / "cdnow_customers_summary.csv")
+    bg = lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    for k, v in c["model_params"].items():
+        assert bg.params_[k] == pytest.approx(v, rel=1e-3)
+    got = customer_lifetime_value(bg, pd.Series(c["frequency"]), pd.Series(c["recency"]), pd.Series(c["T"]),
+                                  pd.Series(c["monetary_value"]), time=c["time"], discount_rate=c["discount_rate"], freq=c["freq"])
+    # The fits agree to 1e-3 relative (lifetimes' optimizer stops earlier), the values to 1e-3.
+    np.testing.assert_allclose(got.to_numpy(), c["clv"], rtol=2e-3)
+    assert got.name == "clv"

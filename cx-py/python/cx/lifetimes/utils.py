@@ -15,6 +15,8 @@ __all__ = [
     "summary_data_from_transaction_data",
     "calibration_and_holdout_data",
     "expected_cumulative_transactions",
+    "find_first_transactions",
+    "customer_lifetime_value",
 ]
 
 
@@ -132,3 +134,81 @@ def expected_cumulative_transactions(
         start = tx[datetime_col].min().to_period(freq)
         df.index = [(start + (i + 1) * freq_multiplier).to_timestamp() for i in range(len(df))]
     return df
+
+
+def find_first_transactions(
+    transactions: Any,
+    customer_id_col: str,
+    datetime_col: str,
+    monetary_value_col: Optional[str] = None,
+    datetime_format: Optional[str] = None,
+    observation_period_end: Any = None,
+    freq: str = "D",
+) -> Any:
+    """lifetimes' ``_find_first_transactions``: one row per customer and
+    period (``freq``: a pandas period alias, ``"D"``, ``"W"``, ``"M"`` …) up
+    to ``observation_period_end`` (default: the last transaction), the
+    amounts of a period summed, ordered by customer and period, with
+    ``first`` marking each customer's first period. The date column holds
+    pandas Periods, as in lifetimes."""
+    import pandas as pd
+
+    cols = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
+    t = _dates(transactions[cols], datetime_col, datetime_format)
+    end = t[datetime_col].max() if observation_period_end is None else pd.to_datetime(observation_period_end, format=datetime_format)
+    if isinstance(end, pd.Period):
+        end = end.to_timestamp()
+    t[datetime_col] = t[datetime_col].dt.to_period(freq)
+    # A period counts when it starts by the end (lifetimes' rule).
+    t = t[t[datetime_col].dt.start_time <= end]
+    keys = [customer_id_col, datetime_col]
+    if monetary_value_col:
+        out = t.groupby(keys, sort=True, as_index=False)[monetary_value_col].sum()
+    else:
+        out = t.drop_duplicates(keys).sort_values(keys)[keys]
+    out = out.reset_index(drop=True)
+    out["first"] = ~out[customer_id_col].duplicated()
+    return out
+
+
+#: Model periods per month of lifetimes' CLV convention, by ``freq``.
+_PER_MONTH = {"D": 30.0, "W": 4.345, "M": 1.0, "H": 30.0 * 24.0}
+
+
+def customer_lifetime_value(
+    transaction_prediction_model: Any,
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    monetary_value: Any,
+    time: int = 12,
+    discount_rate: float = 0.01,
+    freq: str = "D",
+) -> Any:
+    """lifetimes' ``_customer_lifetime_value``: the discounted value of each
+    customer over ``time`` months, Σₘ monetary·(E[X(m·f)] − E[X((m−1)·f)]) /
+    (1 + discount_rate)ᵐ with f the model periods per month (30 days, 4.345
+    weeks, 1 month, 720 hours) and E[X(t)] the model's conditional
+    expectation. ``monetary_value`` is the expected spend per purchase (the
+    gamma-gamma prediction in lifetimes' recipe). A Series on the index of
+    ``frequency`` (lifetimes names it ``clv``)."""
+    import pandas as pd
+
+    if freq not in _PER_MONTH:
+        raise ValueError(f"freq {freq!r}: one of {sorted(_PER_MONTH)}")
+    index = frequency.index if hasattr(frequency, "index") else pd.RangeIndex(len(frequency))
+    f, r, t, m = (np.asarray(v, dtype=float) for v in (frequency, recency, T, monetary_value))
+    per = _PER_MONTH[freq]
+    predict = transaction_prediction_model.conditional_expected_number_of_purchases_up_to_time
+    clv = np.zeros(len(f))
+    before = np.zeros(len(f))
+    for month in range(1, int(time) + 1):
+        now = np.asarray(predict(month * per, f, r, t), dtype=float)
+        clv += m * (now - before) / (1.0 + discount_rate) ** month
+        before = now
+    return pd.Series(clv, index=index, name="clv")
+
+
+# lifetimes' own (private) names, for notebooks that imported them.
+_find_first_transactions = find_first_transactions
+_customer_lifetime_value = customer_lifetime_value
