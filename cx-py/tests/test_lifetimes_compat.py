@@ -232,3 +232,40 @@ def test_customer_lifetime_value():
     # The fits agree to 1e-3 relative (lifetimes' optimizer stops earlier), the values to 1e-3.
     np.testing.assert_allclose(got.to_numpy(), c["clv"], rtol=2e-3)
     assert got.name == "clv"
+
+
+def test_plot_period_transactions_is_the_expectation_of_the_model(ax):
+    from cx.lifetimes.plotting import expected_period_transactions, plot_period_transactions
+
+    want = DOC["period_transactions"]
+    summary = pd.read_csv(ROOT / "data" / "cdnow" / "cdnow_customers_summary.csv")
+    bg = lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    df = expected_period_transactions(bg, want["max_frequency"])
+    assert list(df["Actual"]) == want["actual"]
+    # Independent reference: 400 seeded simulations of the BG/NBD story
+    # with the fitted parameters and the customers' own T: repeat purchases
+    # X = min(N, G), N ~ Poisson(λT), G ~ Geometric(p) (death after the G-th
+    # repeat purchase). The expectation lies within 4 Monte Carlo SE.
+    r, alpha, a, b = (bg.params_[k] for k in ("r", "alpha", "a", "b"))
+    rng = np.random.default_rng(11)
+    t = summary["T"].to_numpy()
+    counts = []
+    for _ in range(400):
+        lam = rng.gamma(r, 1.0 / alpha, size=len(t))
+        p = rng.beta(a, b, size=len(t))
+        x = np.minimum(rng.poisson(lam * t), rng.geometric(p))
+        counts.append(np.bincount(x, minlength=7)[:7])
+    counts = np.array(counts, dtype=float)
+    mean, se = counts.mean(axis=0), counts.std(axis=0, ddof=1) / np.sqrt(len(counts))
+    np.testing.assert_array_less(np.abs(df["Model"].to_numpy() - mean), 4 * se)
+    # lifetimes' own bars come from one simulation that also merges purchases
+    # within one integer period (np.unique of the truncated times), which
+    # moves customers between counts: its 200-run mean is kept in the vector
+    # for the record (1408.7, 472.4, 195.3, … against 1407.7, 460.3, 192.5, …)
+    # and differs from the model's expectation by that merging.
+    out = plot_period_transactions(bg, ax=ax)
+    bars = [p.get_height() for p in out.patches]
+    np.testing.assert_allclose(bars, list(df["Actual"]) + list(df["Model"]), rtol=1e-12)
+    assert out.get_title() == "Frequency of Repeat Transactions"
+    with pytest.raises(NotImplementedError):
+        plot_period_transactions(lifetimes.ParetoNBDFitter().fit(summary["frequency"], summary["recency"], summary["T"]), ax=ax)

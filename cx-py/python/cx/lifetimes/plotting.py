@@ -20,6 +20,7 @@ __all__ = [
     "plot_calibration_purchases_vs_holdout_purchases",
     "plot_transaction_rate_heterogeneity",
     "plot_dropout_rate_heterogeneity",
+    "plot_period_transactions",
 ]
 
 
@@ -230,6 +231,52 @@ def plot_dropout_rate_heterogeneity(model: Any, suptitle: str = "Heterogeneity i
     x = np.linspace(1e-4, 1 - 1e-4, 200)
     ax.plot(x, _beta_pdf(x, a, b), **kwargs)
     ax.set_title(f"{suptitle}\nmean: {a / (a + b):.4f}, var: {a * b / ((a + b) ** 2 * (a + b + 1)):.4f}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return ax
+
+
+def expected_period_transactions(model: Any, max_frequency: int = 7) -> Any:
+    """The data of :func:`plot_period_transactions`: per repeat-purchase
+    count 0 … ``max_frequency`` − 1, the customers of the fitted data with
+    that count (``Actual``) and the number the model expects among
+    customers of the same ages, Σᵢ P(X(Tᵢ) = x) (``Model``). lifetimes
+    draws ``Model`` from one simulation of the fitted model; cx gives its
+    expectation, so the bars do not change from run to run. BG/NBD and
+    MBG/NBD (Pareto/NBD has no P(X(t) = x) in cx yet)."""
+    import pandas as pd
+
+    data = getattr(model, "data", None)
+    if data is None or "T" not in data:
+        raise ValueError("plot_period_transactions needs a fitted purchase model (BG/NBD or MBG/NBD)")
+    if not hasattr(model, "probability_of_n_purchases_up_to_time"):
+        raise NotImplementedError(
+            f"{type(model).__name__}: cx gives P(X(t) = x) for BG/NBD and MBG/NBD only; plot_period_transactions needs it"
+        )
+    x = np.arange(int(max_frequency))
+    actual = data["frequency"].value_counts().reindex(x, fill_value=0).to_numpy(dtype=float)
+    t = data["T"].to_numpy(dtype=float)
+    expected = np.array([np.sum(model.probability_of_n_purchases_up_to_time(t, int(k))) for k in x])
+    return pd.DataFrame({"Actual": actual, "Model": expected}, index=pd.Index(x, name="frequency"))
+
+
+def plot_period_transactions(model: Any, max_frequency: int = 7, title: str = "Frequency of Repeat Transactions",
+                             xlabel: str = "Number of Calibration Period Transactions", ylabel: str = "Customers",
+                             ax: Any = None, **kwargs: Any) -> Any:
+    """lifetimes' bar chart of customers per repeat-purchase count, actual
+    against the model (see :func:`expected_period_transactions`, which cx
+    computes as an expectation instead of lifetimes' one simulation)."""
+    labels = kwargs.pop("label", ["Actual", "Model"])
+    df = expected_period_transactions(model, max_frequency)
+    ax = _axes(ax)
+    width = 0.4
+    x = np.arange(len(df))
+    ax.bar(x - width / 2, df["Actual"].to_numpy(), width, label=labels[0], **kwargs)
+    ax.bar(x + width / 2, df["Model"].to_numpy(), width, label=labels[1], **kwargs)
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(v) for v in df.index])
+    ax.legend()
+    ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     return ax
