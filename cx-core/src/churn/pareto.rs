@@ -20,11 +20,17 @@ fn ln_a0(r: f64, alpha: f64, s: f64, beta: f64, x: f64, tx: f64, t: f64) -> f64 
     let z = (alpha - beta).abs() / (alpha.max(beta) + tx);
     if z > 0.95 {
         let kappa = alpha.min(beta);
+        // The integrand relative to its value at τ = tₓ, each logarithm as
+        // ln_1p of a small ratio: with s and β in the thousands the absolute
+        // terms reach 10⁴, and their rounding alone (1e-12 relative) would
+        // keep the quadrature from ever meeting its 1e-13 tolerance.
+        let va = (kappa + tx).ln();
         let ln_f = |v: f64| {
-            let tau = v.exp() - kappa;
-            -(r + x) * (alpha + tau).ln() - (s + 1.0) * (beta + tau).ln() + v
+            let d = va.exp() * (v - va).exp_m1(); // τ − tₓ
+            -(r + x) * (d / (alpha + tx)).ln_1p() - (s + 1.0) * (d / (beta + tx)).ln_1p() + (v - va)
         };
-        let ln_int = ln_integral(&ln_f, (kappa + tx).ln(), (kappa + t).ln());
+        let at_tx = -(r + x) * (alpha + tx).ln() - (s + 1.0) * (beta + tx).ln() + va;
+        let ln_int = at_tx + ln_integral(&ln_f, va, (kappa + t).ln());
         // Undo the s/(r+s+x) factor that `parts` applies.
         return ln_int + (c).ln();
     }
@@ -355,6 +361,21 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a0_by_quadrature_is_exact_where_s_and_beta_run_to_thousands() {
+        // Where a fit without drop-out evidence drifts (s, β → ∞), the
+        // integrand's logarithms reach 10⁴; A₀ must still be exact (mpmath
+        // reference at 40 digits: ln[(r+s+x)·∫(α+τ)^−(r+x)(β+τ)^−(s+1)dτ]).
+        let (r, alpha, s, beta) = (2.06, 14.3, 1750.0, 49653.0);
+        for (x, tx, t, want) in [
+            (0.0, 0.0, 20.0, -18929.38226320943),
+            (3.0, 12.5, 30.0, -18941.274214777743),
+        ] {
+            let got = ln_a0(r, alpha, s, beta, x, tx, t);
+            assert!((got - want).abs() <= 1e-12 * want.abs(), "{got} vs {want}");
         }
     }
 

@@ -64,9 +64,10 @@ pub struct BacktestOptions {
     /// yet lost.
     pub include_lost: bool,
     /// Fit Pareto/NBD at each cut-off for its P(alive) as a yardstick; off
-    /// by default: at an early cut-off, with little drop-out in the data,
-    /// its fit drifts towards s, β → ∞, where each likelihood needs long
-    /// ₂F₁ series (a minute and more for the demo shop's first cut-off).
+    /// by default for its cost: at an early cut-off, with little drop-out
+    /// in the data, the fit drifts along s, β → ∞, where the likelihood
+    /// needs a quadrature per customer (the demo shop's 4 cut-offs take
+    /// 10 s with it, 0.04 s without).
     pub compare_pareto_nbd: bool,
     /// The signal thresholds (their `as_of`, `model` and `calibration` are
     /// set per cut-off: a model is always refitted on what was known then).
