@@ -267,6 +267,25 @@ fn bad_cutoffs_and_short_histories_are_typed_errors() {
         ..BacktestOptions::default()
     };
     assert_eq!(bad(long), "horizon_days");
+    // An order without a time is an error naming the row, not a dropped row.
+    let mut times = shop.orders.1.clone();
+    times[5] = i64::MIN;
+    let holed = SignalInputs {
+        orders: Some(Transactions {
+            customers: &shop.orders.0,
+            timestamps: &times,
+            unit: TimeUnit::Milliseconds,
+            amounts: None,
+        }),
+        ..shop.inputs(false)
+    };
+    assert!(matches!(
+        backtest(&holed, &BacktestOptions::default()).unwrap_err(),
+        CxError::Missing {
+            argument: "timestamps",
+            index: 5
+        }
+    ));
     // No orders at all.
     let none = SignalInputs::<String> {
         orders: None,

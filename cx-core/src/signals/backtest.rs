@@ -281,9 +281,12 @@ pub fn backtest<K: Hash + Eq + Ord + Clone + Sync>(
     // Each customer's distinct order days, ascending.
     let mut index: HashMap<&K, usize, RandomState> = HashMap::default();
     let mut days: Vec<Vec<i64>> = Vec::new();
-    for (k, &t) in orders.customers.iter().zip(orders.timestamps) {
+    for (row, (k, &t)) in orders.customers.iter().zip(orders.timestamps).enumerate() {
         if t == i64::MIN {
-            continue;
+            return Err(CxError::Missing {
+                argument: "timestamps",
+                index: row,
+            });
         }
         let i = *index.entry(k).or_insert_with(|| {
             days.push(Vec::new());
