@@ -16,16 +16,7 @@ use crate::convert::{json_to_js, result, tables_call};
 pub fn signals(
     #[wasm_bindgen(unchecked_param_type = "SignalArgs")] args: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut r = tables_call("signals", &args)?;
-    let counts = match &mut r {
-        Value::Object(m) => m.remove("counts"),
-        _ => None,
-    };
-    let out = result(&r)?;
-    if let Some(c) = counts {
-        js_sys::Reflect::set(&out, &JsValue::from_str("counts"), &json_to_js(&c)?)?;
-    }
-    Ok(out)
+    result_keeping_keys(tables_call("signals", &args)?, "counts", "counts")
 }
 
 /// Backtests the churn signals at cut-off days inside the data and learns
@@ -37,14 +28,20 @@ pub fn backtest(
     #[wasm_bindgen(unchecked_param_type = "BacktestArgs")] args: JsValue,
 ) -> Result<JsValue, JsValue> {
     // The keys of `aucSpread` are score names (as in `score`), not fields.
-    let mut r = tables_call("backtest", &args)?;
-    let spread = match &mut r {
-        Value::Object(m) => m.remove("auc_spread"),
+    result_keeping_keys(tables_call("backtest", &args)?, "auc_spread", "aucSpread")
+}
+
+/// The result in camelCase, except the object under `field` (JSON name),
+/// set as `js_field` with its keys as they are: keys that are names of
+/// things (signal kinds, score names), not fields.
+fn result_keeping_keys(mut r: Value, field: &str, js_field: &str) -> Result<JsValue, JsValue> {
+    let kept = match &mut r {
+        Value::Object(m) => m.remove(field),
         _ => None,
     };
     let out = result(&r)?;
-    if let Some(s) = spread {
-        js_sys::Reflect::set(&out, &JsValue::from_str("aucSpread"), &json_to_js(&s)?)?;
+    if let Some(k) = kept {
+        js_sys::Reflect::set(&out, &JsValue::from_str(js_field), &json_to_js(&k)?)?;
     }
     Ok(out)
 }

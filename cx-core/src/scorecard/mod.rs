@@ -348,10 +348,8 @@ pub fn scorecard<K: Hash + Eq + Ord + Clone + Sync>(
             "a positive number of hours",
         ));
     }
-    // Stand-ins for columns a table may lack (no NPS answers, no resolutions).
-    let no_scores = vec![f64::NAN; tables.feedback.as_ref().map_or(0, |f| f.customers.len())];
-    let no_resolved = vec![None; tables.contacts.as_ref().map_or(0, |c| c.customers.len())];
-    let si = risk::signal_inputs(tables, &no_scores, &no_resolved);
+    let stand_ins = risk::StandIns::of(tables);
+    let si = risk::signal_inputs(tables, &stand_ins);
     let as_of = match options.as_of {
         Some(d) => d,
         None => crate::signals::last_observed_day(&si).ok_or(CxError::Empty { argument: "tables" })?,
@@ -404,9 +402,8 @@ pub fn backtest<K: Hash + Eq + Ord + Clone + Sync>(
     tables: &ShopTables<'_, K>,
     options: &crate::signals::BacktestOptions,
 ) -> Result<crate::signals::Backtest> {
-    let no_scores = vec![f64::NAN; tables.feedback.as_ref().map_or(0, |f| f.customers.len())];
-    let no_resolved = vec![None; tables.contacts.as_ref().map_or(0, |c| c.customers.len())];
-    let si = risk::signal_inputs(tables, &no_scores, &no_resolved);
+    let stand_ins = risk::StandIns::of(tables);
+    let si = risk::signal_inputs(tables, &stand_ins);
     crate::signals::backtest(&si, options)
 }
 

@@ -12,13 +12,25 @@ use crate::signals::{
     BacktestOptions, Contacts, Deliveries, Feedback, SignalInputs, SignalOptions, backtest, signals,
 };
 
-/// The tables as the signals read them; `no_scores` and `no_resolved`
-/// stand in for an NPS or resolution column a table lacks.
-pub(super) fn signal_inputs<'a, K>(
-    t: &'a ShopTables<'a, K>,
-    no_scores: &'a [f64],
-    no_resolved: &'a [Option<i64>],
-) -> SignalInputs<'a, K> {
+/// Stand-ins for columns a table may lack: no NPS answers, no resolutions.
+pub(super) struct StandIns {
+    no_scores: Vec<f64>,
+    no_resolved: Vec<Option<i64>>,
+}
+
+impl StandIns {
+    pub(super) fn of<K>(t: &ShopTables<'_, K>) -> Self {
+        StandIns {
+            no_scores: vec![f64::NAN; t.feedback.as_ref().map_or(0, |f| f.customers.len())],
+            no_resolved: vec![None; t.contacts.as_ref().map_or(0, |c| c.customers.len())],
+        }
+    }
+}
+
+/// The tables as the signals read them, `stand_ins` for an NPS or
+/// resolution column a table lacks.
+pub(super) fn signal_inputs<'a, K>(t: &'a ShopTables<'a, K>, stand_ins: &'a StandIns) -> SignalInputs<'a, K> {
+    let (no_scores, no_resolved) = (&stand_ins.no_scores[..], &stand_ins.no_resolved[..]);
     SignalInputs {
         orders: t.orders.as_ref().map(|o| Transactions {
             customers: o.customers,

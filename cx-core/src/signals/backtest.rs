@@ -360,7 +360,8 @@ pub fn backtest<K: Hash + Eq + Ord + Clone + Sync>(
             continue;
         };
         let rows = &per_cutoff[k].1;
-        let p: Vec<f64> = rows.iter().map(|r| predict(&cal, &features, r)).collect();
+        let predict = predictor(&cal, &features);
+        let p: Vec<f64> = rows.iter().map(&predict).collect();
         let y: Vec<bool> = rows.iter().map(|r| r.y).collect();
         results[k]
             .scores
@@ -729,21 +730,30 @@ pub(crate) fn reliability(p: &[f64], y: &[bool], bins: u32) -> Vec<Bin> {
         .collect()
 }
 
-fn predict(cal: &RiskCalibration, features: &[String], r: &Row) -> f64 {
-    let mut z = cal.intercept;
-    for c in &cal.coefficients {
-        let j = features
-            .iter()
-            .position(|f| *f == c.feature)
-            .expect("a known feature");
-        let v = if j == 0 && r.p_no_order.is_none() {
-            cal.model_default
-        } else {
-            r.features[j]
-        };
-        z += c.coefficient * v;
+/// The calibrated probability of a row, with each coefficient's feature
+/// column looked up once (the penalty search scores every row six times).
+fn predictor<'a>(cal: &'a RiskCalibration, features: &[String]) -> impl Fn(&Row) -> f64 + 'a {
+    let columns: Vec<usize> = cal
+        .coefficients
+        .iter()
+        .map(|c| {
+            features
+                .iter()
+                .position(|f| *f == c.feature)
+                .expect("a known feature")
+        })
+        .collect();
+    move |r: &Row| {
+        cal.probability(cal.coefficients.iter().zip(&columns).map(|(c, &j)| {
+            // Column 0 is the model's logit; without a forecast, the default.
+            let v = if j == 0 && r.p_no_order.is_none() {
+                cal.model_default
+            } else {
+                r.features[j]
+            };
+            c.coefficient * v
+        }))
     }
-    1.0 / (1.0 + (-z).exp())
 }
 
 /// The penalties [`backtest`] chooses from: from barely any shrinkage to
@@ -771,10 +781,11 @@ fn choose_penalty(
             let mut quiet = Vec::new();
             if let Some(cal) = calibrate(per_cutoff, train, features, o, penalty, &mut quiet)? {
                 any = true;
+                let predict = predictor(&cal, features);
                 error += per_cutoff[*k]
                     .1
                     .iter()
-                    .map(|r| (predict(&cal, features, r) - f64::from(u8::from(r.y))).powi(2))
+                    .map(|r| (predict(r) - f64::from(u8::from(r.y))).powi(2))
                     .sum::<f64>();
             }
         }

@@ -216,32 +216,41 @@ impl RiskCalibration {
         Ok(())
     }
 
+    /// The probability from the terms coefficient × value (the intercept
+    /// added here): what [`score`](Self::score) and the backtest share.
+    pub(crate) fn probability(&self, terms: impl Iterator<Item = f64>) -> f64 {
+        sigmoid(self.intercept + terms.sum::<f64>())
+    }
+
     /// The calibrated risk of a customer and its terms, largest first
     /// (terms under 0.001 in log-odds left out, but counted in the risk).
     pub(crate) fn score<K>(&self, c: &CustomerRisk<K>) -> (f64, Vec<Contribution>) {
-        let mut z = self.intercept;
-        let mut terms = Vec::with_capacity(self.coefficients.len());
-        for coef in &self.coefficients {
-            let v = if coef.feature == PURCHASE_MODEL {
-                c.p_no_order.map_or(self.model_default, logit)
-            } else {
-                c.signals
-                    .iter()
-                    .find(|s| s.kind.as_str() == coef.feature)
-                    .map_or(0.0, |s| s.strength)
-            };
-            let t = coef.coefficient * v;
-            z += t;
+        let values: Vec<f64> = self
+            .coefficients
+            .iter()
+            .map(|coef| feature_value(&coef.feature, self.model_default, c))
+            .collect();
+        let mut terms: Vec<Contribution> = self
+            .coefficients
+            .iter()
+            .zip(&values)
             // Terms under 0.001 in log-odds explain nothing: left out.
-            if v != 0.0 && (t.abs() >= 1e-3 || coef.feature == PURCHASE_MODEL) {
-                terms.push(Contribution {
-                    feature: coef.feature.clone(),
-                    log_odds: t,
-                });
-            }
-        }
+            .filter(|(coef, v)| {
+                **v != 0.0 && ((coef.coefficient * **v).abs() >= 1e-3 || coef.feature == PURCHASE_MODEL)
+            })
+            .map(|(coef, &v)| Contribution {
+                feature: coef.feature.clone(),
+                log_odds: coef.coefficient * v,
+            })
+            .collect();
         terms.sort_by(|a, b| b.log_odds.total_cmp(&a.log_odds).then(a.feature.cmp(&b.feature)));
-        (sigmoid(z), terms)
+        let risk = self.probability(
+            self.coefficients
+                .iter()
+                .zip(&values)
+                .map(|(c, v)| c.coefficient * v),
+        );
+        (risk, terms)
     }
 
     /// The feature row of a customer as the calibration reads it, in the
@@ -249,17 +258,22 @@ impl RiskCalibration {
     pub(crate) fn features_of<K>(features: &[String], model_default: f64, c: &CustomerRisk<K>) -> Vec<f64> {
         features
             .iter()
-            .map(|f| {
-                if f == PURCHASE_MODEL {
-                    c.p_no_order.map_or(model_default, logit)
-                } else {
-                    c.signals
-                        .iter()
-                        .find(|s| s.kind.as_str() == f)
-                        .map_or(0.0, |s| s.strength)
-                }
-            })
+            .map(|f| feature_value(f, model_default, c))
             .collect()
+    }
+}
+
+/// A customer's value of one feature: the logit of the model's probability
+/// of no order (`model_default` without one), or a signal's strength (0
+/// when it did not fire).
+fn feature_value<K>(feature: &str, model_default: f64, c: &CustomerRisk<K>) -> f64 {
+    if feature == PURCHASE_MODEL {
+        c.p_no_order.map_or(model_default, logit)
+    } else {
+        c.signals
+            .iter()
+            .find(|s| s.kind.as_str() == feature)
+            .map_or(0.0, |s| s.strength)
     }
 }
 
