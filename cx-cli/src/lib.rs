@@ -9,15 +9,11 @@
 #![allow(missing_docs)]
 
 pub mod args;
-pub mod charts;
 pub mod cmd;
 pub mod data;
 pub mod demo;
 pub mod dialect;
-pub mod html;
 pub mod load;
 pub mod memory;
 pub mod read;
 pub mod report;
-
-pub(crate) use data::cdnow_summary;

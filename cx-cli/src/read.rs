@@ -3,39 +3,15 @@
 //! when asked, skipped and counted.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
 use crate::dialect::{self, Dialect, DialectArgs};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
 
 /// A cell that could not be read, or a row a measure rejected.
-#[derive(Debug, Clone, Serialize)]
-pub struct BadRow {
-    /// File name as given.
-    pub file: String,
-    /// 1-based line in the file (the header is line 1).
-    pub line: u64,
-    /// Column name.
-    pub column: String,
-    /// The cell's text.
-    pub value: String,
-    /// What was expected.
-    pub reason: String,
-}
-
-impl fmt::Display for BadRow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: column `{}` = {:?}: {}",
-            self.file, self.line, self.column, self.value, self.reason
-        )
-    }
-}
+pub use cx::report::BadRow;
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -11,11 +11,10 @@ use cx::scorecard::{
 };
 use cx::signals::SignalOptions;
 use cx::time::TimeUnit;
-use serde::Serialize;
 
 pub use cx::scorecard::{GapSection, PromiseSection, RetentionSection, SurveySection, TrendPoint};
 
-use crate::read::{BadRow, Table};
+use crate::read::Table;
 
 const MS: TimeUnit = TimeUnit::Milliseconds;
 
@@ -38,56 +37,13 @@ pub struct Settings {
     pub calibrate: bool,
 }
 
-/// Where a table's rows went.
-#[derive(Debug, Clone, Serialize)]
-pub struct Quality {
-    pub table: &'static str,
-    pub file: String,
-    pub rows: usize,
-    pub used: usize,
-    pub skipped_unreadable: usize,
-    pub after_as_of: usize,
-    pub without_answer: usize,
-    pub examples: Vec<BadRow>,
-    /// The CSV dialect the file was read in (separator, decimal mark,
-    /// dates, encoding).
-    pub dialect: Option<String>,
-}
-
-/// The model check on the bundled CDNOW sample.
-#[derive(Debug, Clone, Serialize)]
-pub struct CdnowCheck {
-    pub fitted: [f64; 4],
-    pub published: [f64; 4],
-    pub log_likelihood: f64,
-}
-
-/// The shop's purchase model, and the same code on CDNOW beside the
-/// published values.
-#[derive(Debug, Clone, Serialize)]
-pub struct ModelSection {
-    #[serde(flatten)]
-    pub fit: cx::scorecard::ModelSection,
-    pub cdnow_check: Option<CdnowCheck>,
-}
+pub use cx::report::{CdnowCheck, ModelSection, Quality};
 
 /// Churn risk with customers as their ids.
 pub type RiskSection = cx::scorecard::RiskSection<String>;
 
-/// Everything the report shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub as_of: NaiveDate,
-    pub generated_by: String,
-    pub data: Vec<Quality>,
-    pub survey: Option<SurveySection>,
-    pub gaps: Option<GapSection>,
-    pub retention: Option<RetentionSection>,
-    pub promise: Option<PromiseSection>,
-    pub model: Option<ModelSection>,
-    pub risk: Option<RiskSection>,
-    pub notes: Vec<String>,
-}
+/// Everything the report shows, customers as their ids.
+pub type Report = cx::report::Report<String>;
 
 /// A core error, located in its table when it names a row.
 pub fn locate(table: &Table, column: &str, e: &CxError) -> String {
@@ -220,26 +176,17 @@ pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, String> {
         e => locate_any(inputs, &e),
     })?;
     let data = card.tables.iter().filter_map(|u| quality(inputs, u)).collect();
-    Ok(Report {
-        as_of: card.as_of,
-        generated_by: format!("cx {}", env!("CARGO_PKG_VERSION")),
-        data,
-        survey: card.survey,
-        gaps: card.gaps,
-        retention: card.retention,
-        promise: card.promise,
-        model: card.model.map(|fit| ModelSection {
-            fit,
-            cdnow_check: cdnow_check(),
-        }),
-        risk: card.risk,
-        notes: card.notes,
-    })
+    let mut report = Report::new(card, "");
+    report.data = data;
+    if let Some(m) = &mut report.model {
+        m.cdnow_check = CdnowCheck::bundled();
+    }
+    Ok(report)
 }
 
 /// The data-quality row of a table: the core's counts and the file's.
 fn quality(inputs: &Inputs, u: &TableUse) -> Option<Quality> {
-    let (table, t): (&'static str, _) = match u.table.as_str() {
+    let (table, t) = match u.table.as_str() {
         "orders" => ("orders", inputs.orders.as_ref()),
         "feedback" => ("feedback", inputs.feedback.as_ref()),
         "contacts" => ("contacts", inputs.contacts.as_ref()),
@@ -248,7 +195,7 @@ fn quality(inputs: &Inputs, u: &TableUse) -> Option<Quality> {
     };
     let t = t?;
     Some(Quality {
-        table,
+        table: table.to_owned(),
         file: t.file.clone(),
         rows: t.rows,
         used: u.used,
@@ -257,22 +204,5 @@ fn quality(inputs: &Inputs, u: &TableUse) -> Option<Quality> {
         without_answer: u.without_answer,
         examples: t.examples.clone(),
         dialect: t.dialect.as_ref().map(|d| d.describe()),
-    })
-}
-
-/// BG/NBD on the bundled CDNOW summary (weeks).
-fn cdnow_check() -> Option<CdnowCheck> {
-    let (x, tx, t) = crate::cdnow_summary().ok()?;
-    let data = cx::churn::CustomerData {
-        frequency: &x,
-        recency: &tx,
-        t: &t,
-    };
-    let m = cx::churn::BetaGeo::fit(&data, &cx::churn::FitOptions::default()).ok()?;
-    Some(CdnowCheck {
-        fitted: [m.r(), m.alpha(), m.a(), m.b()],
-        // Fader, Hardie & Lee 2005, Marketing Science 24(2), table 1.
-        published: [0.243, 4.414, 0.793, 2.426],
-        log_likelihood: m.fit_report().map_or(f64::NAN, |f| f.log_likelihood),
     })
 }

@@ -124,6 +124,8 @@ pub mod churn;
 mod error;
 pub mod gaps;
 pub mod options;
+#[cfg(feature = "report")]
+pub mod report;
 pub mod retention;
 pub mod scorecard;
 pub mod signals;

@@ -49,3 +49,15 @@ def assert_close(what, got, want, tol):
 @pytest.fixture
 def survey_cases():
     return load_cases("survey.json")
+
+
+# Headless matplotlib Axes for the plot tests (test_scorecard, test_lifetimes_compat).
+@pytest.fixture()
+def ax():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)

@@ -101,16 +101,6 @@ def bg():
     return lifetimes.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
 
 
-@pytest.fixture()
-def ax():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
-
 
 def test_plot_matrices_hold_the_model_values(bg, ax):
     from cx.lifetimes import plotting

@@ -4,9 +4,9 @@ use std::fs;
 use std::path::PathBuf;
 
 use crate::args::ReportArgs;
-use crate::html;
 use crate::load::{load_inputs, resources, signal_options};
 use crate::report::{self, Report, Settings};
+use cx::report::{self as html};
 
 pub fn run(a: ReportArgs) -> Result<(), String> {
     if !(a.service_level_hours.is_finite() && a.service_level_hours > 0.0) {
@@ -32,7 +32,8 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
         (None, true) => None,
     };
     if let Some(p) = &out {
-        fs::write(p, html::render(&r)).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
+        fs::write(p, html::render(&r, String::clone))
+            .map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
     }
     if a.json {
         let text = serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?;
@@ -111,7 +112,7 @@ fn print_summary(r: &Report) {
             }
         );
         for c in k.top.iter().take(5) {
-            let why: Vec<String> = crate::html::reasons(c).into_iter().take(2).collect();
+            let why: Vec<String> = html::reasons(c).into_iter().take(2).collect();
             println!("    {:<10} {:.3}  {}", c.customer, c.risk, why.join("; "));
         }
     }

@@ -45,7 +45,7 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
             for x in &risk.top {
                 let kinds: Vec<&str> = x.signals.iter().map(|s| s.kind.as_str()).collect();
-                let reasons = crate::html::reasons(x);
+                let reasons = cx::report::reasons(x);
                 c.write_record([
                     x.customer.clone(),
                     format!("{:.4}", x.risk),

@@ -104,6 +104,11 @@ impl<'a> Keys<'a> {
         }
     }
 
+    /// The label of `code` as text (`null` for a code without one).
+    pub fn label_text(&self, code: i64) -> String {
+        text(&self.label(code))
+    }
+
     /// Each row's key as text.
     pub(super) fn texts(&self) -> Vec<String> {
         match &self.labels {

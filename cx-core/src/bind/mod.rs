@@ -18,6 +18,7 @@
 //! | `servqual`, `ipa`, `kano`, `cronbach_alpha` | [`crate::gaps`] survey gaps | answer matrices (rows of numbers, `null` = no answer) |
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
 //! | `scorecard` | [`crate::scorecard`] | the same tables (with `feedback.nps`, `csat`, `touchpoints`, `expected`, `perceived`, `contacts.answered`, `deliveries.carriers`), `unit`, `options` |
+//! | `report` | [`crate::report`] (feature `report`) | the arguments of `scorecard` and `report` (`source`, `generated_by`); returns the scorecard and the HTML page |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
 //! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
@@ -113,6 +114,7 @@ pub fn calls() -> Vec<&'static str> {
     crate::retention::RETENTION_MEASURES
         .iter()
         .chain(CALLS)
+        .chain(cfg!(feature = "report").then_some(&"report"))
         .copied()
         .collect()
 }
@@ -128,6 +130,8 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "signals" => return signals::run(args),
         "backtest" => return signals::run_backtest(args),
         "scorecard" => return scorecard::run(args),
+        #[cfg(feature = "report")]
+        "report" => return scorecard::run_report(args),
         "fit" => churn::run_fit(&mut args)?,
         "predict" => churn::run_predict(&mut args)?,
         "parameters" => churn::run_parameters(&mut args)?,

@@ -171,16 +171,58 @@ pub fn scorecard(mut args: Args<'_>) -> Result<(Scorecard<i64>, Option<Vec<Value
     Ok((crate::scorecard::scorecard(&t, &options)?, labels))
 }
 
+/// A scorecard as JSON, customers as their labels.
+fn card_json(card: &Scorecard<i64>, keys: &Keys<'_>) -> Value {
+    let mut v = to_json(card);
+    if let Some(risk) = v.get_mut("risk") {
+        relabel(risk.get_mut("top"), "customer", keys);
+    }
+    v
+}
+
 /// [`scorecard`] as JSON, customers as their labels.
 pub(super) fn run(args: Args<'_>) -> Result<Value> {
     let (card, labels) = scorecard(args)?;
-    let mut v = to_json(&card);
     let keys = Keys {
         codes: Cow::Borrowed(&[]),
         labels,
     };
-    if let Some(risk) = v.get_mut("risk") {
-        relabel(risk.get_mut("top"), "customer", &keys);
+    Ok(card_json(&card, &keys))
+}
+
+/// What the report page says of where the tables came from.
+#[cfg(feature = "report")]
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ReportOptions {
+    /// The data-quality table's `file` column (default `given`).
+    source: Option<String>,
+    /// Who made the page (default `cx <version>`).
+    generated_by: Option<String>,
+}
+
+/// The report (name `"report"`): the arguments of [`scorecard`] and
+/// `report` (`{source?, generated_by?}`); returns `{"scorecard": …,
+/// "html": …}`, the scorecard as the `"scorecard"` call gives it and the
+/// page of [`crate::report::render`] (with the CDNOW model check when the
+/// crate is built with the `cdnow` feature).
+#[cfg(feature = "report")]
+pub(super) fn run_report(mut args: Args<'_>) -> Result<Value> {
+    let o: ReportOptions = args.options("report")?;
+    let (card, labels) = scorecard(args)?;
+    let keys = Keys {
+        codes: Cow::Borrowed(&[]),
+        labels,
+    };
+    let json = card_json(&card, &keys);
+    let mut report = crate::report::Report::new(card, o.source.as_deref().unwrap_or("given"));
+    if let Some(g) = o.generated_by {
+        report.generated_by = g;
     }
-    Ok(v)
+    #[cfg(feature = "cdnow")]
+    if let Some(m) = &mut report.model {
+        m.cdnow_check = crate::report::CdnowCheck::bundled();
+    }
+    let html = crate::report::render(&report, |&c| keys.label_text(c));
+    Ok(serde_json::json!({ "scorecard": json, "html": html }))
 }

@@ -53,7 +53,7 @@ from .gaps import (
     repeat_contacts,
     servqual,
 )
-from .scorecard import scorecard
+from .scorecard import Scorecard, scorecard
 from .signals import Backtest, RiskCalibration, SignalReport, backtest, signals
 from .retention import (
     RowReport,
@@ -89,11 +89,14 @@ from .survey import (
     smiley,
     smiley_by,
 )
+from . import plot
 
 __all__ = [
     "__version__",
     "SignalReport",
+    "Scorecard",
     "scorecard",
+    "plot",
     "signals",
     "backtest",
     "Backtest",

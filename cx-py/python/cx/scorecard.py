@@ -3,8 +3,10 @@ the same computation as ``cx report`` and JavaScript's ``scorecard``."""
 
 from __future__ import annotations
 
+import html
+import os
 import re
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional, Union
 
 import numpy as np
 
@@ -100,6 +102,25 @@ def scorecard(
     >>> round(s["survey"]["nps"]["score"], 1), [p["n"] for p in s["survey"]["nps_trend"]]
     (33.3, [2, 1])
     """
+    args = _scorecard_args(orders, feedback, contacts, deliveries, columns, as_of, level, service_level_hours, top, signals, calibrate)
+    # Customers come back as their labels (the core maps the codes).
+    return _cx.call("scorecard", args)
+
+
+def _scorecard_args(
+    orders: Any,
+    feedback: Any,
+    contacts: Any,
+    deliveries: Any,
+    columns: Optional[Mapping[str, str]],
+    as_of: Any,
+    level: float,
+    service_level_hours: float,
+    top: int,
+    signals: Optional[Mapping[str, Any]],
+    calibrate: bool,
+) -> Dict[str, Any]:
+    """The core's ``scorecard`` arguments of the tables and options."""
     tables = {
         name: data
         for name, data in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries))
@@ -121,8 +142,96 @@ def scorecard(
         "signals": sig,
         "calibrate": bool(calibrate),
     }
-    # Customers come back as their labels (the core maps the codes).
-    return _cx.call("scorecard", args)
+    return args
 
 
-__all__ = ["scorecard"]
+def _source(tables: Any) -> str:
+    """What the report's data-quality table says the tables were."""
+    kinds = []
+    for t in tables:
+        if t is None:
+            continue
+        mod = type(t).__module__.split(".")[0]
+        kind = f"{mod} {type(t).__name__}" if mod in ("pandas", "polars", "pyarrow") else "columns"
+        if kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds) or "columns"
+
+
+class Scorecard(Mapping[str, Any]):
+    """The shop's report: the scorecard of :func:`scorecard` and the same
+    HTML page as ``cx report`` (one renderer in the Rust core), shown inline
+    in Jupyter and written with :meth:`save`.
+
+    The sections are read like a dict (``card["survey"]["nps"]["score"]``);
+    :attr:`html` is the self-contained page (inline CSS and SVG charts, no
+    scripts, nothing loaded from the network). The arguments are those of
+    :func:`scorecard`.
+
+    >>> import pandas as pd
+    >>> fb = pd.DataFrame({"customer": ["a", "b", "c"], "date": pd.to_datetime(["2024-05-01", "2024-05-02", "2024-06-01"]),
+    ...                    "nps": [10, 9, 3]})
+    >>> card = Scorecard(feedback=fb)
+    >>> round(card["survey"]["nps"]["score"], 1), "NPS 33.3" in card.html
+    (33.3, True)
+    >>> card
+    Scorecard(as of 2024-06-01: survey, risk; feedback 3 of 3 rows used)
+    """
+
+    def __init__(
+        self,
+        orders: Any = None,
+        feedback: Any = None,
+        contacts: Any = None,
+        deliveries: Any = None,
+        *,
+        columns: Optional[Mapping[str, str]] = None,
+        as_of: Any = None,
+        level: float = 0.95,
+        service_level_hours: float = 24.0,
+        top: int = 25,
+        signals: Optional[Mapping[str, Any]] = None,
+        calibrate: bool = True,
+    ) -> None:
+        args = _scorecard_args(orders, feedback, contacts, deliveries, columns, as_of, level, service_level_hours, top, signals, calibrate)
+        args["report"] = {
+            "source": _source((orders, feedback, contacts, deliveries)),
+            "generated_by": f"cx {_cx.__version__} (Python)",
+        }
+        r = _cx.call("report", args)
+        self._card: Dict[str, Any] = r["scorecard"]
+        self.html: str = r["html"]
+
+    def __getitem__(self, key: str) -> Any:
+        return self._card[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._card)
+
+    def __len__(self) -> int:
+        return len(self._card)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The scorecard as a plain dict (what :func:`scorecard` returns)."""
+        return dict(self._card)
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the HTML page (UTF-8) to ``path``."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.html)
+
+    def _repr_html_(self) -> str:
+        # The page in an iframe: its CSS styles the page only, not the
+        # notebook around it.
+        return (
+            '<iframe class="cx-report" style="width:100%;height:720px;border:1px solid #e2e8f0" '
+            f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        sections = [k for k in ("survey", "gaps", "retention", "promise", "model", "risk") if self._card.get(k)]
+        used = "; ".join(f"{t['table']} {t['used']} of {t['rows']} rows used" for t in self._card.get("tables", []))
+        return f"Scorecard(as of {self._card['as_of']}: {', '.join(sections) or 'no section'}; {used})"
+
+
+__all__ = ["Scorecard", "scorecard"]

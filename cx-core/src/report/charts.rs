@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::report::TrendPoint;
+use crate::scorecard::TrendPoint;
 
 type DrawResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -35,7 +35,7 @@ fn svg(
         Ok(()) => out,
         Err(e) => format!(
             "<p class=\"note\">chart not drawn: {}</p>",
-            crate::html::escape(&e.to_string())
+            super::escape(&e.to_string())
         ),
     }
 }

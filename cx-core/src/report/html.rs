@@ -3,11 +3,12 @@
 
 use std::fmt::Write as _;
 
-use cx::churn::AnyModel;
-use cx::signals::SignalKind;
+use crate::churn::AnyModel;
+use crate::scorecard::RiskSection;
+use crate::signals::{CustomerRisk, SignalKind};
 
-use crate::charts;
-use crate::report::{Quality, Report};
+use super::charts;
+use super::{Quality, Report};
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
@@ -48,8 +49,9 @@ figcaption{color:#64748b;font-size:12px;margin-top:4px}
 ul.reasons{margin:0;padding-left:18px}
 ";
 
-/// Renders the report.
-pub fn render(r: &Report) -> String {
+/// Renders the report as one HTML page; `name` writes a customer id
+/// (customers are the scorecard's keys, or codes with labels).
+pub fn render<K>(r: &Report<K>, name: impl Fn(&K) -> String) -> String {
     let mut h = String::with_capacity(200_000);
     let _ = write!(
         h,
@@ -70,7 +72,7 @@ pub fn render(r: &Report) -> String {
     retention(&mut h, r);
     promise(&mut h, r);
     model(&mut h, r);
-    risk(&mut h, r);
+    risk(&mut h, r, &name);
     quality(&mut h, r);
     h.push_str("</main></body></html>\n");
     h
@@ -86,7 +88,7 @@ fn card(h: &mut String, label: &str, value: &str, ci: &str) {
     );
 }
 
-fn headline(h: &mut String, r: &Report) {
+fn headline<K>(h: &mut String, r: &Report<K>) {
     h.push_str("<section id=\"headline\"><div class=\"cards\">");
     if let Some(s) = &r.survey {
         let n = &s.nps;
@@ -160,7 +162,7 @@ fn figure(h: &mut String, id: &str, svg: &str, caption: &str) {
     );
 }
 
-fn survey(h: &mut String, r: &Report) {
+fn survey<K>(h: &mut String, r: &Report<K>) {
     let Some(s) = &r.survey else { return };
     h.push_str("<section id=\"survey\"><h2>How customers rate the shop</h2>");
     let n = &s.nps;
@@ -195,7 +197,7 @@ fn survey(h: &mut String, r: &Report) {
     h.push_str("</section>\n");
 }
 
-fn gaps(h: &mut String, r: &Report) {
+fn gaps<K>(h: &mut String, r: &Report<K>) {
     let Some(g) = &r.gaps else { return };
     h.push_str("<section id=\"gaps\"><h2>Expectations met per touchpoint</h2>");
     let sq = &g.servqual;
@@ -250,7 +252,7 @@ fn gaps(h: &mut String, r: &Report) {
     h.push_str("</section>\n");
 }
 
-fn retention(h: &mut String, r: &Report) {
+fn retention<K>(h: &mut String, r: &Report<K>) {
     let Some(t) = &r.retention else { return };
     let s = &t.store;
     h.push_str("<section id=\"retention\"><h2>How customers come back</h2>");
@@ -287,12 +289,12 @@ fn retention(h: &mut String, r: &Report) {
     h.push_str("</table></section>\n");
 }
 
-fn promise(h: &mut String, r: &Report) {
+fn promise<K>(h: &mut String, r: &Report<K>) {
     let Some(p) = &r.promise else { return };
     h.push_str("<section id=\"promises\"><h2>Promises kept</h2>");
     if let Some(d) = &p.delivery {
         h.push_str("<h3>Deliveries</h3><table><tr><th>carrier</th><th>orders</th><th>delivered</th><th>pending</th><th>on time</th><th>mean delay (days)</th></tr>");
-        let mut row = |name: &str, d: &cx::gaps::Delivery| {
+        let mut row = |name: &str, d: &crate::gaps::Delivery| {
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -323,7 +325,7 @@ fn promise(h: &mut String, r: &Report) {
             "<h3>Answer times (service level {} h)</h3><table><tr><th>channel</th><th>contacts</th><th>answered</th><th>within level</th><th>median</th></tr>",
             a.service_level_seconds.map_or(0.0, |s| s / 3600.0)
         );
-        let mut row = |name: &str, a: &cx::gaps::AnswerTimes| {
+        let mut row = |name: &str, a: &crate::gaps::AnswerTimes| {
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
@@ -373,7 +375,7 @@ fn duration(seconds: f64) -> String {
     }
 }
 
-fn model(h: &mut String, r: &Report) {
+fn model<K>(h: &mut String, r: &Report<K>) {
     let Some(m) = &r.model else { return };
     h.push_str("<section id=\"model\"><h2>Who is still a customer</h2>");
     let mut params = match &m.fit.model {
@@ -462,11 +464,10 @@ fn kind_name(k: SignalKind) -> &'static str {
         SignalKind::OpenContact => "open contact",
         SignalKind::RepeatContacts => "repeated contacts",
         SignalKind::LateDeliveries => "late deliveries",
-        _ => "other",
     }
 }
 
-fn risk(h: &mut String, r: &Report) {
+fn risk<K>(h: &mut String, r: &Report<K>, name: &dyn Fn(&K) -> String) {
     let Some(k) = &r.risk else { return };
     h.push_str("<section id=\"risk\"><h2>Customers at risk, and why</h2>");
     let _ = write!(
@@ -501,7 +502,7 @@ fn risk(h: &mut String, r: &Report) {
         let _ = write!(
             h,
             "<tr><td>{}</td><td class=\"n risk\">{:.3}</td><td><ul class=reasons>{reasons}</ul></td><td class=n>{}</td><td class=n>{}</td><td>{}</td></tr>",
-            escape(&c.customer),
+            escape(&name(&c.customer)),
             c.risk,
             c.value_at_risk.map(|v| format!("{v:.0}")).unwrap_or_default(),
             c.orders,
@@ -520,10 +521,10 @@ fn capitalized(s: &str) -> String {
 
 /// A customer's reasons, strongest first: with a calibrated risk the
 /// purchase model's forecast where it is among the terms, then the signals.
-pub fn reasons(c: &cx::signals::CustomerRisk<String>) -> Vec<String> {
+pub fn reasons<K>(c: &CustomerRisk<K>) -> Vec<String> {
     let mut out = Vec::new();
     for t in &c.contributions {
-        if t.feature == cx::signals::PURCHASE_MODEL {
+        if t.feature == crate::signals::PURCHASE_MODEL {
             if let Some(p) = c.p_no_order {
                 out.push(format!(
                     "purchase model: {:.0} % chance of no order in the horizon",
@@ -544,7 +545,7 @@ pub fn reasons(c: &cx::signals::CustomerRisk<String>) -> Vec<String> {
 
 /// The backtest behind a calibrated risk: how each score ranked the
 /// customers at the last cut-off, and the reliability diagram.
-fn backtest(h: &mut String, k: &crate::report::RiskSection) {
+fn backtest<K>(h: &mut String, k: &RiskSection<K>) {
     let Some(b) = &k.backtest else { return };
     let _ = write!(
         h,
@@ -581,7 +582,7 @@ fn backtest(h: &mut String, k: &crate::report::RiskSection) {
             o.brier_model
                 .map_or(String::new(), |m| format!(", purchase model alone {m:.4}"))
         );
-        let points = |bins: &[cx::signals::Bin]| -> Vec<(f64, f64)> {
+        let points = |bins: &[crate::signals::Bin]| -> Vec<(f64, f64)> {
             bins.iter()
                 .filter(|b| b.customers >= 10)
                 .filter_map(|b| Some((b.predicted?, b.observed?)))
@@ -590,13 +591,13 @@ fn backtest(h: &mut String, k: &crate::report::RiskSection) {
         figure(
             h,
             "reliability",
-            &crate::charts::reliability(&points(&o.reliability), &points(&o.reliability_rules)),
+            &charts::reliability(&points(&o.reliability), &points(&o.reliability_rules)),
             "Predicted risk against what customers did (bins of at least 10 customers): on the diagonal, a risk of 0.7 means 70 of 100 did not order.",
         );
     }
 }
 
-fn quality(h: &mut String, r: &Report) {
+fn quality<K>(h: &mut String, r: &Report<K>) {
     h.push_str("<section id=\"data-quality\"><h2>Data quality</h2><table><tr><th>table</th><th>file</th><th>rows</th><th>used</th><th>unreadable, skipped</th><th>after the report day (or not yet due)</th><th>no answer</th><th>read as</th></tr>");
     for q in &r.data {
         quality_row(h, q);
