@@ -1,13 +1,14 @@
 //! Expectation gaps at scale: SERVQUAL on 100,000 respondents × 22 items,
-//! delivery and repeat contacts over a million rows.
+//! delivery and repeat contacts over a million rows, key drivers of 20
+//! items × 100,000 respondents with 1,000 bootstrap replicates.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cx::gaps::{
-    Answers, DeliveryOptions, RepeatOptions, ServqualOptions, delivery, repeat_contacts, servqual,
-    servqual_dimensions,
+    Answers, DeliveryOptions, DriverOptions, RepeatOptions, ServqualOptions, delivery, key_drivers,
+    repeat_contacts, servqual, servqual_dimensions,
 };
 use cx::time::TimeUnit;
 use cx_benches::Rng;
@@ -85,5 +86,46 @@ fn promise_gaps(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, survey_gaps, promise_gaps);
+/// Ratings shaped like a survey's: 1–7, correlated through a latent
+/// satisfaction and each item's own noise, rounded; the outcome an NPS
+/// answer 0–10 driven by five of the items.
+fn ratings(n: usize, k: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut rng = Rng(seed);
+    let mut unit = || rng.below(1_000_000) as f64 / 1e6 - 0.5;
+    let mut items = Vec::with_capacity(n * k);
+    let mut outcome = Vec::with_capacity(n);
+    for _ in 0..n {
+        let latent = 2.0 * unit();
+        let row: Vec<f64> = (0..k)
+            .map(|_| (4.0 + 2.0 * latent + 3.0 * unit()).round().clamp(1.0, 7.0))
+            .collect();
+        let y = (row[..5].iter().sum::<f64>() / 3.5 - 1.0 + 4.0 * unit())
+            .round()
+            .clamp(0.0, 10.0);
+        items.extend(row);
+        outcome.push(y);
+    }
+    (items, outcome)
+}
+
+fn drivers(c: &mut Criterion) {
+    let mut g = c.benchmark_group("gaps");
+    g.sample_size(10);
+    for (k, boot) in [(20, 0), (20, 1000), (10, 1000)] {
+        let n = 100_000;
+        let (items, y) = ratings(n, k, 5);
+        let o = DriverOptions {
+            bootstrap: boot,
+            ..Default::default()
+        };
+        g.throughput(Throughput::Elements((n * k) as u64));
+        g.bench_function(
+            format!("key_drivers_1e5_respondents_{k}_items_{boot}_bootstrap"),
+            |b| b.iter(|| key_drivers(black_box(&y), Answers::new(&items, k), &o).expect("drivers")),
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, survey_gaps, promise_gaps, drivers);
 criterion_main!(benches);

@@ -1,13 +1,18 @@
 //! Survey hot paths: building the answer distribution (the one pass every
 //! measure needs) at 1e5, 1e6 and 1e7 answers, from bytes and from floats,
-//! weighted and grouped. Throughput is reported per answer, so linear cost
-//! shows as a flat time per element across sizes.
+//! weighted and grouped; control charts and confidence sequences fed one
+//! answer at a time at 1e3 and 1e6 answers. Throughput is reported per
+//! answer, so linear cost (O(1) per answer) shows as a flat time per
+//! element across sizes.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use cx::survey::{Distribution, NpsOptions, Scale, Timestamps, group_by, nps};
+use cx::survey::{
+    AnswerKind, Cusum, Distribution, Ewma, InControl, NpsOptions, RunningMean, Scale, SequenceOptions,
+    Timestamps, confidence_sequence, group_by, nps,
+};
 use cx::time::{TimeBucket, TimeUnit};
 use cx_benches::nps_answers;
 
@@ -83,5 +88,62 @@ fn grouped_10m(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, nps_from_answers, weighted_and_grouped, grouped_10m);
+/// One answer at a time: a chart's update and a confidence sequence's
+/// interval after every answer (what a terminal or a page does live).
+fn streaming(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stream");
+    g.sample_size(10);
+    for n in [1_000usize, 1_000_000] {
+        let answers = nps_answers(n, 9);
+        let readings: Vec<f64> = answers.iter().map(|&a| 10.0 * f64::from(a) - 40.0).collect();
+        // In control at the readings' own mean and spread: alarms are rare,
+        // as on a healthy terminal.
+        let mean = readings.iter().sum::<f64>() / n as f64;
+        let sd = (readings.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+        let level = InControl {
+            target: mean,
+            sigma: sd,
+            baseline: 0,
+        };
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("ewma_push", n), &readings, |b, x| {
+            b.iter(|| {
+                let mut e = Ewma::new(level, 0.2, 3.0).expect("ewma");
+                x.iter().filter(|&&v| e.push(v).expect("push").signal).count()
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("cusum_push", n), &readings, |b, x| {
+            b.iter(|| {
+                let mut e = Cusum::new(level, 0.5, 4.0).expect("cusum");
+                x.iter().filter(|&&v| e.push(v).expect("push").signal).count()
+            })
+        });
+        let o = SequenceOptions::default();
+        g.bench_with_input(
+            BenchmarkId::new("confidence_sequence_each_answer", n),
+            &answers,
+            |b, a| {
+                b.iter(|| {
+                    let mut r = RunningMean::default();
+                    let mut width = 0.0;
+                    for (i, &x) in a.iter().enumerate() {
+                        r.push(AnswerKind::Nps.score("values", i, f64::from(x)).expect("answer"));
+                        let s = confidence_sequence(&r, AnswerKind::Nps, &o).expect("sequence");
+                        width = s.high - s.low;
+                    }
+                    black_box(width)
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    nps_from_answers,
+    weighted_and_grouped,
+    grouped_10m,
+    streaming
+);
 criterion_main!(benches);

@@ -61,3 +61,33 @@ def ax():
     fig, ax = plt.subplots()
     yield ax
     plt.close(fig)
+
+
+def check_case(case, run):
+    """A bind-call vector through `run(call, args)`: the typed error it names,
+    or every expected field within its tolerance."""
+    import cx
+
+    if "error" in case:
+        want = case["error"]
+        with pytest.raises(cx.CxError) as e:
+            run(case["call"], case["args"])
+        assert (e.value.fields["code"], e.value.argument) == (want["code"], want["argument"]), e.value
+        if "index" in want:
+            assert e.value.index == want["index"], e.value
+        return
+    r = run(case["call"], case["args"])
+    for path, want in case["expected"].items():
+        assert_close(f"{case['name']}: {path}", at(r.to_dict(), path), want, case["tol"])
+
+
+def check_raw(cases):
+    """The same vectors straight through cx._cx.call (the arguments as in Rust)."""
+    import cx
+
+    for case in cases:
+        if "error" in case:
+            continue
+        r = cx._cx.call(case["call"], case["args"])
+        for path, want in case["expected"].items():
+            assert_close(path, at(r, path), want, case["tol"])

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 import cx
-from conftest import assert_close, at, load_cases
+from conftest import check_case, check_raw, load_cases
 
 CASES = load_cases("gaps.json")
 
@@ -58,28 +58,11 @@ def run(call, a):
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_vector(case):
-    if "error" in case:
-        want = case["error"]
-        with pytest.raises(cx.CxError) as e:
-            run(case["call"], case["args"])
-        assert e.value.fields["code"] == want["code"], e.value
-        assert e.value.argument == want["argument"], e.value
-        if "index" in want:
-            assert e.value.index == want["index"], e.value
-        return
-    r = run(case["call"], case["args"])
-    for path, want in case["expected"].items():
-        assert_close(f"{case['name']}: {path}", at(r.to_dict(), path), want, case["tol"])
+    check_case(case, run)
 
 
 def test_the_raw_entry_point_matches_the_vectors():
-    # The same cases straight through cx._cx.call (the arguments as in Rust).
-    for case in CASES:
-        if "error" in case:
-            continue
-        r = cx._cx.call(case["call"], case["args"])
-        for path, want in case["expected"].items():
-            assert_close(path, at(r, path), want, case["tol"])
+    check_raw(CASES)
 
 
 def test_servqual_from_frames_with_column_names_and_missing_answers():

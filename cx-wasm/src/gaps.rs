@@ -8,7 +8,7 @@ use js_sys::{Array, Object};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{error, result, snake, to_json, type_error};
+use crate::convert::{error, result, snake, tables_call, to_json, type_error};
 
 fn run(measure: &str, args: &JsValue) -> Result<JsValue, JsValue> {
     if !args.is_object() {
@@ -104,3 +104,47 @@ pub fn repeat_contacts(
 ) -> Result<JsValue, JsValue> {
     run("repeat_contacts", &args)
 }
+
+/// Key drivers of an outcome: `{outcome, items, names?, options?:
+/// {missing: "listwise" | "pairwise", bootstrap, seed, level,
+/// shapleyMaxItems}}`: relative weights and Shapley values of R² with
+/// bootstrap intervals.
+#[wasm_bindgen(js_name = keyDrivers, unchecked_return_type = "KeyDrivers")]
+pub fn key_drivers(
+    #[wasm_bindgen(unchecked_param_type = "KeyDriverArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    result(&tables_call("key_drivers", &args)?)
+}
+
+/// Penalty–reward analysis: `{outcome, items, names?, options?: {low, high,
+/// level}}`.
+#[wasm_bindgen(js_name = penaltyReward, unchecked_return_type = "PenaltyReward")]
+pub fn penalty_reward(
+    #[wasm_bindgen(unchecked_param_type = "KeyDriverArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    result(&tables_call("penalty_reward", &args)?)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const DRIVER_TYPES: &'static str = r#"
+export interface KeyDriverArgs {
+  outcome: Array<number | null> | ArrayLike<number>; items: Array<Array<number | null>>; names?: string[];
+  options?: { missing?: "listwise" | "pairwise"; bootstrap?: number; seed?: number; level?: number; shapleyMaxItems?: number; low?: number; high?: number };
+}
+export interface KeyDrivers {
+  r2: number; r2Ci: [number, number] | null; respondents: number; used: number; missing: "listwise" | "pairwise";
+  drivers: Array<{
+    item: number; name: string | null; correlation: number; beta: number; relativeWeight: number; relativePercent: number;
+    relativeCi: [number, number] | null; shapley: number | null; shapleyPercent: number | null; shapleyCi: [number, number] | null; rank: number;
+  }>;
+  bootstrap: number; level: number; notes: string[];
+}
+export interface PenaltyReward {
+  low: number; high: number; r2: number; respondents: number; used: number; baseline: number; level: number;
+  items: Array<{
+    item: number; name: string | null; penalty: number; penaltySe: number; penaltyCi: [number, number];
+    reward: number; rewardSe: number; rewardCi: [number, number]; counts: [number, number, number];
+    kind: "basic" | "exciter" | "performance" | "neither";
+  }>;
+}
+"#;

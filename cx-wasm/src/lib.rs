@@ -9,6 +9,7 @@
 mod churn;
 mod convert;
 mod discrete;
+mod experiments;
 mod gaps;
 mod retention;
 mod scorecard;
@@ -17,6 +18,7 @@ mod survey;
 
 pub use churn::*;
 pub use discrete::*;
+pub use experiments::*;
 pub use gaps::*;
 pub use retention::*;
 pub use scorecard::*;

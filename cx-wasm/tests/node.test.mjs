@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { backtest, churn, discrete, gaps, retention, signals, survey } from "./vectors.mjs";
+import { backtest, churn, discrete, experiments, gaps, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -27,6 +27,26 @@ for (const t of discrete(cx, discreteDoc)) test(t.name, t.run);
 const gapsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/gaps.json", import.meta.url)));
 test("the gap vector file has its cases", () => assert.ok(gapsDoc.cases.length >= 20));
 for (const t of gaps(cx, gapsDoc)) test(t.name, t.run);
+
+const experimentsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/experiments.json", import.meta.url)));
+test("the experiment vector file has its cases", () => assert.ok(experimentsDoc.cases.length >= 28));
+for (const t of experiments(cx, experimentsDoc)) test(t.name, t.run);
+
+test("experiments: a chart and a test continue from their state", () => {
+  const x = [10.5, 9.2, 11.3, 10.9, 12.1, 11.8, 12.4, 12.0];
+  const whole = cx.cusum({ values: x, options: { target: 10, sigma: 1 } });
+  const first = cx.cusum({ values: x.slice(0, 4), options: { target: 10, sigma: 1 } });
+  const rest = cx.cusum({ values: Float64Array.from(x.slice(4)), state: first.state });
+  assert.deepEqual(rest.points, whole.points.slice(4));
+  const arms = Array.from({ length: 2000 }, (_, i) => (i % 2 ? "B" : "A"));
+  const values = arms.map((a, i) => (a === "B" ? 1 : i % 4 === 0 ? 1 : 0));
+  const t = cx.sequentialTest({ values, arms, answers: "share" });
+  const t1 = cx.sequentialTest({ values: values.slice(0, 900), arms: arms.slice(0, 900), answers: "share" });
+  const t2 = cx.sequentialTest({ values: values.slice(900), arms: arms.slice(900), answers: "share", state: t1.state });
+  assert.equal(t2.crossedAt, t.crossedAt);
+  assert.equal(t2.pValue, t.pValue);
+  assert.ok(t.low > 0 && t.difference === 0.5);
+});
 
 const signalsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/signals.json", import.meta.url)));
 test("the signal vector file has its cases", () => assert.ok(signalsDoc.cases.length >= 15));

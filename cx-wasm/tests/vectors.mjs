@@ -496,3 +496,25 @@ function discreteCall(cx, call, a) {
       throw new Error(`no JS call for ${call} ${p.kind}`);
   }
 }
+
+/** JS-style arguments of an experiment vector: every key camelCased, "NaN" readings as NaN. */
+function experimentArgs(v) {
+  if (Array.isArray(v)) return v.map(experimentArgs);
+  if (v === "NaN") return NaN;
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [camel(k), experimentArgs(x)]));
+  return v;
+}
+
+/** The survey-analytics vectors (tests/vectors/experiments.json): planning, charts, sequences, CUPED. */
+export function experiments(cx, doc) {
+  return doc.cases.map((c) => ({
+    name: `experiments: ${c.name}`,
+    run: () => {
+      const fn = cx[camel(c.call)];
+      if (typeof fn !== "function") throw new Error(`no export for ${c.call}`);
+      if (c.error) return expectCxError(() => fn(experimentArgs(c.args)), c.error);
+      const r = fn(experimentArgs(c.args));
+      for (const [path, want] of Object.entries(c.expected)) close(path, at(r, path), want, c.tol);
+    },
+  }));
+}

@@ -173,8 +173,27 @@ impl<'a> Args<'a> {
         }
     }
 
-    /// A respondent × item matrix, flattened row-major, and its item count.
+    /// A respondent × item matrix, flattened row-major, and its item count:
+    /// rows of numbers (`null` = no answer), or a flat float buffer with
+    /// the item count in `<name>_columns` (numpy's row-major 2-D arrays,
+    /// read without a list per row).
     pub(super) fn matrix(&mut self, name: &'static str) -> Result<Option<(Vec<f64>, usize)>> {
+        let columns = format!("{name}_columns");
+        if let Some(Column::Json(k)) = self.take(&columns) {
+            let items =
+                k.as_u64()
+                    .filter(|&k| k > 0)
+                    .ok_or_else(|| wrong(name, &k, "a positive number of columns"))? as usize;
+            let values = Args::required(name, self.floats(name)?)?;
+            if !values.len().is_multiple_of(items) {
+                return Err(CxError::invalid(
+                    name,
+                    format!("{} values", values.len()),
+                    format!("a whole number of rows of {items} items"),
+                ));
+            }
+            return Ok(Some((values.into_owned(), items)));
+        }
         let Some(rows) = self.list(name)? else {
             return Ok(None);
         };

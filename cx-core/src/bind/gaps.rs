@@ -8,9 +8,10 @@ use serde_json::Value;
 use super::{Args, Keys, relabel, to_json, with_groups, wrong};
 use crate::error::{CxError, Result};
 use crate::gaps::{
-    AnswerTimeOptions, Answers, Crosshair, DeliveryOptions, Dimension, Grouped, IpaOptions, KanoAnswer,
-    RepeatOptions, ServqualOptions, answer_times, cronbach_alpha, delivery, first_contact_resolution, ipa,
-    kano, repeat_contacts, servqual, servqual_by, servqual_dimensions,
+    AnswerTimeOptions, Answers, Crosshair, DeliveryOptions, Dimension, DriverOptions, Grouped, IpaOptions,
+    KanoAnswer, PenaltyRewardOptions, RepeatOptions, ServqualOptions, answer_times, cronbach_alpha, delivery,
+    first_contact_resolution, ipa, kano, key_drivers, penalty_reward, repeat_contacts, servqual, servqual_by,
+    servqual_dimensions,
 };
 
 /// Runs the gap measure `name`.
@@ -24,6 +25,8 @@ pub(super) fn run(name: &str, a: &mut Args<'_>) -> Result<Value> {
         "answer_times" => run_answer_times(a),
         "first_contact_resolution" => run_fcr(a),
         "repeat_contacts" => run_repeats(a),
+        "key_drivers" => run_drivers(a),
+        "penalty_reward" => run_penalty_reward(a),
         other => Err(CxError::invalid("measure", other, super::calls().join(", "))),
     }
 }
@@ -130,6 +133,30 @@ fn run_ipa(a: &mut Args<'_>) -> Result<Value> {
         &o,
     )?;
     Ok(to_json(&r))
+}
+
+/// Key drivers: `outcome`, `items` (respondent rows), `names`, `options`
+/// ([`DriverOptions`]).
+fn run_drivers(a: &mut Args<'_>) -> Result<Value> {
+    let y = Args::required("outcome", a.floats("outcome")?)?;
+    let (x, k) = Args::required("items", a.matrix("items")?)?;
+    let mut o: DriverOptions = a.options("options")?;
+    if let Some(n) = names(a)? {
+        o.names = Some(n);
+    }
+    Ok(to_json(&key_drivers(&y, Answers::new(&x, k), &o)?))
+}
+
+/// Penalty–reward: `outcome`, `items`, `names`, `options`
+/// ([`PenaltyRewardOptions`]).
+fn run_penalty_reward(a: &mut Args<'_>) -> Result<Value> {
+    let y = Args::required("outcome", a.floats("outcome")?)?;
+    let (x, k) = Args::required("items", a.matrix("items")?)?;
+    let mut o: PenaltyRewardOptions = a.options("options")?;
+    if let Some(n) = names(a)? {
+        o.names = Some(n);
+    }
+    Ok(to_json(&penalty_reward(&y, Answers::new(&x, k), &o)?))
 }
 
 /// Columns of Kano answers: a 2-D array (respondents × attributes) or one

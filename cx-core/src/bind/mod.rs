@@ -15,10 +15,13 @@
 //! |---|---|---|
 //! | `nps`, `csat`, `ces`, `smiley` | [`crate::survey`] | `scores` (bytes, integers or numbers), `weights`, `options` |
 //! | `customer_summary`, `calibration_holdout`, `store_summary`, `returning_customers`, `cohort_retention`, `time_to_second_purchase`, `rfm`, `cadence` | [`crate::retention`] | `customers`, `timestamps`, `amounts`, `unit`, `options` |
-//! | `servqual`, `ipa`, `kano`, `cronbach_alpha` | [`crate::gaps`] survey gaps | answer matrices (rows of numbers, `null` = no answer) |
+//! | `servqual`, `ipa`, `kano`, `cronbach_alpha`, `key_drivers`, `penalty_reward` | [`crate::gaps`] survey gaps | answer matrices (rows of numbers, `null` = no answer); `outcome` for the drivers |
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
 //! | `scorecard` | [`crate::scorecard`] | the same tables (with `feedback.nps`, `csat`, `touchpoints`, `expected`, `perceived`, `contacts.answered`, `deliveries.carriers`), `unit`, `options` |
 //! | `report` | [`crate::report`] (feature `report`) | the arguments of `scorecard` and `report` (`source`, `generated_by`); returns the scorecard and the HTML page |
+//! | `sample_size`, `detectable_change` | [`crate::survey`] planning | `measure` (`nps`, `share`), `from`, `to` / `change` / `per_group`, `options` |
+//! | `ewma`, `cusum`, `laney_p` | [`crate::survey`] control charts | `values` (or `successes`, `sizes`), `periods`, `options`, `state` |
+//! | `confidence_sequence`, `sequential_test`, `cuped` | [`crate::survey`] experiments | `values`, `answers`, `arms`, `control`, `periods`, `outcome`, `covariate`, `level`, `options`, `state` |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
 //! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
@@ -54,6 +57,7 @@
 mod args;
 mod churn;
 pub mod discrete;
+mod experiments;
 mod gaps;
 mod keys;
 mod retention;
@@ -92,6 +96,8 @@ pub const CALLS: &[&str] = &[
     "answer_times",
     "first_contact_resolution",
     "repeat_contacts",
+    "key_drivers",
+    "penalty_reward",
     "signals",
     "backtest",
     "scorecard",
@@ -114,6 +120,7 @@ pub fn calls() -> Vec<&'static str> {
     crate::retention::RETENTION_MEASURES
         .iter()
         .chain(CALLS)
+        .chain(experiments::MEASURES.iter())
         .chain(cfg!(feature = "report").then_some(&"report"))
         .copied()
         .collect()
@@ -146,6 +153,7 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "bgbb_predict" => discrete::run_bgbb_predict(&mut args)?,
         r if retention::is_measure(r) => retention::run(r, &mut args)?,
         s if survey::MEASURES.contains(&s) => survey::run(s, &mut args)?,
+        e if experiments::MEASURES.contains(&e) => experiments::run(e, &mut args)?,
         other => gaps::run(other, &mut args)?,
     };
     args.finish()?;

@@ -4,18 +4,24 @@
 //! ([`Answers`]): SERVQUAL-style expectation–perception gaps
 //! ([`servqual`]), importance–performance analysis ([`ipa`]), Kano
 //! categories ([`kano`]) and the reliability of a scale
-//! ([`cronbach_alpha`]). Promise gaps come from operations data: delivery
+//! ([`cronbach_alpha`]); which items drive an outcome ([`key_drivers`],
+//! [`penalty_reward`]). Promise gaps come from operations data: delivery
 //! against the promised date ([`delivery`]), answer times against service
 //! levels ([`answer_times`]), first-contact resolution
 //! ([`first_contact_resolution`]) and customers contacting again, possibly
 //! on another channel ([`repeat_contacts`]).
 
+mod drivers;
 mod ipa;
 mod kano;
 mod promise;
 mod reliability;
 mod servqual;
 
+pub use drivers::{
+    Driver, DriverOptions, KeyDrivers, MissingRule, PenaltyReward, PenaltyRewardItem, PenaltyRewardOptions,
+    key_drivers, penalty_reward,
+};
 pub use ipa::{Crosshair, Ipa, IpaAttribute, IpaOptions, Quadrant, ipa};
 pub use kano::{Kano, KanoAnswer, KanoCategory, kano, kano_category};
 pub use promise::{

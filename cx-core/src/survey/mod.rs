@@ -22,22 +22,37 @@
 
 mod ces;
 mod compare;
+mod control;
 mod csat;
 mod distribution;
 mod estimate;
 mod grouped;
 mod nps;
+mod planning;
 mod scale;
+mod sequential;
 mod smiley;
 
 pub use crate::options::from_json as options_from_json;
 pub use crate::time::{TimeBucket, TimeUnit};
 pub use ces::{Ces, CesOptions, CesPolarity, ces};
 pub use compare::{Comparison, compare_ces, compare_csat, compare_nps, compare_proportions, compare_smiley};
+pub use control::{
+    ChartPoint, ControlChart, Cusum, CusumOptions, Ewma, EwmaOptions, InControl, LaneyChart, LaneyOptions,
+    SharePoint, cusum, ewma, laney_p,
+};
 pub use csat::{Csat, CsatOptions, csat};
 pub use distribution::Distribution;
 pub use estimate::{Mean, Proportion};
 pub use grouped::{Group, Timestamps, group_by};
 pub use nps::{Nps, NpsInterval, NpsOptions, nps, nps_weighted};
+pub use planning::{
+    DetectableChange, NpsMix, PlanOptions, ProportionFormula, SampleSize, nps_detectable_change,
+    nps_sample_size, proportion_detectable_change, proportion_sample_size,
+};
 pub use scale::{MAX_SCALE_POINTS, Scale, Score};
+pub use sequential::{
+    AnswerKind, Cuped, RunningMean, SequenceInterval, SequenceOptions, SequentialTest, TestState,
+    confidence_sequence, cuped, sequential_test,
+};
 pub use smiley::{Smiley, SmileyOptions, smiley};

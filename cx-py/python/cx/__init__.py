@@ -50,8 +50,21 @@ from .gaps import (
     first_contact_resolution,
     ipa,
     kano,
+    key_drivers,
+    penalty_reward,
     repeat_contacts,
     servqual,
+)
+from .experiments import (
+    Analysis,
+    confidence_sequence,
+    cuped,
+    cusum,
+    detectable_change,
+    ewma,
+    laney_p,
+    sample_size,
+    sequential_test,
 )
 from .scorecard import Scorecard, scorecard
 from .signals import Backtest, RiskCalibration, SignalReport, backtest, signals
@@ -96,6 +109,15 @@ __all__ = [
     "SignalReport",
     "Scorecard",
     "scorecard",
+    "Analysis",
+    "sample_size",
+    "detectable_change",
+    "ewma",
+    "cusum",
+    "laney_p",
+    "confidence_sequence",
+    "sequential_test",
+    "cuped",
     "plot",
     "signals",
     "backtest",
@@ -164,6 +186,8 @@ __all__ = [
     "first_contact_resolution",
     "ipa",
     "kano",
+    "key_drivers",
+    "penalty_reward",
     "repeat_contacts",
     "servqual",
 ]

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
-from ._input import key_column, time_column
+from ._input import as_array, key_column, time_column
 
 Column = Union[str, Any]
 
@@ -58,7 +58,7 @@ class GapReport:
 
     def __repr__(self) -> str:
         scalars = {k: v for k, v in self._data.items() if not isinstance(v, (list, dict))}
-        return f"GapReport({', '.join(f'{k}={v!r}' for k, v in scalars.items())})"
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in scalars.items())})"
 
 
 def _wrap(v: Any) -> Any:
@@ -282,6 +282,108 @@ def cronbach_alpha(answers: Any, level: float = 0.95) -> GapReport:
     return _call("cronbach_alpha", answers=a, level=level)
 
 
+def _items_and_outcome(items: Any, outcome: Any) -> Tuple[Dict[str, Any], Optional[List[str]]]:
+    """The core's ``items`` (one row-major float buffer, NaN for no answer,
+    with ``items_columns``) and ``outcome`` arguments, and the item names;
+    ``outcome`` may name a column of the ``items`` frame (it is then left
+    out of the items)."""
+    if isinstance(outcome, str):
+        if _module(items) not in ("pandas", "polars"):
+            raise InputTypeError(f"outcome column {outcome!r} given without a DataFrame", {"argument": "outcome"})
+        y = items[outcome]
+        items = items.drop(outcome) if _module(items) == "polars" else items.drop(columns=[outcome])
+        outcome = y
+    names = None
+    if _module(items) in ("pandas", "polars"):
+        names = [str(c) for c in items.columns]
+        arr = items.to_numpy()
+    else:
+        arr = np.asarray(items, dtype=object if _has_none(items) else None)
+    if arr.ndim != 2:
+        raise InputTypeError(f"`items` must be two-dimensional (respondents × items), got shape {arr.shape}", {"argument": "items"})
+    try:
+        flat = np.ascontiguousarray(np.asarray(arr, dtype=np.float64)).ravel()
+    except (TypeError, ValueError) as e:
+        raise InputTypeError(f"`items` must hold numbers (None or NaN for no answer): {e}", {"argument": "items"}) from e
+    if _module(outcome) == "polars":
+        outcome = outcome.to_numpy()
+    y = as_array(np.asarray(_none_to_nan(outcome), dtype=np.float64), "outcome", float64=True)
+    return {"items": flat, "items_columns": max(arr.shape[1], 1), "outcome": y}, names
+
+
+def _none_to_nan(x: Any) -> Any:
+    """A column with None (or pandas NA) as NaN."""
+    if _module(x) == "pandas":
+        return x.astype("float64")
+    if isinstance(x, (list, tuple)):
+        return [np.nan if v is None else v for v in x]
+    return x
+
+
+def key_drivers(
+    items: Any,
+    outcome: Any,
+    *,
+    names: Optional[List[str]] = None,
+    missing: str = "listwise",
+    bootstrap: int = 1000,
+    seed: int = 1,
+    level: float = 0.95,
+    shapley_max_items: int = 15,
+) -> GapReport:
+    """Which items (touchpoint ratings) drive ``outcome`` (the NPS answer,
+    overall satisfaction, a repeat purchase): Johnson's relative weights and
+    the Shapley-value decomposition of R² (each summing to R², unlike
+    correlations or regression weights when the items correlate), with
+    percentile bootstrap intervals (``bootstrap`` replicates, seeded).
+    ``items``: a DataFrame (its column names name the items) or rows;
+    ``outcome``: a column, or the name of one in ``items``. ``missing``:
+    ``"listwise"`` or ``"pairwise"``; ``used`` says how many respondents.
+    ``frame("drivers")`` lists the items, ``rank`` 1 the strongest.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"delivery": [5, 4, 2, 5, 3, 1, 4, 2], "price": [3, 4, 2, 5, 5, 2, 3, 1],
+    ...                    "nps": [10, 8, 4, 10, 7, 2, 8, 3]})
+    >>> k = key_drivers(df, "nps", bootstrap=0)
+    >>> [d.name for d in sorted(k.drivers, key=lambda d: d.rank)], round(k.r2, 3)
+    (['delivery', 'price'], 0.991)
+    """
+    data, cols = _items_and_outcome(items, outcome)
+    options = {
+        "missing": missing,
+        "bootstrap": int(bootstrap),
+        "seed": int(seed),
+        "level": level,
+        "shapley_max_items": int(shapley_max_items),
+    }
+    return _call("key_drivers", **data, names=names or cols, options=options)
+
+
+def penalty_reward(
+    items: Any,
+    outcome: Any,
+    *,
+    low: float = 2,
+    high: float = 5,
+    names: Optional[List[str]] = None,
+    level: float = 0.95,
+) -> GapReport:
+    """Penalty–reward analysis: what costs when rated low (``penalty``, the
+    outcome's change for ratings ≤ ``low`` against the middle) and what pays
+    when rated high (``reward``, ratings ≥ ``high``), from one regression on
+    all items' low and high dummies. ``kind``: ``basic`` (only the penalty
+    is significant: a must-be), ``exciter`` (only the reward),
+    ``performance`` (both) or ``neither``. The cut-offs (default: 1–2 and 5
+    of a 1–5 scale) change the answer; say them.
+
+    >>> r = penalty_reward([[1], [2], [3], [3], [4], [5], [5]], [2, 4, 6, 8, 7, 9, 9])
+    >>> round(r.items[0].penalty, 9), round(r.items[0].reward, 9)
+    (-4.0, 2.0)
+    """
+    data, cols = _items_and_outcome(items, outcome)
+    return _call("penalty_reward", **data, names=names or cols, options={"low": low, "high": high, "level": level})
+
+
 def delivery(
     data: Any = None,
     *,
@@ -428,6 +530,8 @@ __all__ = [
     "first_contact_resolution",
     "ipa",
     "kano",
+    "key_drivers",
+    "penalty_reward",
     "repeat_contacts",
     "servqual",
 ]
