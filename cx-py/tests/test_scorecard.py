@@ -206,3 +206,17 @@ def test_plot_errors_name_the_missing_section(ax):
         cx.plot.nps_trend(only_orders, ax=ax)
     with pytest.raises(TypeError, match="cx.Scorecard"):
         cx.plot.p_alive_histogram([1, 2, 3], ax=ax)
+
+
+def test_plot_control_chart_and_key_drivers(card, ax):
+    chart = cx.ewma([10.5, 9.2, 11.3, 10.9, 12.1, 11.8, 12.4, 12.0], target=10, sigma=1, periods=[f"w{i}" for i in range(8)])
+    cx.plot.control_chart(chart, ax=ax)
+    stat = [line for line in ax.lines if line.get_label() == "EWMA"][0]
+    assert list(stat.get_ydata()) == pytest.approx([p.statistic for p in chart.points])
+    alarm = [line for line in ax.lines if line.get_label() == "alarm"][0]
+    assert list(alarm.get_xdata()) == chart.signals
+    ax.clear()
+    cx.plot.key_drivers(card, ax=ax)
+    drivers = sorted(card["gaps"]["drivers"]["drivers"], key=lambda d: d["rank"])
+    assert [p.get_width() for p in ax.patches] == pytest.approx([d["relative_percent"] for d in drivers])
+    assert ax.get_yticklabels()[0].get_text() == drivers[0]["name"]

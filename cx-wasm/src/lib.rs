@@ -307,8 +307,17 @@ export interface ScorecardArgs {
 export interface Scorecard {
   asOf: string;
   tables: Array<{ table: string; rows: number; used: number; afterAsOf: number; withoutAnswer: number }>;
-  survey: { nps: Nps; npsTrend: TrendPoint[]; csat: Csat | null; csatTrend: TrendPoint[] } | null;
-  gaps: { touchpoints: string[]; servqual: object; ipa: object | null } | null;
+  survey: {
+    nps: Nps; npsTrend: TrendPoint[]; csat: Csat | null; csatTrend: TrendPoint[];
+    /** The last month against the one before, and the EWMA charts' alarms of the last three months. */
+    watch: {
+      npsChange: { from: string; to: string; comparison: Comparison } | null;
+      alarms: Array<{ chart: string; period: string; direction: "up" | "down"; value: number; target: number; shift: number }>;
+      charts: string[]; method: string;
+    } | null;
+  } | null;
+  /** `drivers`: the key drivers of the NPS answer (with enough respondents). */
+  gaps: { touchpoints: string[]; servqual: object; ipa: object | null; drivers: KeyDrivers | null } | null;
   retention: { store: StoreSummary; cohorts: Cohort[]; segments: Array<[string, number]> } | null;
   promise: object | null;
   model: { model: object; customers: number; pAliveBins: number[]; expectedActive: number } | null;

@@ -100,3 +100,104 @@ fn report_options_are_checked() {
     .expect_err("unknown report option");
     assert!(e.to_string().contains("sauce"), "{e}");
 }
+
+/// A year of survey answers whose NPS falls in the last three months: the
+/// watch lists the EWMA alarm (month, direction, shift) and the page shows
+/// it; a steady year raises none.
+#[test]
+fn the_watch_flags_a_falling_nps_and_stays_quiet_when_steady() {
+    let run = |fall: bool| {
+        let (mut customers, mut days, mut nps) = (Vec::new(), Vec::new(), Vec::new());
+        for m in 1..=12u32 {
+            for i in 0..150 {
+                customers.push(format!("c{m}-{i}"));
+                days.push(json!(format!("2024-{m:02}-{:02}", 1 + i % 28)));
+                // 50 % promoters, 30 % passives, 20 % detractors; after
+                // September 35 % detractors.
+                let detractors = if fall && m > 9 { 35 } else { 20 };
+                let u = (i * 37 + m as usize * 11) % 100;
+                nps.push(if u < 50 {
+                    10
+                } else if u < 100 - detractors {
+                    8
+                } else {
+                    3
+                });
+            }
+        }
+        cx::bind::call(
+            "report",
+            json!({"feedback": {"customers": customers, "timestamps": days, "nps": nps}, "options": {"calibrate": false}}),
+        )
+        .expect("report")
+    };
+    let r = run(true);
+    let w = &r["scorecard"]["survey"]["watch"];
+    assert_eq!(w["charts"], json!(["NPS"]));
+    let alarms = w["alarms"].as_array().expect("alarms");
+    assert!(!alarms.is_empty(), "{w}");
+    assert!(
+        alarms
+            .iter()
+            .all(|a| a["chart"] == "NPS" && a["direction"] == "down")
+    );
+    assert!(alarms.iter().any(|a| a["period"] == "2024-12-01"));
+    // The EWMA estimate of the drop grows month by month: 15 points × (1 − 0.8³) by December.
+    assert!(alarms.last().unwrap()["shift"].as_f64().unwrap() < -5.0, "{w}");
+    let html = r["html"].as_str().unwrap();
+    assert!(html.contains("<table id=\"alarms\">") && html.contains("(down)"));
+    assert!(w["nps_change"]["from"] == "2024-11-01" && w["nps_change"]["to"] == "2024-12-01");
+    let steady = run(false);
+    let w = &steady["scorecard"]["survey"]["watch"];
+    assert_eq!(w["alarms"], json!([]));
+    assert!(
+        steady["html"]
+            .as_str()
+            .unwrap()
+            .contains("No alarm in the last three months")
+    );
+}
+
+/// The demo shop's touchpoints: enough respondents for the key drivers,
+/// which sum to R² and replace the correlation as the grid's importance.
+#[test]
+fn the_report_shows_the_key_drivers_of_the_demo_shop() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cx-cli/data/demo/feedback.csv");
+    let text = std::fs::read_to_string(dir).expect("demo feedback");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let tps: Vec<String> = header
+        .iter()
+        .filter_map(|h| h.strip_prefix("perceived_"))
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let num = |v: &str| v.parse::<f64>().map_or(Value::Null, |x| json!(x));
+    let matrix = |prefix: &str| -> Vec<Vec<Value>> {
+        rows.iter()
+            .map(|r| tps.iter().map(|t| num(r[col(&format!("{prefix}{t}"))])).collect())
+            .collect()
+    };
+    let r = cx::bind::call(
+        "report",
+        json!({"feedback": {
+            "customers": rows.iter().map(|r| r[col("customer")]).collect::<Vec<_>>(),
+            "timestamps": rows.iter().map(|r| r[col("date")]).collect::<Vec<_>>(),
+            "nps": rows.iter().map(|r| num(r[col("nps")])).collect::<Vec<_>>(),
+            "touchpoints": tps, "expected": matrix("expected_"), "perceived": matrix("perceived_")},
+            "options": {"calibrate": false}}),
+    )
+    .expect("report");
+    let d = &r["scorecard"]["gaps"]["drivers"];
+    let r2 = d["r2"].as_f64().unwrap();
+    let sum: f64 = d["drivers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["relative_weight"].as_f64().unwrap())
+        .sum();
+    assert!((sum - r2).abs() < 1e-9 && d["bootstrap"] == 500);
+    let html = r["html"].as_str().unwrap();
+    assert!(html.contains("id=\"key-drivers\"") && html.contains("relative weight in explaining the NPS"));
+}

@@ -194,7 +194,60 @@ fn survey<K>(h: &mut String, r: &Report<K>) {
             "Share of satisfied answers (4–5 of 5) per month, with its Wilson interval.",
         );
     }
+    if let Some(w) = &s.watch {
+        watch(h, w);
+    }
     h.push_str("</section>\n");
+}
+
+/// The last month against the one before, and the control charts' alarms.
+fn watch(h: &mut String, w: &crate::scorecard::Watch) {
+    h.push_str("<h3 id=\"watch\">What changed lately</h3>");
+    if let Some(c) = &w.nps_change {
+        let d = &c.comparison;
+        let verdict = if d.p_value < 1.0 - d.level {
+            "a significant change"
+        } else {
+            "within the noise"
+        };
+        let _ = write!(
+            h,
+            "<p id=\"nps-change\">NPS {} {:.1} against {:.1} in {}: {:+.1} points [{:+.1}, {:+.1}], p = {:.3} — {verdict}.</p>",
+            c.to.format("%Y-%m"),
+            d.b,
+            d.a,
+            c.from.format("%Y-%m"),
+            d.difference,
+            d.ci_low,
+            d.ci_high,
+            d.p_value
+        );
+    }
+    if !w.charts.is_empty() {
+        if w.alarms.is_empty() {
+            let _ = write!(
+                h,
+                "<p id=\"alarms\">No alarm in the last three months on the charts of {}.</p>",
+                escape(&w.charts.join(", "))
+            );
+        } else {
+            h.push_str("<table id=\"alarms\"><tr><th>chart</th><th>month</th><th>value</th><th>target</th><th>shift</th></tr>");
+            for a in &w.alarms {
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td class=n>{:.2}</td><td class=n>{:.2}</td><td class=n>{:+.2} ({})</td></tr>",
+                    escape(&a.chart),
+                    a.period.format("%Y-%m"),
+                    a.value,
+                    a.target,
+                    a.shift,
+                    escape(&a.direction)
+                );
+            }
+            h.push_str("</table>");
+        }
+    }
+    let _ = write!(h, "<p class=\"note\">{}</p>", escape(&w.method));
 }
 
 fn gaps<K>(h: &mut String, r: &Report<K>) {
@@ -235,21 +288,81 @@ fn gaps<K>(h: &mut String, r: &Report<K>) {
     }
     h.push_str("</table>");
     if let Some(ipa) = &g.ipa {
-        let pts: Vec<(String, f64, f64)> = g
-            .touchpoints
-            .iter()
-            .zip(&ipa.attributes)
-            .map(|(n, a)| (n.clone(), a.importance, a.performance))
-            .collect();
+        // Importance: the key drivers' relative weights (% of R²) when
+        // computed, else the correlation with the NPS answer.
+        let (pts, line, caption): (Vec<(String, f64, f64)>, f64, &str) = match &g.drivers {
+            Some(d) => (
+                g.touchpoints
+                    .iter()
+                    .zip(d.drivers.iter().zip(&ipa.attributes))
+                    .map(|(n, (k, a))| (n.clone(), k.relative_percent, a.performance))
+                    .collect(),
+                100.0 / g.touchpoints.len().max(1) as f64,
+                "Importance–performance: importance is each touchpoint's relative weight in explaining the NPS \
+                 answer (% of R², see the key drivers below; the line marks an equal share); touchpoints top left \
+                 (red) matter most and perform worst.",
+            ),
+            None => (
+                g.touchpoints
+                    .iter()
+                    .zip(&ipa.attributes)
+                    .map(|(n, a)| (n.clone(), a.importance, a.performance))
+                    .collect(),
+                ipa.importance_line,
+                "Importance–performance: importance is each touchpoint's correlation with the NPS answer; \
+                 touchpoints top left (red) matter most and perform worst.",
+            ),
+        };
         figure(
             h,
             "chart-ipa",
-            &charts::ipa_grid(&pts, (ipa.importance_line, ipa.performance_line)),
-            "Importance–performance: importance is each touchpoint's correlation with the NPS answer; \
-             touchpoints top left (red) matter most and perform worst.",
+            &charts::ipa_grid(&pts, (line, ipa.performance_line)),
+            caption,
         );
     }
+    if let Some(d) = &g.drivers {
+        drivers(h, d);
+    }
     h.push_str("</section>\n");
+}
+
+/// The key drivers of the NPS answer: relative weights and Shapley values
+/// with their intervals.
+fn drivers(h: &mut String, d: &crate::gaps::KeyDrivers) {
+    let _ = write!(
+        h,
+        "<h3 id=\"drivers\">Key drivers of the NPS answer</h3><p>The touchpoints' ratings explain {} of the variation \
+         in the NPS answer (R² {:.2}, {} respondents who rated every touchpoint). Each touchpoint's share:</p>\
+         <table id=\"key-drivers\"><tr><th>touchpoint</th><th>relative weight</th><th>interval</th><th>Shapley value</th><th>correlation</th></tr>",
+        pct(d.r2),
+        d.r2,
+        d.used
+    );
+    let mut order: Vec<&crate::gaps::Driver> = d.drivers.iter().collect();
+    order.sort_by_key(|x| x.rank);
+    for x in order {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=n>{:.1}%</td><td class=n>{}</td><td class=n>{}</td><td class=n>{:.2}</td></tr>",
+            escape(x.name.as_deref().unwrap_or("")),
+            x.relative_percent,
+            x.relative_ci.map_or("–".into(), |c| format!(
+                "[{:.1}%, {:.1}%]",
+                100.0 * c[0] / d.r2,
+                100.0 * c[1] / d.r2
+            )),
+            x.shapley_percent.map_or("–".into(), |v| format!("{v:.1}%")),
+            x.correlation
+        );
+    }
+    let _ = write!(
+        h,
+        "</table><p class=\"note\">Relative weights (Johnson 2000) and Shapley values (Lipovetsky &amp; Conklin 2001) split \
+         R² among correlated ratings, where correlations and regression weights mislead; intervals are {:.0} % \
+         percentile bootstrap intervals of {} resamples, as shares of the estimate's R².</p>",
+        100.0 * d.level,
+        d.bootstrap
+    );
 }
 
 fn retention<K>(h: &mut String, r: &Report<K>) {

@@ -36,12 +36,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::churn::AnyModel;
 use crate::error::{CxError, Result};
-use crate::gaps::{AnswerTimes, Delivery, FcrResult, Ipa, Keyed, RepeatContacts, Servqual};
+use crate::gaps::{AnswerTimes, Delivery, FcrResult, Ipa, KeyDrivers, Keyed, RepeatContacts, Servqual};
 use crate::retention::{Cohort, StoreSummary, Transactions};
 use crate::signals::{
     CustomerRisk, Holdout, RiskCalibration, RiskMethod, SignalKind, SignalOptions, ValueAtRisk,
 };
-use crate::survey::{Csat, Nps};
+use crate::survey::{Comparison, Csat, Nps};
 use crate::time::TimeUnit;
 
 /// Survey answers: one row per response, with an NPS answer (0–10), a CSAT
@@ -205,6 +205,50 @@ pub struct SurveySection {
     pub csat: Option<Csat>,
     /// CSAT satisfied share per month, in percent.
     pub csat_trend: Vec<TrendPoint>,
+    /// What changed lately: the last month against the one before, and the
+    /// control charts' alarms.
+    pub watch: Option<Watch>,
+}
+
+/// What changed lately in the survey answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Watch {
+    /// The NPS of the last month against the month before.
+    pub nps_change: Option<MonthChange>,
+    /// Alarms of the EWMA charts in the last three months.
+    pub alarms: Vec<Alarm>,
+    /// The charts watched (NPS, CSAT, each touchpoint's rating).
+    pub charts: Vec<String>,
+    /// How the changes and alarms were found.
+    pub method: String,
+}
+
+/// A month against the one before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthChange {
+    /// The earlier month.
+    pub from: NaiveDate,
+    /// The later month.
+    pub to: NaiveDate,
+    /// The difference `to − from` with its interval and p-value.
+    pub comparison: Comparison,
+}
+
+/// A control-chart alarm.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alarm {
+    /// `NPS`, `CSAT %` or `touchpoint <name>`.
+    pub chart: String,
+    /// The month of the alarm.
+    pub period: NaiveDate,
+    /// `up` or `down`.
+    pub direction: String,
+    /// The month's value.
+    pub value: f64,
+    /// The chart's in-control target.
+    pub target: f64,
+    /// The estimated shift of the level (EWMA z − target).
+    pub shift: f64,
 }
 
 /// Expectation gaps per touchpoint.
@@ -216,6 +260,10 @@ pub struct GapSection {
     pub servqual: Servqual,
     /// Importance (correlation with the NPS answer) against performance.
     pub ipa: Option<Ipa>,
+    /// The key drivers of the NPS answer among the touchpoints' ratings
+    /// (relative weights and Shapley values with bootstrap intervals), when
+    /// enough respondents rated every touchpoint.
+    pub drivers: Option<KeyDrivers>,
 }
 
 /// Repeat purchase and retention.

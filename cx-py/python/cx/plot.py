@@ -7,7 +7,8 @@ The CX charts of the HTML report take a :class:`cx.Scorecard` (or the dict
 of :func:`cx.scorecard`): :func:`nps_trend`, :func:`csat_trend`,
 :func:`servqual_gaps`, :func:`importance_performance`,
 :func:`cohort_heatmap`, :func:`p_alive_histogram`, :func:`at_risk_reasons`
-and :func:`reliability`. The model plots are lifetimes' ten
+and :func:`reliability`; :func:`control_chart` draws a :func:`cx.ewma` or
+:func:`cx.cusum` result and :func:`key_drivers` a :func:`cx.key_drivers` one. The model plots are lifetimes' ten
 (:func:`plot_probability_alive_matrix`, …), for cx's models and for the
 fitters of :mod:`cx.lifetimes`.
 
@@ -52,6 +53,8 @@ __all__ = [
     "p_alive_histogram",
     "at_risk_reasons",
     "reliability",
+    "control_chart",
+    "key_drivers",
     "plot_frequency_recency_matrix",
     "plot_probability_alive_matrix",
     "plot_expected_repeat_purchases",
@@ -252,5 +255,63 @@ def reliability(card: Any, ax: Any = None, min_customers: int = 10, title: str =
     ax.set_xlabel("predicted risk")
     ax.set_ylabel("share without an order")
     ax.legend()
+    ax.set_title(title)
+    return ax
+
+
+def _data(result: Any) -> Mapping[str, Any]:
+    return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+def control_chart(chart: Any, ax: Any = None, title: Optional[str] = None) -> Any:
+    """A control chart of :func:`cx.ewma` or :func:`cx.cusum`: the chart
+    statistic (line), its limits (dashed), the readings (grey dots, EWMA)
+    and the alarms (red)."""
+    c = _data(chart)
+    points = c.get("points") if isinstance(c, Mapping) else None
+    if not points:
+        raise ValueError("chart: expected the result of cx.ewma or cx.cusum")
+    ax = _axes(ax)
+    t = np.array([p["t"] for p in points])
+    stat = np.array([p["statistic"] for p in points], dtype=float)
+    if c["chart"] == "ewma":
+        ax.plot(t, [p["value"] for p in points], ".", color=_GREY, label="readings")
+        ax.axhline(c["in_control"]["target"], color=_GREY, lw=1)
+    ax.plot(t, stat, color=_BLUE, label=c["chart"].upper())
+    ax.plot(t, [p["upper"] for p in points], "--", color=_GREY, lw=1, label="limits")
+    ax.plot(t, [p["lower"] for p in points], "--", color=_GREY, lw=1)
+    alarm = np.array([p["signal"] for p in points])
+    ax.plot(t[alarm], stat[alarm], "o", color=_RED, label="alarm")
+    labels = [p.get("period") for p in points]
+    if all(v is not None for v in labels):
+        step = max(1, len(labels) // 8)
+        ax.set_xticks(t[::step], [str(v) for v in labels[::step]], rotation=30, ha="right")
+    ax.legend()
+    ax.set_title(title or ("EWMA chart" if c["chart"] == "ewma" else "CUSUM chart"))
+    return ax
+
+
+def key_drivers(drivers: Any, ax: Any = None, title: str = "Key drivers") -> Any:
+    """The relative weights of :func:`cx.key_drivers` (or a scorecard's
+    ``gaps.drivers``) as % of R², strongest on top, with their bootstrap
+    intervals."""
+    d = _data(drivers)
+    if isinstance(d, Mapping) and "gaps" in d:
+        d = (d["gaps"] or {}).get("drivers")
+    if not d or "drivers" not in d:
+        raise ValueError("drivers: expected the result of cx.key_drivers or a scorecard with key drivers")
+    rows = sorted(d["drivers"], key=lambda x: x["rank"])
+    ax = _axes(ax)
+    y = np.arange(len(rows))
+    pct = np.array([x["relative_percent"] for x in rows])
+    err = None
+    if all(x["relative_ci"] for x in rows):
+        lo = np.array([100 * x["relative_ci"][0] / d["r2"] for x in rows])
+        hi = np.array([100 * x["relative_ci"][1] / d["r2"] for x in rows])
+        err = np.vstack([pct - lo, hi - pct])
+    ax.barh(y, pct, color=_BLUE, xerr=err, error_kw={"ecolor": _GREY, "capsize": 3})
+    ax.set_yticks(y, [x["name"] if x["name"] is not None else f"item {x['item']}" for x in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"share of R² = {d['r2']:.2f} (%)")
     ax.set_title(title)
     return ax
