@@ -29,7 +29,8 @@ def run(call, a):
         return cx.detectable_change(_mix(a["from"]), a["per_group"], alpha=o.get("alpha", 0.05), power=o.get("power", 0.8), measure=a.get("measure"))
     if call == "ewma":
         return cx.ewma(floats(a["values"]), lambda_=o.get("lambda", 0.2), l=o.get("l", 3.0), target=o.get("target"),
-                       sigma=o.get("sigma"), baseline=o.get("baseline"), periods=a.get("periods"), state=a.get("state"))
+                       sigma=o.get("sigma"), baseline=o.get("baseline"), periods=a.get("periods"), state=a.get("state"),
+                       timestamps=None if "timestamps" not in a else pd.to_datetime(a["timestamps"]))
     if call == "cusum":
         return cx.cusum(floats(a["values"]), k=o.get("k", 0.5), h=o.get("h", 4.0), target=o.get("target"),
                         sigma=o.get("sigma"), baseline=o.get("baseline"), periods=a.get("periods"), state=a.get("state"))
@@ -42,12 +43,22 @@ def run(call, a):
     if call == "confidence_sequence":
         return cx.confidence_sequence(a["values"], answers, state=a.get("state"), **seq)
     if call == "sequential_test":
-        return cx.sequential_test(a["values"], a["arms"], answers, control=a.get("control"), periods=a.get("periods"), **seq)
+        return cx.sequential_test(a["values"], a["arms"], answers, control=a.get("control"), periods=a.get("periods"),
+                                  timestamps=None if "timestamps" not in a else pd.to_datetime(a["timestamps"]), **seq)
     if call == "key_drivers":
         return cx.key_drivers(a["items"], a["outcome"], names=a.get("names"), missing=o.get("missing", "listwise"),
                               bootstrap=o.get("bootstrap", 1000))
     if call == "penalty_reward":
         return cx.penalty_reward(a["items"], a["outcome"], names=a.get("names"), low=o.get("low", 2), high=o.get("high", 5))
+    if call == "segments":
+        return cx.segments(a["features"], names=a.get("names"), k=o.get("k"), k_max=o.get("k_max", 8))
+    if call == "assign_segments":
+        class Assigned(dict):
+            def to_dict(self):
+                return self
+
+        seg = cx.Segmentation(a["segmentation"])
+        return Assigned(assignments=seg.assign(a["features"]), k=seg.k)
     if call == "cuped":
         return cx.cuped(a["outcome"], a["covariate"], a["arms"], control=a.get("control"), level=a.get("level", 0.95))
     raise AssertionError(call)
@@ -134,3 +145,24 @@ def test_key_drivers_from_a_frame_with_bootstrap_intervals():
     import polars as pl
 
     assert cx.key_drivers(pl.from_pandas(df), "nps", bootstrap=200, seed=3).to_dict() == k.to_dict()
+
+
+def test_segments_of_a_frame_travel_as_json():
+    rng = np.random.default_rng(6)
+    df = pd.DataFrame({
+        "price": np.r_[rng.normal(6, 0.5, 60), rng.normal(2, 0.5, 40)],
+        "orders": np.r_[rng.normal(2, 0.5, 60), rng.normal(9, 1.0, 40)],
+    })
+    df.loc[5, "orders"] = np.nan
+    s = cx.segments(df)
+    assert s.k == 2 and s.used == 99 and s.assignments[5] is None
+    assert [x.size for x in s.segments] == [59, 40]
+    assert s.segments[0].sets_apart[0].startswith(("price +", "orders -"))
+    frame = s.frame()
+    assert set(frame["name"]) == {"price", "orders"} and len(frame) == 4
+    again = cx.Segmentation.from_json(s.to_json())
+    assert again.assign(df.iloc[:10]) == s.assignments[:10]
+    with pytest.raises(cx.LengthMismatchError):
+        again.assign([[1.0, 2.0, 3.0]])
+    # Seeded: the same segments again.
+    assert cx.segments(df).to_dict() == s.to_dict()

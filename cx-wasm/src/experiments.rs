@@ -76,6 +76,28 @@ pub fn cuped(#[wasm_bindgen(unchecked_param_type = "CupedArgs")] args: JsValue) 
     result(&tables_call("cuped", &args)?)
 }
 
+/// Segments by attitude and behaviour: `{features, names?, options?: {k,
+/// kMin, kMax, seed, restarts, silhouetteSample, level}}` (feature rows:
+/// survey answers beside RFM, cadence or CLV).
+#[wasm_bindgen(unchecked_return_type = "Segmentation")]
+pub fn segments(
+    #[wasm_bindgen(unchecked_param_type = "SegmentArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    result(&tables_call("segments", &args)?)
+}
+
+/// Assigns rows of features to the segments of a segmentation (the result
+/// of `segments`, or its JSON parsed): `{segmentation, features}`.
+#[wasm_bindgen(js_name = assignSegments, unchecked_return_type = "{ assignments: Array<number | null>; k: number }")]
+pub fn assign_segments(
+    #[wasm_bindgen(
+        unchecked_param_type = "{ segmentation: Segmentation; features: Array<Array<number | null>> }"
+    )]
+    args: JsValue,
+) -> Result<JsValue, JsValue> {
+    result(&tables_call("assign_segments", &args)?)
+}
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 export interface NpsMix { promoters: number; detractors: number }
@@ -113,6 +135,19 @@ export interface SequentialTest {
   a: SequenceInterval; b: SequenceInterval; arms: [KeyLike, KeyLike]; difference: number; low: number; high: number;
   pValue: number; crossedAt: number | null; crossedPeriod?: KeyLike; differenceAtCrossing: number | null;
   alpha: number; rows: number; state: object;
+}
+export interface SegmentArgs {
+  features: Array<Array<number | null>>; names?: string[];
+  options?: { k?: number; kMin?: number; kMax?: number; seed?: number; restarts?: number; silhouetteSample?: number; level?: number };
+}
+export interface Segmentation {
+  kind: "segmentation"; k: number; features: string[]; means: number[]; sds: number[]; centres: number[][];
+  segments: Array<{
+    id: number; size: number; share: number; setsApart: string[];
+    features: Array<{ name: string; mean: number; ci: [number, number]; overall: number; standardized: number; distinct: boolean }>;
+  }>;
+  choice: Array<{ k: number; silhouette: number; within: number }>; respondents: number; used: number;
+  assignments: Array<number | null>; method: string;
 }
 export interface CupedArgs { outcome: ArrayLike<number>; covariate: ArrayLike<number>; arms: KeyLike[]; control?: KeyLike; level?: number }
 export interface Cuped {

@@ -159,6 +159,15 @@ for i, (zt, lo, hi) in enumerate(ew):
     exp[f"points.{i}.lower"] = lo
 case("EWMA lambda 0.2, L 3", "REFERENCES.md §8(f) (Roberts 1959)", "ewma", {"values": X, "options": {"target": 10, "sigma": 1}}, exp, 1e-9)
 
+case(
+    "EWMA with timestamps naming the periods",
+    "REFERENCES.md §8(f); ISO days of the timestamps as labels",
+    "ewma",
+    {"values": X, "timestamps": [f"2024-03-{d:02d}T09:30:00" for d in range(1, 9)], "options": {"target": 10, "sigma": 1}},
+    {"signal_periods": ["2024-03-07", "2024-03-08"], "points.0.period": "2024-03-01"},
+    0,
+)
+
 # EWMA with an estimated baseline and named periods.
 rng = np.random.default_rng(8)
 y = np.round(np.concatenate([rng.normal(40, 4, 20), rng.normal(46, 4, 6)]), 1)
@@ -517,6 +526,73 @@ case(
     1e-9,
 )
 
+# Segments: three well-separated groups of unequal size (survey answers on
+# 1-7 beside orders per year and CLV); numpy gives the group means and the
+# silhouette of the true partition on standardized features.
+sg = np.random.default_rng(33)
+groups = [(80, [6.0, 2.0, 3.0, 150.0]), (50, [2.5, 6.0, 9.0, 600.0]), (30, [4.0, 4.0, 1.0, 40.0])]
+rows_, truth = [], []
+for g_, (size, centre) in enumerate(groups):
+    for _ in range(size):
+        rows_.append([round(c + sd * sg.normal(), 2) for c, sd in zip(centre, [0.4, 0.4, 0.6, 20.0])])
+        truth.append(g_)
+F = np.array(rows_)
+T = np.array(truth)
+Z = (F - F.mean(0)) / F.std(0, ddof=1)
+
+
+def silhouette_np(Z, labels):
+    D = np.sqrt(((Z[:, None, :] - Z[None, :, :]) ** 2).sum(-1))
+    out = []
+    for i in range(len(Z)):
+        own = labels == labels[i]
+        own[i] = False
+        a = D[i, own].mean()
+        b = min(D[i, labels == c].mean() for c in set(labels) if c != labels[i])
+        out.append((b - a) / max(a, b))
+    return float(np.mean(out))
+
+
+exp = {"k": 3, "used": 160, "respondents": 160, "choice.1.k": 3, "choice.1.silhouette": silhouette_np(Z, T)}
+for g_ in range(3):
+    exp[f"segments.{g_}.size"] = int((T == g_).sum())
+    for j, name in enumerate(["price", "sustainability", "orders", "clv"]):
+        exp[f"segments.{g_}.features.{j}.mean"] = float(F[T == g_, j].mean())
+        exp[f"segments.{g_}.features.{j}.standardized"] = float((F[T == g_, j].mean() - F[:, j].mean()) / F[:, j].std(ddof=1))
+exp["segments.0.features.0.name"] = "price"
+exp["assignments.0"] = 0
+exp["assignments.159"] = 2
+case(
+    "segments of three groups by answers and behaviour",
+    "group means and silhouette (Rousseeuw 1987) of the true partition with numpy",
+    "segments",
+    {"features": F.tolist(), "names": ["price", "sustainability", "orders", "clv"], "options": {"k_max": 5}},
+    exp,
+    1e-9,
+)
+seg_json = {
+    "kind": "segmentation", "k": 2, "features": ["a", "b"], "means": [4.0, 100.0], "sds": [2.0, 50.0],
+    "centres": [[1.0, -1.0], [-1.0, 1.0]], "segments": [], "choice": [], "respondents": 0, "used": 0,
+    "assignments": [], "method": "",
+}
+new = [[6.5, 40.0], [2.0, 180.0], [None, 100.0], [4.2, 101.0]]
+cent = np.array(seg_json["centres"])
+want = []
+for r_ in new:
+    if None in r_:
+        want.append(None)
+        continue
+    zr = (np.array(r_) - np.array(seg_json["means"])) / np.array(seg_json["sds"])
+    want.append(int(np.argmin(((cent - zr) ** 2).sum(1))))
+case(
+    "assigning new customers to a saved segmentation",
+    "nearest standardized centre with numpy",
+    "assign_segments",
+    {"segmentation": seg_json, "features": new},
+    {"assignments": want, "k": 2},
+    0,
+)
+
 # Errors: the argument and row they name.
 error("NPS answer off the scale", "confidence_sequence", {"values": [9, 10, 11], "answers": "nps"}, "out_of_range", "values", 2)
 error("NaN reading", "ewma", {"values": [1.0, "NaN", 2.0], "options": {"target": 0, "sigma": 1}}, "not_finite", "values", 1)
@@ -532,6 +608,11 @@ error("an item that never varies", "key_drivers", {"outcome": [1, 2, 3, 4, 5, 7]
 error("fewer respondents than items + 2", "key_drivers", {"outcome": [1, 2, 3], "items": [[1, 2], [2, 1], [3, 3]]}, "invalid_parameter", "items")
 error("outcome and items of different lengths", "key_drivers", {"outcome": [1, 2], "items": [[1], [2], [3]]}, "length_mismatch", "outcome")
 error("an item without high answers", "penalty_reward", {"outcome": [1, 2, 3, 4, 5, 6, 7, 8], "items": [[1], [2], [3], [4], [1], [2], [3], [4]]}, "invalid_parameter", "items")
+error("a segmentation of another kind", "assign_segments", {"segmentation": {**seg_json, "kind": "model"}, "features": [[1, 2]]}, "decode", "segmentation")
+error("rows of the wrong width for the segmentation", "assign_segments", {"segmentation": seg_json, "features": [[1, 2, 3]]}, "length_mismatch", "features")
+error("a feature that never varies", "segments", {"features": [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]}, "invalid_parameter", "features")
+error("a stream that goes back in time", "sequential_test", {"values": [1, 0, 1, 1], "arms": ["a", "b", "a", "b"], "answers": "share", "timestamps": ["2024-05-01", "2024-05-02", "2024-04-30", "2024-05-03"]}, "out_of_range", "timestamps", 2)
+error("readings out of order", "ewma", {"values": [1.0, 2.0, 3.0], "timestamps": ["2024-05-02", "2024-05-01", "2024-05-03"], "options": {"target": 0, "sigma": 1}}, "out_of_range", "timestamps", 1)
 error("a share as an NPS mix", "sample_size", {"measure": "nps", "from": 0.4, "change": 5}, "invalid_parameter", "from")
 
 doc = {

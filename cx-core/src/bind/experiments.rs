@@ -1,6 +1,7 @@
 //! Survey analytics behind [`run`](super::run): planning (`sample_size`,
 //! `detectable_change`), control charts (`ewma`, `cusum`, `laney_p`) and
-//! experiments (`confidence_sequence`, `sequential_test`, `cuped`).
+//! experiments (`confidence_sequence`, `sequential_test`, `cuped`) and
+//! segments (`segments`, `assign_segments`).
 //!
 //! Charts and tests take an optional `state` (the `state` of an earlier
 //! result) to continue a stream, and optional `periods` (keys) that name
@@ -13,13 +14,15 @@ use serde_json::{Value, json};
 use super::{Args, Column, Keys, to_json, wrong};
 use crate::error::{CxError, Result};
 use crate::survey::{
-    AnswerKind, CusumOptions, EwmaOptions, LaneyOptions, NpsMix, PlanOptions, RunningMean, SequenceOptions,
-    TestState, confidence_sequence, cuped, cusum, ewma, laney_p, nps_detectable_change, nps_sample_size,
-    proportion_detectable_change, proportion_sample_size, sequential_test,
+    AnswerKind, CusumOptions, EwmaOptions, LaneyOptions, NpsMix, PlanOptions, RunningMean, SegmentOptions,
+    Segmentation, SequenceOptions, TestState, confidence_sequence, cuped, cusum, ewma, laney_p,
+    nps_detectable_change, nps_sample_size, proportion_detectable_change, proportion_sample_size, segments,
+    sequential_test,
 };
+use crate::time::date_of_day;
 
 /// The names [`run`] knows.
-pub(super) const MEASURES: [&str; 8] = [
+pub(super) const MEASURES: [&str; 10] = [
     "sample_size",
     "detectable_change",
     "ewma",
@@ -28,6 +31,8 @@ pub(super) const MEASURES: [&str; 8] = [
     "confidence_sequence",
     "sequential_test",
     "cuped",
+    "segments",
+    "assign_segments",
 ];
 
 /// Runs the measure `name`.
@@ -40,6 +45,8 @@ pub(super) fn run(name: &str, a: &mut Args<'_>) -> Result<Value> {
         "confidence_sequence" => run_sequence(a),
         "sequential_test" => run_test(a),
         "cuped" => run_cuped(a),
+        "segments" => run_segments(a),
+        "assign_segments" => run_assign(a),
         other => Err(CxError::invalid("measure", other, super::calls().join(", "))),
     }
 }
@@ -106,16 +113,46 @@ fn run_detectable(a: &mut Args<'_>) -> Result<Value> {
     }))
 }
 
-/// Each reading's period label, checked against the readings.
+/// Each reading's period label, checked against the readings. With
+/// `timestamps` (the readings' times, ISO text or integers in `unit`) the
+/// stream must arrive in order — a time before the previous row's is an
+/// error naming the row — and their days name the periods unless
+/// `periods` is given.
 fn periods(a: &mut Args<'_>, rows: usize) -> Result<Option<Keys<'static>>> {
-    let Some(k) = a.keys("periods")? else {
-        return Ok(None);
-    };
-    CxError::check_len("periods", k.codes.len(), "values", rows)?;
-    Ok(Some(Keys {
-        codes: Cow::Owned(k.codes.into_owned()),
-        labels: k.labels,
-    }))
+    let unit = a.unit()?;
+    let times = a.times("timestamps", unit)?;
+    if let Some(t) = &times {
+        CxError::check_len("timestamps", t.len(), "values", rows)?;
+        if let Some(index) = (1..t.len()).find(|&i| t[i] < t[i - 1]) {
+            let day = |v: i64| date_of_day(unit.day_of(v)).map_or(v.to_string(), |d| d.to_string());
+            return Err(CxError::OutOfRange {
+                argument: "timestamps",
+                index,
+                value: day(t[index]),
+                allowed: format!(
+                    "a time at or after the previous row's ({}): the stream must arrive in order",
+                    day(t[index - 1])
+                ),
+            });
+        }
+    }
+    match (a.keys("periods")?, times) {
+        (Some(k), _) => {
+            CxError::check_len("periods", k.codes.len(), "values", rows)?;
+            Ok(Some(Keys {
+                codes: Cow::Owned(k.codes.into_owned()),
+                labels: k.labels,
+            }))
+        }
+        (None, Some(t)) => {
+            let days: Vec<Value> = t
+                .iter()
+                .map(|&v| Value::String(date_of_day(unit.day_of(v)).map_or(v.to_string(), |d| d.to_string())))
+                .collect();
+            Ok(Some(Keys::new(Cow::Owned((0..rows as i64).collect()), days)))
+        }
+        (None, None) => Ok(None),
+    }
 }
 
 /// Adds `period` to each point (`t` counts from the start of the stream;
@@ -231,6 +268,7 @@ fn answer_values<'a>(a: &mut Args<'a>) -> Result<Cow<'a, [f64]>> {
 fn run_sequence(a: &mut Args<'_>) -> Result<Value> {
     let kind = answer_kind(a)?;
     let values = answer_values(a)?;
+    periods(a, values.len())?; // the arrival order, when timestamps are given
     let o: SequenceOptions = a.options("options")?;
     let mut running: RunningMean = state(a)?.unwrap_or_default();
     kind.check()?;
@@ -305,4 +343,48 @@ fn run_cuped(a: &mut Args<'_>) -> Result<Value> {
     let mut v = to_json(&cuped(&y, &x, &is_b, level)?);
     v["arms"] = Value::Array(names.to_vec());
     Ok(v)
+}
+
+/// Segments: `features` (respondent rows), `names`, `options`
+/// ([`SegmentOptions`]).
+fn run_segments(a: &mut Args<'_>) -> Result<Value> {
+    let (x, k) = Args::required("features", a.matrix("features")?)?;
+    let mut o: SegmentOptions = a.options("options")?;
+    if let Some(n) = a.keys("names")?.map(|k| k.texts()) {
+        o.names = Some(n);
+    }
+    Ok(to_json(&segments(&x, k, &o)?))
+}
+
+/// Assigns `features` rows to the segments of `segmentation` (a result of
+/// `segments`, as JSON): one segment per row, `null` for a row with a
+/// missing feature.
+fn run_assign(a: &mut Args<'_>) -> Result<Value> {
+    let s = Args::required("segmentation", a.json("segmentation")?)?;
+    let seg: Segmentation = serde_json::from_value(s).map_err(|e| CxError::Decode {
+        argument: "segmentation",
+        reason: format!("not a segmentation: {e}"),
+    })?;
+    seg.check()?;
+    let (x, k) = Args::required("features", a.matrix("features")?)?;
+    CxError::check_len("features", k, "the segmentation's features", seg.features.len())?;
+    let out: Vec<Value> = x
+        .chunks_exact(k)
+        .map(|row| {
+            if row.iter().any(|v| v.is_nan()) {
+                Ok(Value::Null)
+            } else {
+                seg.assign(row).map(Value::from)
+            }
+        })
+        .collect::<Result<_>>()
+        .map_err(|e| match e {
+            CxError::NotFinite { value, .. } => CxError::NotFinite {
+                argument: "features",
+                index: x.iter().position(|v| v.is_infinite()).map_or(0, |i| i / k),
+                value,
+            },
+            other => other,
+        })?;
+    Ok(json!({ "assignments": out, "k": seg.k }))
 }

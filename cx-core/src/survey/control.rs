@@ -6,6 +6,9 @@
 //!   touchpoint's NPS per week. Each is a small state updated in O(1) per
 //!   reading ([`Ewma::push`], [`Cusum::push`]), serializable, so that a
 //!   terminal, a browser page or a Spark job can keep it and continue.
+//!   A chart depends on the order of its readings, so partial charts do not
+//!   merge: merge the period's answers first (the [`Distribution`]
+//!   accumulators of each partition), then push the period's score.
 //! - [`laney_p`] (Laney 2002): the p′ chart for shares of large subgroups
 //!   (on-time deliveries, answers within the service level), whose plain p
 //!   chart flags nearly every day once subgroups reach thousands.
@@ -18,6 +21,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CxError, Result};
+#[cfg(doc)]
+use crate::survey::Distribution;
 
 /// d₂ for moving ranges of two: E|X₁ − X₂| = 1.128σ for normal readings.
 const D2: f64 = 1.128;

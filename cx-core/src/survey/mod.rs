@@ -30,6 +30,7 @@ mod grouped;
 mod nps;
 mod planning;
 mod scale;
+mod segments;
 mod sequential;
 mod smiley;
 
@@ -51,6 +52,7 @@ pub use planning::{
     nps_sample_size, proportion_detectable_change, proportion_sample_size,
 };
 pub use scale::{MAX_SCALE_POINTS, Scale, Score};
+pub use segments::{FeatureProfile, KChoice, Segment, SegmentOptions, Segmentation, segments};
 pub use sequential::{
     AnswerKind, Cuped, RunningMean, SequenceInterval, SequenceOptions, SequentialTest, TestState,
     confidence_sequence, cuped, sequential_test,

@@ -64,6 +64,8 @@ from .experiments import (
     ewma,
     laney_p,
     sample_size,
+    Segmentation,
+    segments,
     sequential_test,
 )
 from .scorecard import Scorecard, scorecard
@@ -118,6 +120,8 @@ __all__ = [
     "confidence_sequence",
     "sequential_test",
     "cuped",
+    "Segmentation",
+    "segments",
     "plot",
     "signals",
     "backtest",

@@ -170,3 +170,26 @@ def check_same_length(n: int, other: Any, argument: str) -> None:
             f"`{argument}` has {len(other)} rows but `scores` has {n}",
             {"argument": argument, "expected": n, "actual": len(other), "other": "scores"},
         )
+
+
+def float_matrix(x: Any, argument: str) -> tuple:
+    """A respondents × columns matrix as one row-major float64 buffer (NaN
+    = missing), its column count and the frame's column names."""
+    names = None
+    mod = type(x).__module__.split(".")[0]
+    if mod in ("pandas", "polars"):
+        names = [str(c) for c in x.columns]
+        arr = x.to_numpy()
+    else:
+        try:
+            has_none = isinstance(x, (list, tuple)) and any(v is None for row in x for v in row)
+        except TypeError:  # not rows: the shape check below names it
+            has_none = False
+        arr = np.asarray(x, dtype=object if has_none else None)
+    if arr.ndim != 2:
+        raise InputTypeError(f"`{argument}` must be two-dimensional (rows × columns), got shape {arr.shape}", {"argument": argument})
+    try:
+        flat = np.ascontiguousarray(np.asarray(arr, dtype=np.float64)).ravel()
+    except (TypeError, ValueError) as e:
+        raise InputTypeError(f"`{argument}` must hold numbers (None or NaN for missing): {e}", {"argument": argument}) from e
+    return flat, max(arr.shape[1], 1), names

@@ -18,12 +18,14 @@ terminal, a notebook or a Spark job can keep a chart current.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, Optional
+import json
+from typing import Any, Dict, List, Mapping, Optional
 
 import numpy as np
 
 from . import _cx
-from ._input import as_array, key_column
+from ._errors import InputTypeError
+from ._input import as_array, float_matrix, key_column, time_column
 from .gaps import GapReport
 
 
@@ -142,6 +144,14 @@ def _periods(values: Any, periods: Any) -> Any:
     return key_column(list(periods), "periods")
 
 
+def _times(timestamps: Any) -> Dict[str, Any]:
+    """The ``timestamps`` and ``unit`` arguments of a stream's times (the
+    core checks that the stream arrives in order)."""
+    if timestamps is None:
+        return {}
+    return {"timestamps": time_column(timestamps, "timestamps", "ns")[0], "unit": "ns"}
+
+
 def _state(state: Any) -> Any:
     if state is None:
         return None
@@ -160,6 +170,7 @@ def ewma(
     baseline: Optional[int] = None,
     periods: Any = None,
     state: Any = None,
+    timestamps: Any = None,
 ) -> Analysis:
     """EWMA chart (Roberts 1959) of a series of readings — an NPS, CSAT or
     smiley index per day, week or terminal: z_t = λx_t + (1 − λ)z_{t−1} with
@@ -168,11 +179,14 @@ def ewma(
     by default): their mean, and σ = mean moving range / 1.128. Each point
     says whether it signals, ``up`` or ``down``, and the shift z − μ₀;
     ``periods`` (or a Series' index) names them. ``state``: continue an
-    earlier chart."""
+    earlier chart. ``timestamps``: the readings' times; the stream must
+    arrive in order (a typed error names the first row that does not), and
+    their days name the periods unless ``periods`` is given."""
     v = as_array(values, "values", float64=True)
     return _call(
         "ewma",
         {
+            **_times(timestamps),
             "values": v,
             "periods": _periods(values, periods),
             "options": {"lambda": lambda_, "l": l, "target": target, "sigma": sigma, "baseline": baseline},
@@ -191,6 +205,7 @@ def cusum(
     baseline: Optional[int] = None,
     periods: Any = None,
     state: Any = None,
+    timestamps: Any = None,
 ) -> Analysis:
     """Tabular CUSUM (Page 1954), two-sided: C⁺ and C⁻ with allowance kσ, a
     signal above hσ (k 0.5, h 4: in-control average run length about 168).
@@ -205,6 +220,7 @@ def cusum(
     return _call(
         "cusum",
         {
+            **_times(timestamps),
             "values": v,
             "periods": _periods(values, periods),
             "options": {"k": k, "h": h, "target": target, "sigma": sigma, "baseline": baseline},
@@ -260,6 +276,7 @@ def confidence_sequence(
     planned_n: float = 1000,
     sigma: Optional[float] = None,
     state: Any = None,
+    timestamps: Any = None,
 ) -> Analysis:
     """An always-valid interval (normal-mixture confidence sequence, Howard
     et al. 2021): it holds at every number of answers at once, so it may be
@@ -275,6 +292,7 @@ def confidence_sequence(
     return _call(
         "confidence_sequence",
         {
+            **_times(timestamps),
             "values": _answer_values(values),
             "answers": _answers(answers),
             "options": {"alpha": alpha, "planned_n": planned_n, "sigma": sigma},
@@ -294,6 +312,7 @@ def sequential_test(
     planned_n: float = 1000,
     sigma: Optional[float] = None,
     state: Any = None,
+    timestamps: Any = None,
 ) -> Analysis:
     """A sequential A/B test over a stream of answers in arrival order
     (mSPRT, Johari et al. 2022): ``arms`` labels each answer's arm (two
@@ -311,6 +330,7 @@ def sequential_test(
     return _call(
         "sequential_test",
         {
+            **_times(timestamps),
             "values": _answer_values(values),
             "arms": key_column(arms, "arms"),
             "answers": _answers(answers),
@@ -346,6 +366,85 @@ def cuped(outcome: Any, covariate: Any, arms: Any, *, control: Any = None, level
     )
 
 
+class Segmentation(Analysis):
+    """A segmentation of :func:`segments`: ``k``, ``segments`` (each with
+    its size, share, per-feature means with intervals and ``sets_apart``),
+    ``choice`` (the mean silhouette of every k tried), ``assignments``;
+    :meth:`assign` places new customers, :meth:`to_json` /
+    :meth:`from_json` carry it to another language or process."""
+
+    def assign(self, features: Any) -> List[Optional[int]]:
+        """The segment of each row of ``features`` (the same columns, in the
+        same units); ``None`` for a row with a missing value."""
+        flat, columns, _ = float_matrix(features, "features")
+        r = _cx.call("assign_segments", {"segmentation": self._data, "features": flat, "features_columns": columns})
+        return r["assignments"]
+
+    def frame(self, part: str = "segments") -> Any:
+        """``"segments"``: one row per segment and feature (segment, size,
+        share, name, mean, ci, overall, standardized, distinct); other parts
+        as :meth:`Analysis.frame`."""
+        if part != "segments":
+            return super().frame(part)
+        import pandas as pd
+
+        rows = [
+            {"segment": s["id"], "size": s["size"], "share": s["share"], **f}
+            for s in self._data["segments"]
+            for f in s["features"]
+        ]
+        return pd.DataFrame(rows)
+
+    def to_json(self) -> str:
+        """The segmentation as JSON (read by :meth:`from_json`, Rust's
+        ``Segmentation`` and JavaScript's ``assignSegments``)."""
+        return json.dumps(self._data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Segmentation":
+        """A segmentation saved by :meth:`to_json` (checked when used)."""
+        return cls(json.loads(text))
+
+
+def segments(
+    features: Any,
+    *,
+    k: Optional[int] = None,
+    k_min: int = 2,
+    k_max: int = 8,
+    names: Optional[List[str]] = None,
+    seed: int = 1,
+    restarts: int = 10,
+    silhouette_sample: int = 2000,
+    level: float = 0.95,
+) -> Segmentation:
+    """Segments by attitude and behaviour: k-means on the standardized
+    ``features`` (survey answers beside RFM, cadence or CLV columns; a
+    DataFrame's column names name them), k given or chosen from
+    ``k_min..k_max`` by the largest mean silhouette; seeded and
+    reproducible. Each segment says what sets it apart (features whose
+    interval excludes the overall mean, furthest first). Respondents with a
+    missing feature are left out and counted (``used``).
+
+    >>> rows = [[7, 1], [6, 2], [7, 1], [2, 9], [1, 8], [2, 10]]
+    >>> s = segments(rows, names=["price", "orders"], k=2)
+    >>> s.k, [seg.size for seg in s.segments], s.assign([[6.5, 1.5], [1, 9]]) == [s.assignments[0], s.assignments[3]]
+    (2, [3, 3], True)
+    """
+    flat, columns, cols = float_matrix(features, "features")
+    options = {
+        "k": k,
+        "k_min": int(k_min),
+        "k_max": int(k_max),
+        "seed": int(seed),
+        "restarts": int(restarts),
+        "silhouette_sample": int(silhouette_sample),
+        "level": level,
+    }
+    r = _cx.call("segments", {"features": flat, "features_columns": columns, "names": names or cols, "options": options})
+    return Segmentation(r)
+
+
 __all__ = [
     "Analysis",
     "sample_size",
@@ -356,4 +455,6 @@ __all__ = [
     "confidence_sequence",
     "sequential_test",
     "cuped",
+    "Segmentation",
+    "segments",
 ]

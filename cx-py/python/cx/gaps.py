@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _cx
 from ._errors import InputTypeError
-from ._input import as_array, key_column, time_column
+from ._input import as_array, float_matrix, key_column, time_column
 
 Column = Union[str, Any]
 
@@ -293,22 +293,11 @@ def _items_and_outcome(items: Any, outcome: Any) -> Tuple[Dict[str, Any], Option
         y = items[outcome]
         items = items.drop(outcome) if _module(items) == "polars" else items.drop(columns=[outcome])
         outcome = y
-    names = None
-    if _module(items) in ("pandas", "polars"):
-        names = [str(c) for c in items.columns]
-        arr = items.to_numpy()
-    else:
-        arr = np.asarray(items, dtype=object if _has_none(items) else None)
-    if arr.ndim != 2:
-        raise InputTypeError(f"`items` must be two-dimensional (respondents × items), got shape {arr.shape}", {"argument": "items"})
-    try:
-        flat = np.ascontiguousarray(np.asarray(arr, dtype=np.float64)).ravel()
-    except (TypeError, ValueError) as e:
-        raise InputTypeError(f"`items` must hold numbers (None or NaN for no answer): {e}", {"argument": "items"}) from e
+    flat, columns, names = float_matrix(items, "items")
     if _module(outcome) == "polars":
         outcome = outcome.to_numpy()
     y = as_array(np.asarray(_none_to_nan(outcome), dtype=np.float64), "outcome", float64=True)
-    return {"items": flat, "items_columns": max(arr.shape[1], 1), "outcome": y}, names
+    return {"items": flat, "items_columns": columns, "outcome": y}, names
 
 
 def _none_to_nan(x: Any) -> Any:
