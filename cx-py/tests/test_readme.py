@@ -20,4 +20,6 @@ def test_readme_python_blocks_run(capsys, monkeypatch):
     assert "12-month value of the repeaters" in out
     assert "ann 0.97 last NPS answer 3 after 9 and 9; last NPS answer 3 (detractor)" in out
     assert "Scorecard(as of 2024-05-25: survey, promise, risk; feedback 4 of 4 rows used; deliveries 3 of 3 rows used)" in out
+    assert "\n903\n" in out and "['2024-06-08'] down" in out
+    assert "relative_percent" in out and "delivery" in out
     assert "bob 0.5 2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered" in out

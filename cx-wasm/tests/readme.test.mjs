@@ -29,4 +29,8 @@ test("README js blocks run", async () => {
   assert.ok(lines.includes("P(alive) 0.727, next quarter 1.28"), lines.join("\n"));
   assert.ok(lines.includes("ann 0.97 last NPS answer 3 after 9 and 9; last NPS answer 3 (detractor)"), lines.join("\n"));
   assert.ok(lines.includes("bob 0.77 contact open for 9 days (phone)"), lines.join("\n"));
+  assert.ok(lines.includes("903"), lines.join("\n"));
+  assert.ok(lines.some((l) => l.startsWith("lift 0.5 [") && /decided at answer \d+/.test(l)), lines.join("\n"));
+  assert.ok(lines.includes("true down"), lines.join("\n"));
+  assert.ok(lines.some((l) => /^delivery \d+%, price \d+%$/.test(l)), lines.join("\n"));
 });
