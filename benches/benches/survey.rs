@@ -10,8 +10,8 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use cx::survey::{
-    AnswerKind, Cusum, Distribution, Ewma, InControl, NpsOptions, RunningMean, Scale, SequenceOptions,
-    Timestamps, confidence_sequence, group_by, nps,
+    AnswerKind, Cusum, Distribution, Ewma, InControl, NpsOptions, RunningMean, Scale, SegmentOptions,
+    SequenceOptions, Timestamps, confidence_sequence, group_by, nps, segments,
 };
 use cx::time::{TimeBucket, TimeUnit};
 use cx_benches::nps_answers;
@@ -139,11 +139,39 @@ fn streaming(c: &mut Criterion) {
     g.finish();
 }
 
+/// Segments of 100,000 customers × 6 features (two groups with noise),
+/// k given and k chosen among 2–8 by silhouette.
+fn segmentation(c: &mut Criterion) {
+    let mut g = c.benchmark_group("segments");
+    g.sample_size(10);
+    let mut rng = cx_benches::Rng(17);
+    let n = 100_000;
+    let values: Vec<f64> = (0..n)
+        .flat_map(|i| {
+            let centre = if i % 2 == 0 { 0.0 } else { 3.0 };
+            (0..6)
+                .map(|_| centre + (rng.below(1000) as f64 / 1000.0 - 0.5) * 3.0)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (name, k) in [("k_given", Some(4)), ("k_chosen_2_to_8", None)] {
+        let o = SegmentOptions {
+            k,
+            ..Default::default()
+        };
+        g.bench_function(format!("1e5_customers_6_features_{name}"), |b| {
+            b.iter(|| segments(black_box(&values), 6, &o).expect("segments"))
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(
     benches,
     nps_from_answers,
     weighted_and_grouped,
     grouped_10m,
-    streaming
+    streaming,
+    segmentation
 );
 criterion_main!(benches);

@@ -8,8 +8,8 @@
 //! # Method
 //! Features are standardized (z-scores over the respondents used, so that
 //! a CLV in euros does not outweigh a 1–7 rating). k-means (Lloyd's
-//! algorithm, k-means++ seeding, `restarts` seeded starts, the one with the
-//! smallest within-segment sum of squares kept; MacQueen 1967, Arthur &
+//! algorithm, k-means++ seeding, `restarts` seeded starts run on all cores,
+//! the one with the smallest within-segment sum of squares kept; MacQueen 1967, Arthur &
 //! Vassilvitskii 2007). The number of segments, unless given, is the k in
 //! `k_min..=k_max` with the largest mean silhouette (Rousseeuw 1987),
 //! computed on at most `silhouette_sample` respondents (a seeded sample).
@@ -256,15 +256,28 @@ fn silhouette(z: &[Vec<f64>], labels: &[usize], k: usize, sample: &[usize]) -> f
 
 /// The best of `restarts` seeded k-means runs.
 fn best_run(z: &[Vec<f64>], k: usize, o: &SegmentOptions) -> Partition {
-    let mut rng = StdRng::seed_from_u64(o.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(k as u64));
-    let mut best = kmeans(z, k, &mut rng, o.max_iter.max(1));
-    for _ in 1..o.restarts.max(1) {
-        let run = kmeans(z, k, &mut rng, o.max_iter.max(1));
-        if run.2 < best.2 {
-            best = run;
-        }
-    }
-    best
+    // Each start has its own seed (seed, k, start), so that the starts can
+    // run on all cores and give the same result on any number of them.
+    let start = |r: usize| {
+        let seed = o
+            .seed
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add((k as u64) << 32)
+            .wrapping_add(r as u64);
+        kmeans(z, k, &mut StdRng::seed_from_u64(seed), o.max_iter.max(1))
+    };
+    let starts = o.restarts.max(1);
+    #[cfg(feature = "parallel")]
+    let runs: Vec<Partition> = {
+        use rayon::prelude::*;
+        (0..starts).into_par_iter().map(start).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let runs: Vec<Partition> = (0..starts).map(start).collect();
+    // The smallest within-segment sum of squares; the first start on a tie.
+    runs.into_iter()
+        .reduce(|best, run| if run.2 < best.2 { run } else { best })
+        .expect("at least one start")
 }
 
 /// Segments of the respondents (`rows` × `features` values, row-major,
