@@ -368,23 +368,20 @@ fn run_assign(a: &mut Args<'_>) -> Result<Value> {
     seg.check()?;
     let (x, k) = Args::required("features", a.matrix("features")?)?;
     CxError::check_len("features", k, "the segmentation's features", seg.features.len())?;
+    // A row with a missing feature has no segment; an infinite one is an
+    // error naming its row.
     let out: Vec<Value> = x
         .chunks_exact(k)
-        .map(|row| {
-            if row.iter().any(|v| v.is_nan()) {
-                Ok(Value::Null)
-            } else {
-                seg.assign(row).map(Value::from)
-            }
-        })
-        .collect::<Result<_>>()
-        .map_err(|e| match e {
-            CxError::NotFinite { value, .. } => CxError::NotFinite {
+        .enumerate()
+        .map(|(index, row)| match row.iter().find(|v| !v.is_finite()) {
+            Some(v) if v.is_nan() => Ok(Value::Null),
+            Some(&value) => Err(CxError::NotFinite {
                 argument: "features",
-                index: x.iter().position(|v| v.is_infinite()).map_or(0, |i| i / k),
+                index,
                 value,
-            },
-            other => other,
-        })?;
+            }),
+            None => seg.assign(row).map(Value::from),
+        })
+        .collect::<Result<_>>()?;
     Ok(json!({ "assignments": out, "k": seg.k }))
 }

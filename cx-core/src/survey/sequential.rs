@@ -406,10 +406,9 @@ pub fn sequential_test(
     let v = s2 / s.a.n as f64 + s2 / s.b.n as f64;
     let d = s.b.mean() - s.a.mean();
     let (half, _) = boundary(v, t2, o.alpha, d);
-    let one = SequenceOptions { alpha: o.alpha, ..*o };
     Ok(SequentialTest {
-        a: confidence_sequence(&s.a, answers, &one)?,
-        b: confidence_sequence(&s.b, answers, &one)?,
+        a: confidence_sequence(&s.a, answers, o)?,
+        b: confidence_sequence(&s.b, answers, o)?,
         difference: k * d,
         low: k * (d - half),
         high: k * (d + half),

@@ -152,6 +152,16 @@ def _times(timestamps: Any) -> Dict[str, Any]:
     return {"timestamps": time_column(timestamps, "timestamps", "ns")[0], "unit": "ns"}
 
 
+def _chart(name: str, values: Any, options: Dict[str, Any], periods: Any, state: Any, timestamps: Any) -> Analysis:
+    """An EWMA or CUSUM chart through the core: readings, period labels,
+    options, a saved state and the readings' times."""
+    v = as_array(values, "values", float64=True)
+    return _call(
+        name,
+        {**_times(timestamps), "values": v, "periods": _periods(values, periods), "options": options, "state": _state(state)},
+    )
+
+
 def _state(state: Any) -> Any:
     if state is None:
         return None
@@ -182,17 +192,8 @@ def ewma(
     earlier chart. ``timestamps``: the readings' times; the stream must
     arrive in order (a typed error names the first row that does not), and
     their days name the periods unless ``periods`` is given."""
-    v = as_array(values, "values", float64=True)
-    return _call(
-        "ewma",
-        {
-            **_times(timestamps),
-            "values": v,
-            "periods": _periods(values, periods),
-            "options": {"lambda": lambda_, "l": l, "target": target, "sigma": sigma, "baseline": baseline},
-            "state": _state(state),
-        },
-    )
+    options = {"lambda": lambda_, "l": l, "target": target, "sigma": sigma, "baseline": baseline}
+    return _chart("ewma", values, options, periods, state, timestamps)
 
 
 def cusum(
@@ -216,17 +217,8 @@ def cusum(
     >>> cusum([10.5, 9.2, 11.3, 10.9, 12.1, 11.8, 12.4, 12.0], target=10, sigma=1).first_signal
     5
     """
-    v = as_array(values, "values", float64=True)
-    return _call(
-        "cusum",
-        {
-            **_times(timestamps),
-            "values": v,
-            "periods": _periods(values, periods),
-            "options": {"k": k, "h": h, "target": target, "sigma": sigma, "baseline": baseline},
-            "state": _state(state),
-        },
-    )
+    options = {"k": k, "h": h, "target": target, "sigma": sigma, "baseline": baseline}
+    return _chart("cusum", values, options, periods, state, timestamps)
 
 
 def laney_p(successes: Any, sizes: Any, *, l: float = 3.0, periods: Any = None) -> Analysis:  # noqa: E741
