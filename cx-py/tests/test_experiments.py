@@ -47,7 +47,7 @@ def run(call, a):
                                   timestamps=None if "timestamps" not in a else pd.to_datetime(a["timestamps"]), **seq)
     if call == "key_drivers":
         return cx.key_drivers(a["items"], a["outcome"], names=a.get("names"), missing=o.get("missing", "listwise"),
-                              bootstrap=o.get("bootstrap", 1000))
+                              bootstrap=o.get("bootstrap", 1000), shapley_max_items=o.get("shapley_max_items", 15))
     if call == "penalty_reward":
         return cx.penalty_reward(a["items"], a["outcome"], names=a.get("names"), low=o.get("low", 2), high=o.get("high", 5))
     if call == "segments":

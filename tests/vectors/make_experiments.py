@@ -613,6 +613,8 @@ error("rows of the wrong width for the segmentation", "assign_segments", {"segme
 error("a feature that never varies", "segments", {"features": [[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]}, "invalid_parameter", "features")
 error("a stream that goes back in time", "sequential_test", {"values": [1, 0, 1, 1], "arms": ["a", "b", "a", "b"], "answers": "share", "timestamps": ["2024-05-01", "2024-05-02", "2024-04-30", "2024-05-03"]}, "out_of_range", "timestamps", 2)
 error("readings out of order", "ewma", {"values": [1.0, 2.0, 3.0], "timestamps": ["2024-05-02", "2024-05-01", "2024-05-03"], "options": {"target": 0, "sigma": 1}}, "out_of_range", "timestamps", 1)
+error("Shapley values over too many items", "key_drivers", {"outcome": [1, 2, 3, 4, 5, 7], "items": [[1, 2], [2, 1], [3, 3], [4, 6], [5, 4], [6, 5]], "options": {"bootstrap": 0, "shapley_max_items": 30}}, "invalid_parameter", "shapley_max_items")
+error("a segmentation without segments", "assign_segments", {"segmentation": {**seg_json, "k": 0, "centres": []}, "features": [[1, 2]]}, "decode", "segmentation")
 error("a share as an NPS mix", "sample_size", {"measure": "nps", "from": 0.4, "change": 5}, "invalid_parameter", "from")
 
 doc = {

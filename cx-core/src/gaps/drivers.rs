@@ -61,7 +61,7 @@ pub struct DriverOptions {
     /// Level of the intervals; default 0.95.
     pub level: f64,
     /// The largest number of items for the Shapley values (2^p subsets);
-    /// default 15. Their bootstrap intervals need p ≤ 12.
+    /// default 15, at most 20. Their bootstrap intervals need p ≤ 12.
     pub shapley_max_items: usize,
     /// Item names.
     pub names: Option<Vec<String>>,
@@ -79,6 +79,9 @@ impl Default for DriverOptions {
         }
     }
 }
+
+/// The largest `shapley_max_items` accepted.
+const SHAPLEY_MAX: usize = 20;
 
 /// The largest number of items whose Shapley values are bootstrapped.
 const SHAPLEY_BOOTSTRAP_MAX: usize = 12;
@@ -528,6 +531,14 @@ pub fn key_drivers(outcome: &[f64], items: Answers<'_>, o: &DriverOptions) -> Re
     }
     check_outcome(outcome, &items)?;
     check_names(o.names.as_deref(), items.items)?;
+    if o.shapley_max_items > SHAPLEY_MAX {
+        // 2^p subsets: 2^20 is 8 MB of R² values, 2^30 would be 8 GB.
+        return Err(CxError::invalid(
+            "shapley_max_items",
+            o.shapley_max_items,
+            format!("at most {SHAPLEY_MAX} (the Shapley values need all 2^p subsets of the items)"),
+        ));
+    }
     let p = items.items;
     let mut d = Data::new(outcome, &items);
     let rows: Vec<usize> = match o.missing {

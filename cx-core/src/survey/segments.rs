@@ -547,6 +547,12 @@ impl Segmentation {
             return Err(bad(format!("kind is {:?}, not \"segmentation\"", self.kind)));
         }
         let p = self.features.len();
+        if self.k == 0 || p == 0 {
+            return Err(bad(format!(
+                "{} segments of {p} features: at least one of each expected",
+                self.k
+            )));
+        }
         if self.means.len() != p || self.sds.len() != p {
             return Err(bad(format!(
                 "{p} features but {} means and {} sds",
