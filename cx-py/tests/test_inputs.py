@@ -99,3 +99,12 @@ def test_invalid_options():
     assert e.value.argument == "scale"
     with pytest.raises(cx.InvalidParameterError):
         cx.ces([1, 2], polarity="sideways")
+
+
+def test_pandas_missing_markers_in_a_text_time_column_are_missing_rows():
+    # Dask and pandas' nullable types write pd.NA / NaT into object columns.
+    for marker in (pd.NA, pd.NaT, None):
+        ts = pd.Series(["2024-01-01", marker, "2024-01-03"], dtype=object)
+        with pytest.raises(cx.MissingValueError) as e:
+            cx.customer_summary(customer_id=[1, 1, 2], timestamp=ts)
+        assert e.value.fields["argument"] == "timestamps" and e.value.index == 1

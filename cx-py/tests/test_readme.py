@@ -22,4 +22,5 @@ def test_readme_python_blocks_run(capsys, monkeypatch):
     assert "Scorecard(as of 2024-05-25: survey, promise, risk; feedback 4 of 4 rows used; deliveries 3 of 3 rows used)" in out
     assert "\n903\n" in out and "['2024-06-08'] down" in out
     assert "relative_percent" in out and "delivery" in out
+    assert "\n5 3\n3.0\n" in out  # cx.dask: rows and customers of the distributed summary, fitted customers
     assert "bob 0.5 2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered" in out

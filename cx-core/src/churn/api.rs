@@ -56,10 +56,12 @@ pub fn fit_model(model: &str, columns: &Columns<'_>, options: &FitOptions) -> Re
 }
 
 /// [`fit_model`] where row i stands for `weights[i]` customers (lifetimes'
-/// `weights`; the purchase models).
+/// `weights`): a summary compressed into distinct rows gives the same
+/// optimum as one row per customer. For gamma-gamma the weights run along
+/// every row; rows without repeat purchases are left out as in `fit_model`.
 ///
 /// # Errors
-/// As [`fit_model`]; bad weights naming the row; weights for gamma-gamma.
+/// As [`fit_model`]; bad weights naming the row.
 pub fn fit_model_weighted(
     model: &str,
     columns: &Columns<'_>,
@@ -76,16 +78,10 @@ pub fn fit_model_weighted(
             options,
         )?),
         "pareto_nbd" => AnyModel::ParetoNbd(ParetoNbd::fit_weighted(&columns.customers(&task)?, w, options)?),
-        "gamma_gamma" if w.is_some() => {
-            return Err(CxError::invalid(
-                "weights",
-                "given",
-                "no weights for gamma_gamma (one row per customer with repeat purchases)",
-            ));
-        }
-        "gamma_gamma" => AnyModel::GammaGamma(GammaGamma::fit(
+        "gamma_gamma" => AnyModel::GammaGamma(GammaGamma::fit_weighted(
             Columns::need(columns.frequency, "frequency", &task)?,
             Columns::need(columns.monetary_value, "monetary_value", &task)?,
+            w,
             options,
         )?),
         other => return Err(CxError::invalid("model", other, MODELS.join(", "))),

@@ -112,13 +112,24 @@ pub(crate) fn compress(
     weights: Option<&[f64]>,
     mut row: impl FnMut(usize) -> Result<(f64, f64, f64)>,
 ) -> Result<Rows> {
+    compress_some(n, other, weights, |i| row(i).map(Some))
+}
+
+/// [`compress`] for inputs some of whose rows are not part of the fit:
+/// `row` returns `None` for them (their weight is still checked).
+pub(crate) fn compress_some(
+    n: usize,
+    other: &'static str,
+    weights: Option<&[f64]>,
+    mut row: impl FnMut(usize) -> Result<Option<(f64, f64, f64)>>,
+) -> Result<Rows> {
     if let Some(w) = weights {
         CxError::check_len("weights", w.len(), other, n)?;
     }
     let mut index: HashMap<(u64, u64, u64), usize, RandomState> = HashMap::default();
     let mut r = Rows::default();
     for i in 0..n {
-        let (x, tx, t) = row(i)?;
+        let kept = row(i)?;
         let w = weights.map_or(1.0, |w| w[i]);
         if !w.is_finite() {
             return Err(CxError::NotFinite {
@@ -134,6 +145,7 @@ pub(crate) fn compress(
                 value: w,
             });
         }
+        let Some((x, tx, t)) = kept else { continue };
         let next = r.x.len();
         let k = *index
             .entry((x.to_bits(), tx.to_bits(), t.to_bits()))

@@ -3,13 +3,10 @@
 //! Research 42(4); Fader & Hardie, "The gamma-gamma model of monetary
 //! value", 2013 note).
 
-use std::collections::HashMap;
-
-use foldhash::fast::RandomState;
 use serde::{Deserialize, Serialize};
 
 use super::check_params;
-use super::data::Rows;
+use super::data::{Rows, compress_some};
 use super::fit::{FitOptions, FitReport, Model, fit};
 use super::special::{digamma, ln_gamma};
 use crate::error::{CxError, Result};
@@ -127,7 +124,24 @@ impl GammaGamma {
     /// spend of a repeat customer; [`CxError::Empty`] when no customer has a
     /// repeat purchase.
     pub fn fit(frequency: &[f64], monetary_value: &[f64], options: &FitOptions) -> Result<Self> {
-        let rows = spend_rows(frequency, monetary_value)?;
+        Self::fit_weighted(frequency, monetary_value, None, options)
+    }
+
+    /// [`fit`](Self::fit) of a summary compressed into distinct (frequency,
+    /// mean spend) rows, each standing for `weights[i]` customers (what a
+    /// cluster aggregates: the optimum equals the fit on every customer).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit); [`CxError::LengthMismatch`],
+    /// [`CxError::NotFinite`], [`CxError::NegativeWeight`] and
+    /// [`CxError::ZeroWeight`] for the weights.
+    pub fn fit_weighted(
+        frequency: &[f64],
+        monetary_value: &[f64],
+        weights: Option<&[f64]>,
+        options: &FitOptions,
+    ) -> Result<Self> {
+        let rows = spend_rows(frequency, monetary_value, weights)?;
         let (p, report) = fit::<GgModel>(&rows, options)?;
         Ok(GammaGamma {
             p: p[0],
@@ -166,8 +180,10 @@ impl GammaGamma {
     }
 }
 
-/// Validated (x, m̄) rows of the repeat customers, compressed.
-fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
+/// Validated (x, m̄) rows of the repeat customers, compressed; `weights`
+/// (one per row, customers without repeat purchases included) say how many
+/// customers each row stands for.
+fn spend_rows(frequency: &[f64], monetary: &[f64], weights: Option<&[f64]>) -> Result<Rows> {
     if monetary.len() != frequency.len() {
         return Err(CxError::LengthMismatch {
             argument: "monetary_value",
@@ -176,9 +192,9 @@ fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
             other: "frequency",
         });
     }
-    let mut index: HashMap<(u64, u64), usize, RandomState> = HashMap::default();
-    let mut r = Rows::default();
-    for (i, (&x, &m)) in frequency.iter().zip(monetary).enumerate() {
+    let mut repeat = 0usize;
+    let rows = compress_some(frequency.len(), "frequency", weights, |i| {
+        let (x, m) = (frequency[i], monetary[i]);
         for (argument, v) in [("frequency", x), ("monetary_value", m)] {
             if !v.is_finite() {
                 return Err(CxError::NotFinite {
@@ -197,7 +213,7 @@ fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
             });
         }
         if x == 0.0 {
-            continue;
+            return Ok(None);
         }
         if m <= 0.0 {
             return Err(CxError::OutOfRange {
@@ -207,23 +223,15 @@ fn spend_rows(frequency: &[f64], monetary: &[f64]) -> Result<Rows> {
                 allowed: "> 0 for a customer with repeat purchases".into(),
             });
         }
-        let next = r.x.len();
-        let k = *index.entry((x.to_bits(), m.to_bits())).or_insert(next);
-        if k == next {
-            r.x.push(x);
-            r.tx.push(m);
-            r.t.push(0.0);
-            r.w.push(0.0);
-        }
-        r.w[k] += 1.0;
-        r.total += 1.0;
-    }
-    if r.x.is_empty() {
-        return Err(CxError::Empty {
+        repeat += 1;
+        Ok(Some((x, m, 0.0)))
+    });
+    match rows {
+        Err(CxError::ZeroWeight { .. }) if repeat == 0 => Err(CxError::Empty {
             argument: "frequency",
-        });
+        }),
+        other => other,
     }
-    Ok(r.index_frequencies())
 }
 
 #[cfg(test)]
@@ -260,5 +268,53 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Distinct (x, m̄) rows with weights give the fit of the rows written
+    /// out one per customer (what `cx.spark` and `cx.dask` send to the
+    /// driver); customers without repeat purchases keep their row's weight
+    /// out of the fit either way.
+    #[test]
+    fn weighted_rows_fit_like_the_rows_written_out() {
+        let distinct = [
+            (0.0, 0.0, 5.0),
+            (1.0, 22.5, 3.0),
+            (2.0, 31.0, 2.0),
+            (4.0, 12.0, 1.0),
+            (1.0, 80.0, 2.0),
+        ];
+        let (mut x, mut m) = (Vec::new(), Vec::new());
+        for &(xi, mi, w) in &distinct {
+            for _ in 0..w as usize {
+                x.push(xi);
+                m.push(mi);
+            }
+        }
+        let opts = FitOptions::default();
+        let full = GammaGamma::fit(&x, &m, &opts).unwrap();
+        let dx: Vec<f64> = distinct.iter().map(|d| d.0).collect();
+        let dm: Vec<f64> = distinct.iter().map(|d| d.1).collect();
+        let dw: Vec<f64> = distinct.iter().map(|d| d.2).collect();
+        let weighted = GammaGamma::fit_weighted(&dx, &dm, Some(&dw), &opts).unwrap();
+        for (a, b) in [(full.p, weighted.p), (full.q, weighted.q), (full.v, weighted.v)] {
+            assert!((a - b).abs() <= 1e-6 * a.abs(), "{a} vs {b}");
+        }
+        let report = weighted.fit.unwrap();
+        assert_eq!(report.customers, 8.0);
+        let bad = GammaGamma::fit_weighted(&dx, &dm, Some(&[1.0, 1.0, -1.0, 1.0, 1.0]), &opts);
+        assert!(
+            matches!(bad, Err(CxError::NegativeWeight { index: 2, .. })),
+            "{bad:?}"
+        );
+        let none = GammaGamma::fit_weighted(&dx[..1], &dm[..1], Some(&[3.0]), &opts);
+        assert!(
+            matches!(
+                none,
+                Err(CxError::Empty {
+                    argument: "frequency"
+                })
+            ),
+            "{none:?}"
+        );
     }
 }

@@ -25,6 +25,10 @@ class CxError(Exception):
         self.index: Optional[int] = self.fields.get("index")
         self.value: Any = self.fields.get("value")
 
+    def __reduce__(self) -> Any:
+        # Pickled with its fields (Dask sends a worker's exception to the client).
+        return (type(self), (str(self), self.fields))
+
 
 class EmptyInputError(CxError, ValueError):
     """An input that needs at least one row had none."""

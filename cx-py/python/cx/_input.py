@@ -150,7 +150,7 @@ def time_column(x: Any, argument: str = "timestamps", unit: Optional[str] = None
         return np.ascontiguousarray(arr.view(np.int64)), want
     out = []
     for v in values:
-        if v is None or (isinstance(v, float) and v != v):
+        if v is None or (isinstance(v, float) and v != v) or type(v).__name__ in ("NAType", "NaTType"):
             out.append(None)
         elif isinstance(v, str):
             out.append(v)

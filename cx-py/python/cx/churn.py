@@ -662,9 +662,16 @@ class GammaGamma(SpendNames, ChurnModelBase):
         initial: Optional[Sequence[float]] = None,
         max_iterations: int = 500,
         accept_unconverged: bool = False,
+        weights: Optional[Column] = None,
     ) -> "GammaGamma":
-        """Fits the spend model to frequency and mean spend per repeat purchase."""
-        cols, _ = _columns(data, {"frequency": frequency, "monetary_value": monetary_value})
+        """Fits the spend model to frequency and mean spend per repeat purchase.
+        ``weights`` says how many customers each row stands for (distinct
+        (frequency, monetary_value) rows with their counts give the fit on
+        every customer)."""
+        names: Dict[str, Column] = {"frequency": frequency, "monetary_value": monetary_value}
+        if weights is not None:
+            names["weights"] = weights
+        cols, _ = _columns(data, names)
         return self._fit(cols, penalizer, initial, max_iterations, accept_unconverged)  # type: ignore[no-any-return]
 
     def expected_spend(
