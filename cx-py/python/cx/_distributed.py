@@ -27,29 +27,14 @@ REPORT = "_cx_report"
 STATE = "_cx_state"
 PERIOD = "period"
 BUCKETS = ("day", "week", "month")
-SCALES = {"nps": (0, 10), "csat": (1, 5), "smiley": (1, 4)}
 
 
 # -- errors and reports -------------------------------------------------------
 
 
-def error_record(e: CxError, partition: int, offset: int = 0) -> str:
-    """The report row of a typed error in ``partition``; the row index the
-    core gave (within the batch) is moved by ``offset`` to the partition."""
-    fields = {k: v for k, v in e.fields.items() if _plain(v)}
-    if fields.get("index") is not None:
-        fields["index"] = int(fields["index"]) + offset
-    fields["partition"] = partition
-    return json.dumps({"error": {"message": str(e), "fields": fields}}, default=str)
-
-
-def _plain(v: Any) -> bool:
-    return v is None or isinstance(v, (str, int, float, bool, list, dict))
-
-
-def with_partition(e: CxError, partition: int, offset: int = 0) -> CxError:
-    """``e`` again, with its row moved by ``offset`` and the partition named
-    (for the lazy functions, whose errors surface where the frame is used)."""
+def locate(e: CxError, partition: int, offset: int = 0) -> CxError:
+    """``e`` again, naming ``partition`` and its row within the partition
+    (the core's row index, within a batch, moved by ``offset``)."""
     fields = dict(e.fields)
     if fields.get("index") is not None:
         fields["index"] = int(fields["index"]) + offset
@@ -58,16 +43,20 @@ def with_partition(e: CxError, partition: int, offset: int = 0) -> CxError:
     return _from_core(f"{e} ({where} of the partitioned input)", fields)
 
 
+def error_record(e: CxError, partition: int, offset: int = 0) -> str:
+    """The report row of a typed error: :func:`locate`'s error as JSON."""
+    located = locate(e, partition, offset)
+    fields = {k: v for k, v in located.fields.items() if v is None or isinstance(v, (str, int, float, bool, list, dict))}
+    return json.dumps({"error": {"message": str(located), "fields": fields}}, default=str)
+
+
 def raise_reports(records: Iterable[Optional[str]]) -> List[Dict[str, Any]]:
     """The partitions' report rows: raises the first error (lowest
-    partition) as its typed cx error, else returns the reports."""
+    partition, then row) as its typed cx error, else returns the reports."""
     parsed = [json.loads(r) for r in records if isinstance(r, (str, bytes))]
     errors = sorted((p["error"] for p in parsed if "error" in p), key=lambda e: (e["fields"]["partition"], e["fields"].get("index") or 0))
     if errors:
-        e = errors[0]
-        f = e["fields"]
-        where = f"partition {f['partition']}" + (f", row {f['index']}" if f.get("index") is not None else "")
-        raise _from_core(f"{e['message']} ({where} of the partitioned input)", f)
+        raise _from_core(errors[0]["message"], errors[0]["fields"])
     return [p["report"] for p in parsed if "report" in p]
 
 
@@ -164,30 +153,26 @@ def survey_partials(batches: Iterable[Any], spec: SurveySpec, partition: int) ->
     the state bytes and the report column (one row on error)."""
     states: Dict[Tuple[Any, ...], Distribution] = {}
     offset = 0
-    try:
-        for batch in batches:
-            n = batch.num_rows if hasattr(batch, "num_rows") else len(batch)
-            if n == 0:
-                continue
-            col = (lambda c: batch.column(c)) if hasattr(batch, "num_rows") else (lambda c: batch[c])
-            try:
-                codes, labels = (None, [()])
-                if spec.by:
-                    codes, labels = group_codes({c: col(c) for c in spec.by})
-                times = local_times(col(spec.time)) if spec.time else None
-                weights = col(spec.weight) if spec.weight else None
-                for code, period, d in group_by(col(spec.score), scale=spec.scale, keys=codes, timestamps=times, bucket=spec.bucket, weights=weights):
-                    key = labels[code] if spec.by else ()
-                    key = key + ((period,) if spec.time else ())
-                    if key in states:
-                        states[key].merge(d)
-                    else:
-                        states[key] = d
-            except CxError as e:
-                return _report_only(spec.keys, error_record(e, partition, offset))
-            offset += n
-    except CxError as e:  # pragma: no cover - raised while reading a batch
-        return _report_only(spec.keys, error_record(e, partition, offset))
+    for batch in batches:
+        n = batch.num_rows if hasattr(batch, "num_rows") else len(batch)
+        if n == 0:
+            continue
+        col = (lambda c: batch.column(c)) if hasattr(batch, "num_rows") else (lambda c: batch[c])
+        try:
+            codes, labels = (None, [()])
+            if spec.by:
+                codes, labels = group_codes({c: col(c) for c in spec.by})
+            times = local_times(col(spec.time)) if spec.time else None
+            weights = col(spec.weight) if spec.weight else None
+            for code, period, d in group_by(col(spec.score), scale=spec.scale, keys=codes, timestamps=times, bucket=spec.bucket, weights=weights):
+                key = (labels[code] if spec.by else ()) + ((period,) if spec.time else ())
+                if key in states:
+                    states[key].merge(d)
+                else:
+                    states[key] = d
+        except CxError as e:
+            return _report_only(spec.keys, error_record(e, partition, offset))
+        offset += n
     out: Dict[str, List[Any]] = {k: [] for k in spec.keys}
     out[STATE] = []
     out[REPORT] = []
@@ -225,21 +210,19 @@ def merge_partials(pdf: Any, keys: Sequence[str]) -> Any:
     rows = {k: [key[i] for key in merged] for i, k in enumerate(keys)}
     rows[STATE] = [d.to_bytes() for d in merged.values()]
     rows[REPORT] = [None] * len(merged)
-    out = pd.DataFrame(rows, columns=[*keys, STATE, REPORT])
-    if len(reports):
-        out = pd.concat([out, reports[[*keys, STATE, REPORT]]], ignore_index=True) if len(out) else reports[[*keys, STATE, REPORT]].reset_index(drop=True)
-    return out
+    columns = [*keys, STATE, REPORT]
+    frames = [f for f in (pd.DataFrame(rows, columns=columns), reports[columns]) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(rows, columns=columns)
 
 
 def survey_result(pdf: Any, spec: SurveySpec, measure: Optional[str], options: Dict[str, Any]) -> Any:
-    """The driver's table from merged partials: raises a partition's error,
+    """The driver's table from partials merged to one row per key: raises a partition's error,
     else one row per key, ordered by key then period, with the measure's
     columns (as ``cx.nps_by``), or the :class:`cx.Distribution` objects
     when ``measure`` is None."""
     import pandas as pd
 
-    raise_reports(pdf[REPORT].tolist())
-    pdf = merge_partials(pdf, spec.keys)  # partials merged on the cluster arrive merged; this is a no-op then
+    raise_reports(pdf[REPORT].tolist())  # the engines merged the states on the cluster: one row per key
     records = []
     key_values = [pdf[k].tolist() for k in spec.keys]
     for i, state in enumerate(pdf[STATE].tolist()):
@@ -323,14 +306,6 @@ def summary_columns(kind: str, customer_id: str, amount: Optional[str]) -> List[
     if amount:
         cols.append("monetary_value_holdout")
     return [*cols, "duration_holdout"]
-
-
-def summary_options(kind: str, **options: Any) -> Dict[str, Any]:
-    if kind == "customer_summary":
-        options.pop("calibration_end", None)
-    else:
-        options.pop("include_first_transaction", None)
-    return options
 
 
 # -- fits and scores ----------------------------------------------------------

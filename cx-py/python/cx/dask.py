@@ -148,7 +148,7 @@ def _score(summary: Any, mj: str, sj: Optional[str], names: Dict[str, str], hori
         try:
             cols = _d.score_columns(pdf, mj, sj, names, horizon, clv)
         except CxError as e:
-            raise _d.with_partition(e, int(partition_info["number"]) if partition_info else 0) from None
+            raise _d.locate(e, int(partition_info["number"]) if partition_info else 0) from None
         return pdf.assign(**cols)
 
     return summary.map_partitions(run, meta=meta)
@@ -159,16 +159,4 @@ def _score(summary: Any, mj: str, sj: Optional[str], names: Dict[str, str], hori
 ).functions()
 
 
-__all__: List[str] = [
-    "RowReport",
-    "calibration_holdout",
-    "ces",
-    "csat",
-    "customer_summary",
-    "distinct_rows",
-    "distributions",
-    "fit",
-    "nps",
-    "score",
-    "smiley",
-]
+__all__: List[str] = ["RowReport", "distinct_rows", *_d.PUBLIC]

@@ -193,7 +193,7 @@ def _score(summary: Any, mj: str, sj: Optional[str], names: Dict[str, str], hori
             try:
                 cols = _d.score_columns(b, mj, sj, names, horizon, clv)
             except CxError as e:
-                raise _d.with_partition(e, _partition(), offset) from None
+                raise _d.locate(e, _partition(), offset) from None
             offset += b.num_rows
             yield pa.RecordBatch.from_arrays([*b.columns, *(pa.array(cols[c]) for c in added)], names=[*b.schema.names, *added])
 
@@ -205,16 +205,4 @@ def _score(summary: Any, mj: str, sj: Optional[str], names: Dict[str, str], hori
 ).functions()
 
 
-__all__: List[str] = [
-    "RowReport",
-    "calibration_holdout",
-    "ces",
-    "csat",
-    "customer_summary",
-    "distinct_rows",
-    "distributions",
-    "fit",
-    "nps",
-    "score",
-    "smiley",
-]
+__all__: List[str] = ["RowReport", "distinct_rows", *_d.PUBLIC]
