@@ -60,8 +60,9 @@ class Engine:
     """One engine: its cx module, how a pandas frame becomes a distributed
     one, and how a distributed result comes back."""
 
-    def __init__(self, name, module, distribute, collect):
+    def __init__(self, name, module, distribute, collect, none_of):
         self.name, self.cx, self.distribute, self.collect = name, module, distribute, collect
+        self.none_of = none_of  # a frame without rows, typed like the rows of a pandas frame
 
 
 @pytest.fixture(params=["spark", "dask"])
@@ -70,13 +71,25 @@ def engine(request):
         import cx.spark
 
         spark = request.getfixturevalue("spark")
-        return Engine("spark", cx.spark, lambda df: spark.createDataFrame(df).repartition(PARTITIONS), lambda d: d.toPandas())
+        return Engine(
+            "spark",
+            cx.spark,
+            lambda df: spark.createDataFrame(df).repartition(PARTITIONS),
+            lambda d: d.toPandas(),
+            lambda df: spark.createDataFrame(df).limit(0),  # Spark infers no schema from zero rows
+        )
     import dask.dataframe as dd
 
     import cx.dask
 
     request.getfixturevalue("dask_client")
-    return Engine("dask", cx.dask, lambda df: dd.from_pandas(df, npartitions=PARTITIONS), lambda d: d.compute())
+    return Engine(
+        "dask",
+        cx.dask,
+        lambda df: dd.from_pandas(df, npartitions=PARTITIONS),
+        lambda d: d.compute(),
+        lambda df: dd.from_pandas(df.iloc[:0], npartitions=1),
+    )
 
 
 # -- data ---------------------------------------------------------------------
@@ -267,3 +280,22 @@ def test_bad_orders_and_summaries_name_their_partition(engine, orders):
             engine.collect(scored)
     with pytest.raises(cx.InvalidParameterError, match="fitted cx model"):
         engine.cx.score(engine.distribute(summary), "not a model", horizon=10)
+
+
+def test_empty_input_and_a_single_customer_seen_on_the_last_day(engine, orders):
+    for end in (None, "1998-06-30"):
+        with pytest.raises(cx.EmptyInputError) as e:  # as cx.customer_summary on no rows
+            engine.cx.customer_summary(engine.none_of(orders.iloc[:1]), customer_id="customer", timestamp="at", observation_end=end)
+        assert e.value.fields["argument"] == "customers"
+    answer = pd.DataFrame({"score": [9], "store": ["Berlin"]})
+    assert len(engine.cx.nps(engine.none_of(answer), by="store")) == len(cx.nps_by(answer.iloc[:0], by="store")) == 0
+    # One customer whose only order is on the last day: T = 0, straight into a score.
+    one = pd.DataFrame({"customer": [7, 8, 8], "at": pd.to_datetime(["1998-06-30", "1998-01-02", "1998-03-01"]), "amount": [10.0, 5.0, 8.0]})
+    frame = engine.cx.customer_summary(engine.distribute(one), **SUMMARY)
+    got = _sorted(engine.collect(frame), "customer")
+    pd.testing.assert_frame_equal(got, _sorted(cx.customer_summary(one, **SUMMARY), "customer"), check_dtype=False, rtol=1e-12)
+    assert got["T"].tolist()[0] == 0.0
+    model = cx.BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426)
+    scored = _sorted(engine.collect(engine.cx.score(frame, model, horizon=10)), "customer")
+    np.testing.assert_allclose(scored["probability_alive"], model.probability_alive(got), rtol=1e-12)
+    assert scored["probability_alive"][0] == 1.0

@@ -60,6 +60,12 @@ def raise_reports(records: Iterable[Optional[str]]) -> List[Dict[str, Any]]:
     return [p["report"] for p in parsed if "report" in p]
 
 
+def require_rows(reports: Sequence[Dict[str, Any]]) -> None:
+    """The single-machine summary's error for input without rows."""
+    if not sum(r["rows"] for r in reports):
+        raise EmptyInputError("`customers` is empty: at least one value is needed", {"argument": "customers"})
+
+
 def add_reports(reports: Sequence[Dict[str, Any]]) -> RowReport:
     keys = ("rows", "used", "merged", "after_end", "customers")
     return RowReport(**{k: int(sum(r[k] for r in reports)) for k in keys})

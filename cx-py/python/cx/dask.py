@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import _distributed as _d
-from ._errors import CxError, EmptyInputError
+from ._errors import CxError
 from .retention import RowReport
 
 
@@ -69,7 +69,9 @@ def _partials(df: Any, spec: _d.SurveySpec) -> Any:
 # -- customer summary ---------------------------------------------------------
 
 
-def _last_day(df: Any, timestamp: str) -> _dt.date:
+def _last_day(df: Any, timestamp: str) -> Optional[_dt.date]:
+    """The day of the last order (None without one: the partitions then
+    report the empty or missing input as the single-machine function would)."""
     import pandas as pd
 
     col = df[timestamp]
@@ -78,7 +80,7 @@ def _last_day(df: Any, timestamp: str) -> _dt.date:
     else:  # ISO text: parsed per partition as the single-machine function would
         last = col.map_partitions(lambda s: pd.to_datetime(s, errors="coerce", format="ISO8601"), meta=(timestamp, "datetime64[ns]")).max().compute()
     if last is None or last is pd.NaT or (isinstance(last, float) and last != last):
-        raise EmptyInputError("no orders with a timestamp: the summary needs at least one", {"argument": "timestamps"})
+        return None
     if getattr(last, "tzinfo", None) is not None:
         last = last.tz_localize(None)
     return pd.Timestamp(last).date()
@@ -116,6 +118,7 @@ def _summary(kind: str, df: Any, customer_id: str, timestamp: str, amount: Optio
     done = [dask.delayed(run, nout=2)(p, i) for i, p in enumerate(parts)]
     done = dask.persist(*done)
     reports = _d.raise_reports(dask.compute(*[d[1] for d in done]))
+    _d.require_rows(reports)
     frame = dd.from_delayed([d[0] for d in done], meta=meta, verify_meta=False)
     if not report:
         return frame

@@ -33,7 +33,6 @@ import datetime as _dt
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 from . import _distributed as _d
-from ._errors import EmptyInputError
 from .retention import RowReport
 
 
@@ -102,11 +101,13 @@ def _partials(df: Any, spec: _d.SurveySpec) -> Any:
 # -- customer summary ---------------------------------------------------------
 
 
-def _last_day(df: Any, timestamp: str) -> _dt.date:
+def _last_day(df: Any, timestamp: str) -> Optional[_dt.date]:
+    """The day of the last order (None without one: the partitions then
+    report the empty or missing input as the single-machine function would)."""
     F, _ = _spark()
     last = df.agg(F.max(timestamp)).first()[0]
     if last is None:
-        raise EmptyInputError("no orders with a timestamp: the summary needs at least one", {"argument": "timestamps"})
+        return None
     if isinstance(last, _dt.datetime):
         return last.date()
     if isinstance(last, _dt.date):
@@ -151,6 +152,7 @@ def _summary(kind: str, df: Any, customer_id: str, timestamp: str, amount: Optio
     try:
         records = [r[0] for r in out.filter(F.col(_d.REPORT).isNotNull()).select(_d.REPORT).collect()]
         reports = _d.raise_reports(records)
+        _d.require_rows(reports)
     except Exception:
         out.unpersist()
         raise
