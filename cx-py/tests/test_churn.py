@@ -185,6 +185,31 @@ def test_fit_errors_are_the_shared_typed_errors(case):
     assert (e.value.code, e.value.argument) == (case["error"]["code"], case["error"]["argument"])
 
 
+@pytest.mark.parametrize("case", DOC["weighted_fits"], ids=_case_id)
+def test_weighted_distinct_rows_give_the_fit_on_every_customer(case):
+    # CDNOW as distinct rows with counts (what cx.spark / cx.dask send to the driver).
+    frame = pd.DataFrame({k: _floats(v) for k, v in case["columns"].items()}).assign(n=_floats(case["weights"]))
+    m = CLASSES[case["model"]]().fit(frame, weights="n")
+    rep = m.report
+    assert rep.converged and rep.customers == case["customers"]
+    assert abs(rep.log_likelihood - case["log_likelihood"]) <= case["ll_tolerance"]
+    for k, w in case["params"].items():
+        assert abs(m.params[k] - w) <= case["rel_tolerance"] * w, k
+
+
+@pytest.mark.parametrize("case", DOC["weighted_fit_errors"], ids=lambda c: c["name"])
+def test_weighted_fit_errors_name_the_row(case):
+    cols = {k: _floats(v) for k, v in DOC["weighted_fit_columns"].items()}
+    if case["model"] == "gamma_gamma":
+        cols = {"frequency": cols["frequency"], "monetary_value": cols["monetary_value"]}
+    else:
+        cols.pop("monetary_value")
+    with pytest.raises(cx.CxError) as e:
+        CLASSES[case["model"]]().fit(weights=_floats(case["weights"]), **cols)
+    want = case["error"]
+    assert (e.value.code, e.value.argument, e.value.index) == (want["code"], want["argument"], want.get("index"))
+
+
 def test_a_bad_penalizer_through_the_public_api_is_the_same_error():
     with pytest.raises(cx.CxError) as e:
         cx.ParetoNbd().fit(frequency=[0, 2], recency=[0.0, 3.0], T=[5.0, 5.0], penalizer=-1.0)

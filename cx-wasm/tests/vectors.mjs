@@ -323,6 +323,18 @@ export function churn(cx, doc, cdnowCsv, cdnowSample) {
       name: `churn fit error: ${c.name}`,
       run: () => expectCxError(() => cx.ChurnModel.fit(c.model, doc.fit_columns, camelOptions(c.options)), c.error),
     })),
+    // CDNOW as distinct rows with counts (what cx.spark and cx.dask send to the driver).
+    ...doc.weighted_fits.map((f) => ({
+      name: `churn weighted fit: ${f.name}`,
+      run: () => {
+        const rows = Object.fromEntries(Object.entries(f.columns).map(([k, v]) => [k, floats(v)]));
+        checkFit(cx, f, { ...rows, weights: floats(f.weights) });
+      },
+    })),
+    ...doc.weighted_fit_errors.map((c) => ({
+      name: `churn weighted fit error: ${c.name}`,
+      run: () => expectCxError(() => cx.ChurnModel.fit(c.model, { ...doc.weighted_fit_columns, weights: floats(c.weights) }), c.error),
+    })),
   ];
 }
 

@@ -3,7 +3,10 @@
 //! `lifetime_value`).
 
 use cx::CxError;
-use cx::churn::{AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, lifetime_value, predict};
+use cx::churn::{
+    AnyModel, ClvOptions, Columns, FitOptions, Prediction, fit_model, fit_model_weighted, lifetime_value,
+    predict,
+};
 use cx_tests::cdnow::model_input;
 use cx_tests::{floats, vector_path};
 use serde_json::Value;
@@ -74,6 +77,26 @@ fn predictions_match_the_references() {
     assert_eq!(checked, doc["cases"].as_array().expect("cases").len());
 }
 
+/// A fitted model against a `fits` or `weighted_fits` case: converged,
+/// ln L, customer count and parameters within the case's tolerances.
+fn check_fit(name: &str, m: &AnyModel, case: &Value) {
+    let fitted: Value = serde_json::from_str(&m.to_json()).expect("json");
+    let report = &fitted["fit"];
+    let ll = report["log_likelihood"].as_f64().expect("ll");
+    let want = case["log_likelihood"].as_f64().expect("ll");
+    assert!(
+        (ll - want).abs() <= case["ll_tolerance"].as_f64().expect("tol"),
+        "{name}: ll {ll}"
+    );
+    assert!(report["converged"].as_bool().expect("converged"), "{name}");
+    assert_eq!(report["customers"].as_f64(), case["customers"].as_f64(), "{name}");
+    let tol = case["rel_tolerance"].as_f64().expect("tol");
+    for (k, w) in case["params"].as_object().expect("params") {
+        let (g, w) = (fitted[k].as_f64().expect("param"), w.as_f64().expect("param"));
+        assert!((g - w).abs() <= tol * w, "{name}: {k} = {g}, expected {w}");
+    }
+}
+
 #[test]
 fn fits_match_the_references() {
     let doc = doc();
@@ -87,21 +110,57 @@ fn fits_match_the_references() {
             &FitOptions::default(),
         )
         .expect(name);
-        let fitted: Value = serde_json::from_str(&m.to_json()).expect("json");
-        let report = &fitted["fit"];
-        let ll = report["log_likelihood"].as_f64().expect("ll");
-        let want = case["log_likelihood"].as_f64().expect("ll");
-        assert!(
-            (ll - want).abs() <= case["ll_tolerance"].as_f64().expect("tol"),
-            "{name}: ll {ll}"
-        );
-        assert!(report["converged"].as_bool().expect("converged"), "{name}");
-        assert_eq!(report["customers"].as_f64(), case["customers"].as_f64(), "{name}");
-        let tol = case["rel_tolerance"].as_f64().expect("tol");
-        for (k, w) in case["params"].as_object().expect("params") {
-            let (g, w) = (fitted[k].as_f64().expect("param"), w.as_f64().expect("param"));
-            assert!((g - w).abs() <= tol * w, "{name}: {k} = {g}, expected {w}");
-        }
+        check_fit(name, &m, case);
+    }
+}
+
+/// CDNOW compressed into distinct rows with counts (what cx.spark and
+/// cx.dask send to the driver) gives the published fit on every customer,
+/// for the purchase models and gamma-gamma alike.
+#[test]
+fn weighted_distinct_rows_give_the_fit_on_every_customer() {
+    let doc = doc();
+    let cases = doc["weighted_fits"].as_array().expect("weighted_fits");
+    assert_eq!(cases.len(), 2);
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let col = |k: &str| case["columns"].get(k).map(floats);
+        let (x, tx, t, m) = (col("frequency"), col("recency"), col("T"), col("monetary_value"));
+        let columns = Columns {
+            frequency: x.as_deref(),
+            recency: tx.as_deref(),
+            t: t.as_deref(),
+            monetary_value: m.as_deref(),
+        };
+        let w = floats(&case["weights"]);
+        let model = fit_model_weighted(
+            case["model"].as_str().expect("model"),
+            &columns,
+            Some(&w),
+            &FitOptions::default(),
+        )
+        .expect(name);
+        check_fit(name, &model, case);
+    }
+}
+
+/// Bad weights: the typed error naming the row, through `cx::bind`.
+#[test]
+fn weighted_fit_errors_are_typed() {
+    let doc = doc();
+    for case in doc["weighted_fit_errors"]
+        .as_array()
+        .expect("weighted_fit_errors")
+    {
+        let name = case["name"].as_str().expect("name");
+        let mut args = doc["weighted_fit_columns"].clone();
+        args["model"] = case["model"].clone();
+        args["weights"] = case["weights"].clone();
+        let e = cx::bind::call("fit", args).expect_err(name);
+        let want = &case["error"];
+        assert_eq!(e.code(), want["code"], "{name}: {e}");
+        assert_eq!(e.argument(), want["argument"], "{name}: {e}");
+        assert_eq!(e.index().map(|i| i as u64), want["index"].as_u64(), "{name}: {e}");
     }
 }
 

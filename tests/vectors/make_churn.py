@@ -7,8 +7,11 @@ MBG/NBD, gamma-gamma and CLV, evaluated at the same parameters; mpmath at
 double-precision evaluation overflows at the extremes listed in
 REFERENCES.md section 4); published values where they exist.
 
-Run from the repository root with the test venv:
-    .venv/bin/python tests/vectors/make_churn.py
+Run from the repository root in a venv holding lifetimes 0.11.3 and what it
+installs with (numpy<2, pandas<2, scipy<1.12, autograd) and mpmath 1.3.0:
+    python tests/vectors/make_churn.py
+(lifetimes' Pareto/NBD optimizer moves its penalized estimates by about 1e-4
+with the scipy version; the tests compare them at 2e-3.)
 """
 
 import json
@@ -51,6 +54,8 @@ GG = {"p": 6.2488, "q": 3.7446, "v": 15.448}
 # Fits that must fail with a typed error, the same in every language: the
 # arguments of cx::bind's "fit" (model name, the columns, options).
 FIT_COLUMNS = {"frequency": [0, 2, 1], "recency": [0.0, 30.43, 1.71], "T": [38.86, 38.86, 38.86]}
+# Customer columns for the weighted-fit errors (gamma-gamma reads frequency and monetary_value).
+WEIGHTED_FIT_COLUMNS = {**FIT_COLUMNS, "monetary_value": [0.0, 20.0, 35.5]}
 FIT_ERRORS = [
     {"name": "misspelt fit option", "model": "bg_nbd", "options": {"penaliser": 0.1},
      "error": {"code": "invalid_parameter", "argument": "options"}},
@@ -152,6 +157,42 @@ def penalized_fits():
                         "params": {k: float(v) for k, v in m.params_.items()}, "rel_tolerance": 2e-3,
                         "source": "lifetimes 0.11.3 penalizer_coef on data/cdnow/cdnow_customers_summary.csv"})
     return out
+
+
+def weighted_fits(fits):
+    """The CDNOW summary compressed into distinct rows with their counts
+    (what cx.spark and cx.dask send to the driver): the weighted fit must
+    give the published estimates of the fit on every customer (the `fits`
+    entries it names). Gamma-gamma rows keep the customers without repeat
+    purchases (one row, weighted), which the fit leaves out. Bad weights are
+    typed errors naming the row."""
+    d = pd.read_csv(pathlib.Path(__file__).parents[2] / "data" / "cdnow" / "cdnow_customers_summary_with_transactions.csv")
+    by_name = {f["name"]: f for f in fits}
+    out = []
+    for fit_name, model, cols in (
+        ("BG/NBD on CDNOW", "bg_nbd", {"frequency": "x", "recency": "t_x", "T": "T"}),
+        ("gamma-gamma on CDNOW repeat customers", "gamma_gamma", {"frequency": "x", "monetary_value": "zbar"}),
+    ):
+        rows = d.groupby(list(cols.values())).size().rename("n").reset_index()
+        ref = by_name[fit_name]
+        out.append({
+            "name": f"{fit_name}, distinct rows with counts", "model": model,
+            "columns": {k: floats(rows[c].to_numpy(dtype=float)) for k, c in cols.items()},
+            "weights": floats(rows["n"].to_numpy(dtype=float)),
+            **{k: ref[k] for k in ("log_likelihood", "ll_tolerance", "params", "rel_tolerance", "customers")},
+            "source": f"{ref['source']} (the fit on every customer, data/cdnow/cdnow_customers_summary_with_transactions.csv)",
+        })
+    errors = [
+        {"name": "negative weight", "model": "gamma_gamma", "weights": [1.0, -2.0, 1.0],
+         "error": {"code": "negative_weight", "argument": "weights", "index": 1}},
+        {"name": "NaN weight", "model": "bg_nbd", "weights": [1.0, 1.0, "NaN"],
+         "error": {"code": "not_finite", "argument": "weights", "index": 2}},
+        {"name": "weights of another length", "model": "gamma_gamma", "weights": [1.0, 1.0],
+         "error": {"code": "length_mismatch", "argument": "weights"}},
+        {"name": "all weights zero", "model": "bg_nbd", "weights": [0.0, 0.0, 0.0],
+         "error": {"code": "zero_weight", "argument": "weights"}},
+    ]
+    return out, errors
 
 
 def t_zero_cases():
@@ -435,6 +476,7 @@ def main():
         for v in c.get("expected", []):
             assert v == "NaN" or math.isfinite(v), (c["name"], c["expected"])
 
+    weighted = weighted_fits(fits)
     doc = {
         "description": "Churn-model predictions, fits and errors, read by the Rust, Python and JS tests. "
         "A case's columns are `customers` (default: the top-level table) or `t` (periods of a new "
@@ -445,6 +487,9 @@ def main():
         "fits": fits,
         "fit_columns": FIT_COLUMNS,
         "fit_errors": FIT_ERRORS,
+        "weighted_fits": weighted[0],
+        "weighted_fit_columns": WEIGHTED_FIT_COLUMNS,
+        "weighted_fit_errors": weighted[1],
         "penalized_fits": penalized_fits(),
         "tracking": tracking(),
         "alive_path": alive_path(),
