@@ -160,6 +160,22 @@ pub enum CxError {
         reason: String,
     },
 
+    /// A covariate column cannot be used: a value that is not finite, a
+    /// column that never varies or that is a linear combination of others,
+    /// a name that is missing, unknown or given twice.
+    ///
+    /// Fix: clean or impute the named column, drop a constant or redundant
+    /// covariate, or regularize the fit.
+    #[error("covariate `{column}`: {problem}")]
+    Covariate {
+        /// The covariate (column) at fault.
+        column: String,
+        /// The zero-based row (customer) at fault, when one is.
+        index: Option<usize>,
+        /// What is wrong with it.
+        problem: String,
+    },
+
     /// A model fit did not reach the optimum from any starting point.
     ///
     /// Fix: look at the data (a handful of customers, or every customer
@@ -193,6 +209,7 @@ impl CxError {
             CxError::ZeroWeight { .. } => "zero_weight",
             CxError::Decode { .. } => "decode",
             CxError::NotConverged { .. } => "not_converged",
+            CxError::Covariate { .. } => "covariate",
         }
     }
 
@@ -212,6 +229,7 @@ impl CxError {
             | CxError::ZeroWeight { argument }
             | CxError::Decode { argument, .. }
             | CxError::NotConverged { argument, .. } => argument,
+            CxError::Covariate { .. } => "covariates",
         }
     }
 
@@ -224,8 +242,25 @@ impl CxError {
             | CxError::Missing { index, .. }
             | CxError::Parse { index, .. }
             | CxError::NegativeWeight { index, .. } => Some(*index),
+            CxError::Covariate { index, .. } => *index,
             _ => None,
         }
+    }
+
+    /// The error with its row index set to `index` (for an error raised on
+    /// a one-row slice of row `index`); errors without a row are unchanged.
+    pub(crate) fn at_row(mut self, row: usize) -> Self {
+        match &mut self {
+            CxError::OutOfRange { index, .. }
+            | CxError::NotInteger { index, .. }
+            | CxError::NotFinite { index, .. }
+            | CxError::Missing { index, .. }
+            | CxError::Parse { index, .. }
+            | CxError::NegativeWeight { index, .. } => *index = row,
+            CxError::Covariate { index, .. } => *index = Some(row),
+            _ => {}
+        }
+        self
     }
 
     /// `Ok` when `argument` has `actual` rows, as many as `other`

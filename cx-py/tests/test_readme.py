@@ -28,4 +28,5 @@ def test_readme_python_blocks_run(capsys, monkeypatch):
     assert "\n903\n" in out and "['2024-06-08'] down" in out
     assert "relative_percent" in out and "delivery" in out
     assert not has_dask or "\n5 3\n3.0\n" in out  # cx.dask: rows and customers of the distributed summary, fitted customers
+    assert "all deliveries late: drop-out rate +248 % (+108 to +483 %)" in out
     assert "bob 0.5 2 of the last 3 deliveries late (by 2 and 5 days), 1 still not delivered" in out

@@ -131,6 +131,8 @@ pub fn numbers(argument: &str, v: &JsValue) -> Result<Vec<f64>, JsValue> {
 pub fn error(err: CxError) -> JsValue {
     let e = js_sys::Error::new(&err.to_string());
     e.set_name("CxError");
+    // Every error names its argument (a covariate error: "covariates").
+    set(&e, "argument", &JsValue::from_str(err.argument()));
     if let Ok(Value::Object(fields)) = serde_json::to_value(&err) {
         for (k, v) in fields {
             if let Ok(js) = json_to_js(&v) {

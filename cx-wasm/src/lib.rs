@@ -8,6 +8,7 @@
 
 mod churn;
 mod convert;
+mod covariates;
 mod discrete;
 mod experiments;
 mod gaps;
@@ -232,6 +233,65 @@ export interface RepeatContacts {
 }
 
 /** Customer signals (see `signals`). Every table is optional; columns are arrays of one value per row. */
+/** A customer-summary column. */
+export type NumberColumn = ArrayLike<number> | Float64Array;
+export interface CovariateOptions {
+  /** Covariates on the purchase process (default: all not shared). */
+  purchase?: string[];
+  /** Covariates on the drop-out process (default: all not shared). */
+  dropout?: string[];
+  /** One coefficient on both processes (pareto_nbd only). */
+  shared?: string[];
+  penaltyPurchase?: number;
+  penaltyDropout?: number;
+  level?: number;
+  maxIterations?: number;
+  acceptUnconverged?: boolean;
+}
+export interface CovariateFitArgs {
+  model: "pareto_nbd" | "bg_nbd" | "mbg_nbd";
+  frequency: NumberColumn; recency: NumberColumn; t: NumberColumn;
+  /** One column per covariate, one value per customer; names kept as given. */
+  covariates: Record<string, NumberColumn>;
+  /** The order of the covariates (default: the object's). */
+  covariateNames?: string[];
+  options?: CovariateOptions;
+}
+export interface CovariateCoefficient {
+  covariate: string; process: "purchase" | "dropout" | "both" | "dropout_a" | "dropout_b";
+  estimate: number; standardError: number | null; z: number | null; pValue: number | null; lower: number | null; upper: number | null;
+}
+export interface CovariateEffect { covariate: string; on: "purchase_rate" | "dropout_rate" | "dropout_probability"; percent: number; lower: number | null; upper: number | null }
+export interface CovariateModel {
+  base: { model: "pareto_nbd" | "bg_nbd" | "mbg_nbd"; [parameter: string]: number | string };
+  covariates: string[]; means: number[];
+  coefficients: CovariateCoefficient[]; effects: CovariateEffect[];
+  covariance: number[][] | null; level: number;
+  fit?: {
+    logLikelihood: number; customers: number; parameters: number; aic: number; bic: number;
+    likelihoodRatio: { nullLogLikelihood: number; statistic: number; df: number; pValue: number };
+    iterations: number; converged: boolean; gradientNorm: number; termination: string;
+    penaltyPurchase: number; penaltyDropout: number;
+  };
+  /** The model as JSON text, as Python and Rust read it. */
+  json: string;
+}
+export interface CovariatePredictArgs {
+  /** A model from fitCovariates, or its json text. */
+  model: CovariateModel | string;
+  prediction: { kind: string; [option: string]: unknown };
+  frequency: NumberColumn; recency: NumberColumn; t: NumberColumn; monetaryValue?: NumberColumn;
+  covariates: Record<string, NumberColumn>;
+}
+export interface PromiseCovariates {
+  customers: Array<string | number>;
+  names: string[];
+  /** deliveries, late_deliveries, late_share, mean_days_late, contacts, open_contacts, repeat_contacts, answered, detractor, promoter (those of the tables given). */
+  columns: Record<string, number[]>;
+  until: string | null;
+  tables: Record<string, { rows: number; used: number; afterAsOf: number; missing: number }>;
+}
+
 export interface SignalArgs {
   orders?: { customers: KeyLike[]; timestamps: TimeLike[]; amounts?: ArrayLike<number> | Array<number | null> };
   feedback?: { customers: KeyLike[]; timestamps: TimeLike[]; scores: ArrayLike<number> | Array<number | null> };

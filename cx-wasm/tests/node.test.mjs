@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { backtest, churn, discrete, experiments, gaps, retention, signals, survey } from "./vectors.mjs";
+import { backtest, churn, covariates, discrete, experiments, gaps, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -47,6 +47,10 @@ test("experiments: a chart and a test continue from their state", () => {
   assert.equal(t2.pValue, t.pValue);
   assert.ok(t.low > 0 && t.difference === 0.5);
 });
+
+const covariatesDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/covariates.json", import.meta.url)));
+test("the covariate vector file has its cases", () => assert.ok(covariatesDoc.log_likelihood.length >= 4 && covariatesDoc.errors.length >= 5));
+for (const t of covariates(cx, covariatesDoc)) test(t.name, t.run);
 
 const signalsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/signals.json", import.meta.url)));
 test("the signal vector file has its cases", () => assert.ok(signalsDoc.cases.length >= 15));

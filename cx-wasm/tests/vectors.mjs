@@ -530,3 +530,74 @@ export function experiments(cx, doc) {
     },
   }));
 }
+
+/** The covariate vectors (tests/vectors/covariates.json): likelihoods against numpy/scipy, the fit, errors, promise gaps. */
+export function covariates(cx, doc) {
+  const c = doc.customers;
+  const head = (v, n) => Float64Array.from(v.slice(0, n));
+  const cols = (n) => ({ frequency: head(c.frequency, n), recency: head(c.recency, n), t: head(c.T, n) });
+  const out = doc.log_likelihood.map((k) => ({
+    name: `covariates: ${k.name}`,
+    run: () => {
+      const n = k.rows;
+      const covs = { late: head(doc.covariates.late, n), days_late: head(doc.covariates.days_late, n) };
+      const got = cx.predictCovariates({ model: JSON.stringify(k.model), prediction: { kind: "log_likelihood" }, ...cols(n), covariates: covs });
+      k.expected.forEach((w, i) => close(`row ${i}`, got[i], w, k.tol * (1 + Math.abs(w))));
+    },
+  }));
+  for (const f of doc.fits) {
+    out.push({
+      name: `covariates: ${f.name}`,
+      run: () => {
+        const m = cx.fitCovariates({ model: f.model, ...cols(c.T.length), covariates: doc.covariates, covariateNames: f.covariate_names, options: f.options });
+        const tp = f.tol.parameters;
+        for (const [k, v] of Object.entries(f.expected.base)) close(k, m.base[k], v, tp * (1 + Math.abs(v)));
+        f.expected.coefficients.forEach((w, i) => {
+          const g = m.coefficients[i];
+          close("covariate", g.covariate, w.covariate);
+          close("process", g.process, w.process);
+          close("estimate", g.estimate, w.estimate, tp * (1 + Math.abs(w.estimate)));
+          close("standard error", g.standardError, w.standard_error, f.tol.standard_errors * (1 + w.standard_error));
+        });
+        const ll = f.expected.log_likelihood;
+        close("ln L", m.fit.logLikelihood, ll, f.tol.log_likelihood * (1 + Math.abs(ll)));
+        close("null ln L", m.fit.likelihoodRatio.nullLogLikelihood, f.expected.null_log_likelihood, f.tol.log_likelihood * (1 + Math.abs(ll)));
+        // The model object (or its json) scores the customers with their covariates.
+        const a = cx.predictCovariates({ model: m, prediction: { kind: "probability_alive" }, ...cols(5), covariates: { late: head(doc.covariates.late, 5), days_late: head(doc.covariates.days_late, 5) } });
+        const b = cx.predictCovariates({ model: m.json, prediction: { kind: "probability_alive" }, ...cols(5), covariates: { late: head(doc.covariates.late, 5), days_late: head(doc.covariates.days_late, 5) } });
+        if (a.length !== 5 || a.some((v, i) => v !== b[i] || !(v > 0 && v <= 1))) throw new Error(`probability_alive ${a} vs ${b}`);
+      },
+    });
+  }
+  for (const e of doc.errors) {
+    out.push({
+      name: `covariates: ${e.name}`,
+      run: () => {
+        let err;
+        try {
+          cx.fitCovariates({ model: e.model, ...cols(c.T.length), covariates: e.covariates, covariateNames: e.covariate_names, options: e.options });
+        } catch (x) {
+          err = x;
+        }
+        if (!err || err.name !== "CxError") throw new Error(`expected a CxError, got ${err}`);
+        for (const [k, v] of Object.entries(e.error)) {
+          if (err[k] !== (v === null ? undefined : v) && !(v === null && err[k] === null)) throw new Error(`${k}: ${err[k]} vs ${v} (${err.message})`);
+        }
+      },
+    });
+  }
+  for (const p of doc.promise) {
+    out.push({
+      name: `covariates: ${p.name}`,
+      run: () => {
+        const args = JSON.parse(JSON.stringify(p.args));
+        const r = cx.promiseCovariates(args);
+        close("customers", r.customers, p.expected.customers);
+        for (const [k, v] of Object.entries(p.expected.columns)) close(k, r.columns[k], v, 1e-12);
+        close("deliveries used", r.tables.deliveries.used, p.expected.tables.deliveries.used, 0);
+        close("until", r.until, "2024-03-31");
+      },
+    });
+  }
+  return out;
+}

@@ -84,6 +84,15 @@ pub struct ModelInput {
 }
 
 impl ModelInput {
+    /// The purchase models' input.
+    pub fn data(&self) -> cx::churn::CustomerData<'_> {
+        cx::churn::CustomerData {
+            frequency: &self.x,
+            recency: &self.t_x,
+            t: &self.t,
+        }
+    }
+
     /// The purchase-model columns (and the spend), as `cx::churn` takes them.
     pub fn columns(&self) -> cx::churn::Columns<'_> {
         cx::churn::Columns {

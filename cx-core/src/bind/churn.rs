@@ -104,15 +104,20 @@ pub fn predict(args: &mut Args<'_>) -> Result<Vec<f64>> {
 /// # Errors
 /// As [`predict`].
 pub fn predict_with(m: &AnyModel, args: &mut Args<'_>) -> Result<Vec<f64>> {
-    let p = Args::required("prediction", args.json("prediction")?)?;
-    let p: Prediction = serde_json::from_value(p.clone()).map_err(|e| {
+    let p = prediction(args)?;
+    predict_kind(m, &p, args)
+}
+
+/// The `prediction` argument ([`Prediction`]).
+fn prediction(a: &mut Args<'_>) -> Result<Prediction> {
+    let p = Args::required("prediction", a.json("prediction")?)?;
+    serde_json::from_value(p.clone()).map_err(|e| {
         CxError::invalid(
             "prediction",
             p.to_string(),
             format!("a prediction such as {{\"kind\": \"probability_alive\"}} ({e})"),
         )
-    })?;
-    predict_kind(m, &p, args)
+    })
 }
 
 /// [`predict_with`] with the prediction given as a value.
@@ -186,6 +191,168 @@ pub fn holdout_with(m: &AnyModel, args: &mut Args<'_>) -> Result<HoldoutCheck> {
         t: &t,
     };
     crate::churn::holdout_check(m, &d, &holdout, duration, last_bin)
+}
+
+/// Covariate columns of a call, one value per customer: `covariates` as an
+/// object of columns (`{"late_share": [0, 0.5, …]}`, JavaScript and the
+/// vectors), or `covariate_names` (a list) with one column
+/// `covariate.<name>` per name (numpy buffers from Python, read in place).
+/// With both, `covariate_names` orders the object's columns.
+#[derive(Debug, Clone, Default)]
+pub struct CovariateTable<'a> {
+    names: Vec<String>,
+    columns: Vec<std::borrow::Cow<'a, [f64]>>,
+}
+
+impl<'a> CovariateTable<'a> {
+    /// Takes the covariate arguments out of `a`.
+    ///
+    /// # Errors
+    /// [`CxError::InvalidParameter`] for a malformed `covariates` or
+    /// `covariate_names`; [`CxError::Covariate`] for a name without its
+    /// column or a column that is not numbers.
+    pub fn read(a: &mut Args<'a>) -> Result<CovariateTable<'a>> {
+        let order: Option<Vec<String>> = match a.json("covariate_names")? {
+            None => None,
+            Some(v) => Some(
+                serde_json::from_value(v.clone())
+                    .map_err(|_| wrong("covariate_names", &v, "a list of covariate names"))?,
+            ),
+        };
+        let object = match a.json("covariates")? {
+            None => None,
+            Some(Value::Object(m)) => Some(m),
+            Some(other) => return Err(wrong("covariates", &other, "an object of columns")),
+        };
+        let as_floats = |name: &str, column: super::Column<'a>| -> Result<std::borrow::Cow<'a, [f64]>> {
+            let mut tmp = Args::new();
+            tmp.insert("covariates", column);
+            tmp.floats("covariates")
+                .map_err(|e| {
+                    crate::churn::covariate_error(name, e.index(), format!("not a column of numbers ({e})"))
+                })?
+                .ok_or_else(|| crate::churn::covariate_error(name, None, "no column".into()))
+        };
+        let mut out = CovariateTable::default();
+        match (order, object) {
+            (None, None) => {
+                return Err(CxError::invalid(
+                    "covariates",
+                    "nothing",
+                    "covariate columns: an object {name: values} (or covariate_names with covariate.<name> columns)",
+                ));
+            }
+            (names, Some(mut m)) => {
+                let names = names.unwrap_or_else(|| m.keys().cloned().collect());
+                for name in names {
+                    let v = m.remove(&name).ok_or_else(|| {
+                        crate::churn::covariate_error(
+                            &name,
+                            None,
+                            "named in covariate_names but not in covariates".into(),
+                        )
+                    })?;
+                    let col = as_floats(&name, super::Column::Json(v))?;
+                    out.names.push(name);
+                    out.columns.push(col);
+                }
+                if let Some(extra) = m.keys().next() {
+                    return Err(crate::churn::covariate_error(
+                        extra,
+                        None,
+                        "in covariates but not in covariate_names".into(),
+                    ));
+                }
+            }
+            (Some(names), None) => {
+                for name in names {
+                    let column = a.take(&format!("covariate.{name}")).ok_or_else(|| {
+                        crate::churn::covariate_error(
+                            &name,
+                            None,
+                            format!("named in covariate_names but no column `covariate.{name}` was given"),
+                        )
+                    })?;
+                    let col = as_floats(&name, column)?;
+                    out.names.push(name);
+                    out.columns.push(col);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` with the columns as the core takes them.
+    pub fn with<T>(&self, f: impl FnOnce(&crate::churn::Covariates<'_>) -> T) -> T {
+        let cols: Vec<&[f64]> = self.columns.iter().map(|c| c.as_ref()).collect();
+        f(&crate::churn::Covariates {
+            names: &self.names,
+            columns: &cols,
+        })
+    }
+}
+
+/// `fit_covariates`: the purchase model named by `model` with
+/// time-invariant covariates ([`crate::churn::fit_covariates`]) on the
+/// columns `frequency`, `recency`, `t` and the covariates of
+/// [`CovariateTable`], with `options`
+/// ([`crate::churn::CovariateOptions`]).
+///
+/// # Errors
+/// As [`crate::churn::fit_covariates`]; malformed arguments.
+pub fn fit_covariates(a: &mut Args<'_>) -> Result<crate::churn::CovariateModel> {
+    let name = Args::required("model", a.text("model")?)?;
+    let options: crate::churn::CovariateOptions = a.options("options")?;
+    let table = Table::read(a)?;
+    let cov = CovariateTable::read(a)?;
+    let columns = table.columns();
+    let data = CustomerData {
+        frequency: Columns::need(columns.frequency, "frequency", "fit_covariates")?,
+        recency: Columns::need(columns.recency, "recency", "fit_covariates")?,
+        t: Columns::need(columns.t, "t", "fit_covariates")?,
+    };
+    cov.with(|c| crate::churn::fit_covariates(&name, &data, c, &options))
+}
+
+/// A covariate model given as its JSON text or a JSON object.
+fn covariate_model(a: &mut Args<'_>) -> Result<crate::churn::CovariateModel> {
+    match Args::required("model", a.json("model")?)? {
+        Value::String(s) => crate::churn::CovariateModel::from_json(&s),
+        v @ Value::Object(_) => crate::churn::CovariateModel::from_json(&v.to_string()),
+        other => Err(wrong(
+            "model",
+            &other,
+            "a covariate model's JSON (text or object)",
+        )),
+    }
+}
+
+/// `predict_covariates`: `prediction` of the covariate model `model` for
+/// every customer of the columns, each with its own covariates.
+///
+/// # Errors
+/// As [`crate::churn::predict_covariates`]; malformed arguments.
+pub fn predict_covariates(a: &mut Args<'_>) -> Result<Vec<f64>> {
+    let m = covariate_model(a)?;
+    let p = prediction(a)?;
+    let table = Table::read(a)?;
+    let cov = CovariateTable::read(a)?;
+    cov.with(|c| crate::churn::predict_covariates(&m, &p, &table.columns(), c))
+}
+
+/// `covariate_model`: checks a covariate model's JSON and returns it.
+pub(super) fn run_covariate_model(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&covariate_model(a)?))
+}
+
+pub(super) fn run_fit_covariates(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&fit_covariates(a)?))
+}
+
+pub(super) fn run_predict_covariates(a: &mut Args<'_>) -> Result<Value> {
+    Ok(Value::Array(
+        predict_covariates(a)?.into_iter().map(json_float).collect(),
+    ))
 }
 
 /// `parameters`: each parameter of `model` with its standard error and

@@ -23,8 +23,10 @@
 //! | `ewma`, `cusum`, `laney_p` | [`crate::survey`] control charts | `values` (or `successes`, `sizes`), `periods`, `options`, `state` |
 //! | `confidence_sequence`, `sequential_test`, `cuped` | [`crate::survey`] experiments | `values`, `answers`, `arms`, `control`, `periods`, `outcome`, `covariate`, `level`, `options`, `state` |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
+//! | `promise_covariates` | [`crate::signals::promise_covariates`] | the tables of `signals` (orders optional), `unit`, `options` ([`crate::signals::PromiseOptions`]) |
 //! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
+//! | `fit_covariates`, `predict_covariates`, `covariate_model` (checks a model's JSON) | [`crate::churn::fit_covariates`] | `model`, per-customer columns, `covariates` (object of columns, or `covariate_names` + `covariate.<name>` buffers), `options` / `prediction` |
 //!
 //! Timestamps are ISO text or integers in `unit` (`"D"`, `"s"`, `"ms"`
 //! (default), `"us"`, `"ns"`); in an integer buffer `i64::MIN` (numpy's
@@ -100,9 +102,13 @@ pub const CALLS: &[&str] = &[
     "penalty_reward",
     "signals",
     "backtest",
+    "promise_covariates",
     "scorecard",
     "fit",
     "predict",
+    "fit_covariates",
+    "predict_covariates",
+    "covariate_model",
     "parameters",
     "clv",
     "holdout",
@@ -136,11 +142,15 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
     let r = match name {
         "signals" => return signals::run(args),
         "backtest" => return signals::run_backtest(args),
+        "promise_covariates" => return signals::run_promise_covariates(args),
         "scorecard" => return scorecard::run(args),
         #[cfg(feature = "report")]
         "report" => return scorecard::run_report(args),
         "fit" => churn::run_fit(&mut args)?,
         "predict" => churn::run_predict(&mut args)?,
+        "fit_covariates" => churn::run_fit_covariates(&mut args)?,
+        "predict_covariates" => churn::run_predict_covariates(&mut args)?,
+        "covariate_model" => churn::run_covariate_model(&mut args)?,
         "parameters" => churn::run_parameters(&mut args)?,
         "clv" => churn::run_clv(&mut args)?,
         "holdout" => churn::run_holdout(&mut args)?,

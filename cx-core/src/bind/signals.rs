@@ -253,6 +253,56 @@ fn with_tables<O: DeserializeOwned + Default, T>(
     Ok((run(&inputs, options)?, labels))
 }
 
+/// `promise_covariates`: [`crate::signals::promise_covariates`] on the
+/// tables of `args` (read as for [`signals`]) with `options`
+/// ([`PromiseOptions`](crate::signals::PromiseOptions)). Returns
+/// `customers` (labels), `columns` (an object of columns, in the order of
+/// `names`), `names`, `until` and `tables`.
+///
+/// # Errors
+/// As [`crate::signals::promise_covariates`] and [`signals`].
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// let r = cx::bind::call("promise_covariates", json!({
+///     "deliveries": {"customers": ["a", "a", "b"],
+///                    "promised": ["2024-05-01", "2024-05-10", "2024-05-20"],
+///                    "delivered": ["2024-05-03", "2024-05-10", "2024-05-20"]},
+/// }))?;
+/// assert_eq!(r["customers"], json!(["a", "b"]));
+/// assert_eq!(r["columns"]["late_share"], json!([0.5, 0.0]));
+/// # Ok::<(), cx::CxError>(())
+/// ```
+pub(super) fn run_promise_covariates(args: Args<'_>) -> Result<Value> {
+    let (c, labels) = with_tables(args, |inputs, options: crate::signals::PromiseOptions| {
+        crate::signals::promise_covariates(inputs, &options)
+    })?;
+    let keys = Keys {
+        codes: Cow::Borrowed(&[]),
+        labels,
+    };
+    let customers: Vec<Value> = c.customers.iter().map(|&k| keys.label(k)).collect();
+    let columns: serde_json::Map<String, Value> = c
+        .names
+        .iter()
+        .zip(&c.columns)
+        .map(|(n, col)| {
+            (
+                (*n).to_owned(),
+                Value::Array(col.iter().map(|&v| super::json_float(v)).collect()),
+            )
+        })
+        .collect();
+    Ok(serde_json::json!({
+        "customers": customers,
+        "names": c.names,
+        "columns": columns,
+        "until": c.until,
+        "tables": c.tables,
+    }))
+}
+
 /// [`backtest`] as JSON.
 pub(super) fn run_backtest(args: Args<'_>) -> Result<Value> {
     Ok(to_json(&backtest(args)?))

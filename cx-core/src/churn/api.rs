@@ -32,7 +32,7 @@ pub struct Columns<'a> {
 }
 
 impl<'a> Columns<'a> {
-    fn need(col: Option<&'a [f64]>, name: &'static str, task: &str) -> Result<&'a [f64]> {
+    pub(crate) fn need(col: Option<&'a [f64]>, name: &'static str, task: &str) -> Result<&'a [f64]> {
         col.ok_or_else(|| CxError::invalid(name, "missing", format!("a `{name}` column for {task}")))
     }
 

@@ -22,6 +22,7 @@ mod bgbb;
 mod bgnbd;
 mod bootstrap;
 mod clv;
+mod covariates;
 mod data;
 pub(crate) mod fit;
 mod forecast;
@@ -44,6 +45,10 @@ pub use bootstrap::{Bootstrap, BootstrapMethod, BootstrapOptions, Interval, boot
 pub use clv::{
     ClvOptions, Freq, FrequencyBin, HoldoutCheck, calibration_vs_holdout, customer_lifetime_value,
     periods_per_month,
+};
+pub use covariates::{
+    Coefficient, CovariateFit, CovariateModel, CovariateOptions, Covariates, Effect, LikelihoodRatio,
+    Process, covariate_error, fit_covariates, predict_covariates,
 };
 pub use data::CustomerData;
 pub use fit::{FitOptions, FitReport};

@@ -41,6 +41,7 @@
 mod backtest;
 mod build;
 mod calibrate;
+mod covariates;
 mod experience;
 mod inputs;
 mod options;
@@ -59,6 +60,7 @@ pub use backtest::{
     Backtest, BacktestOptions, Bin, CutoffResult, Holdout, PENALTIES, ScoreMetrics, TopShare, backtest,
 };
 pub use calibrate::{Coefficient, Outcome, PURCHASE_MODEL, RiskCalibration, TrainedOn};
+pub use covariates::{PromiseCovariates, PromiseOptions, promise_covariates};
 pub use inputs::{Contacts, Deliveries, Feedback, SignalInputs};
 pub use options::SignalOptions;
 pub use report::{

@@ -14,6 +14,7 @@ core that gives the same numbers in Rust, Python and JavaScript.
 
 from ._cx import __version__
 from ._errors import (
+    CovariateError,
     CxError,
     DecodeError,
     NotConvergedError,
@@ -40,6 +41,7 @@ from .churn import (
     ParetoNbd,
     load_model,
 )
+from .covariates import CovariateModel, fit_covariates, promise_covariates
 from .tracking import expected_cumulative_transactions
 from .discrete import BetaGeoBetaBinom, ShiftedBetaGeometric
 from .gaps import (
@@ -130,6 +132,10 @@ __all__ = [
     "CxError",
     "DecodeError",
     "NotConvergedError",
+    "CovariateError",
+    "CovariateModel",
+    "fit_covariates",
+    "promise_covariates",
     "EmptyInputError",
     "IncompatibleError",
     "InputTypeError",

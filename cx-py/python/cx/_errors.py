@@ -108,6 +108,21 @@ class NotConvergedError(CxError, ArithmeticError):
     code = "not_converged"
 
 
+class CovariateError(CxError, ValueError):
+    """A covariate column cannot be used: a value that is not finite, a
+    column that never varies or is a linear combination of others, a name
+    that is missing or unknown, a customer without covariates. ``column``
+    names it; ``index`` is the row, when one row is at fault."""
+
+    code = "covariate"
+
+    def __init__(self, message: str, fields: Optional[Dict[str, Any]] = None) -> None:
+        fields = dict(fields or {})
+        fields.setdefault("argument", "covariates")
+        super().__init__(message, fields)
+        self.column: Optional[str] = self.fields.get("column")
+
+
 class InputTypeError(CxError, TypeError):
     """An input's type cannot be used (a 2-D array, strings as scores)."""
 
@@ -130,6 +145,7 @@ _BY_CODE = {
         ZeroWeightError,
         DecodeError,
         NotConvergedError,
+        CovariateError,
         InputTypeError,
     )
 }

@@ -14,10 +14,11 @@ use super::data::Rows;
 use crate::error::{CxError, Result};
 
 pub(crate) use hessian::{cholesky, covariance, invert_spd, numeric_grad};
-pub(crate) use model::{Model, total_ll};
+pub(crate) use model::{Model, sum_rows, total_ll};
+pub(crate) use optimizer::minimize;
 
 use hessian::standard_errors;
-use optimizer::{Penalty, minimize, objective, optimizer_error};
+use optimizer::{Penalty, objective, optimizer_error};
 
 /// Options of a fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

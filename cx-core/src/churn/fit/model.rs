@@ -70,7 +70,7 @@ pub(crate) trait Model {
 
 /// Sums `f(i)` over rows, on all cores when there are at least
 /// `parallel_from` rows and the `parallel` feature is on.
-fn sum_rows<F>(n: usize, k: usize, parallel_from: usize, f: F) -> (f64, Vec<f64>)
+pub(crate) fn sum_rows<F>(n: usize, k: usize, parallel_from: usize, f: F) -> (f64, Vec<f64>)
 where
     F: Fn(usize, &mut [f64]) -> f64 + Sync,
 {

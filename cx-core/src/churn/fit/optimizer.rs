@@ -121,7 +121,7 @@ impl Gradient for Problem<'_> {
 
 /// Runs L-BFGS from `phi0`; returns the best point, the iterations and why
 /// the optimizer stopped.
-pub(super) fn minimize(
+pub(crate) fn minimize(
     eval: &Objective<'_>,
     phi0: Vec<f64>,
     max_iterations: u64,

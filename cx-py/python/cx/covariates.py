@@ -1,0 +1,364 @@
+"""What moves purchase and churn: time-invariant covariates in the
+Pareto/NBD, BG/NBD and MBG/NBD models, and the shop's own promise gaps
+(late deliveries, open and repeated contacts, the last NPS answer) as
+covariates.
+
+Each covariate acts on the scale parameter of one process, customer by
+customer: αᵢ = α₀·exp(−γ_purchase·zᵢ) (a positive coefficient raises the
+purchase rate); Pareto/NBD βᵢ = β₀·exp(−γ_dropout·zᵢ) (a positive
+coefficient raises the drop-out rate); for the BG family aᵢ = a₀·exp(γ_a·zᵢ)
+and bᵢ = b₀·exp(γ_b·zᵢ), PyMC-Marketing's linking (CLVTools ties one
+coefficient to both a and b, so the mean drop-out probability cannot move).
+The fit, the standard errors and the likelihood-ratio test run in the Rust
+core, the same in Rust and JavaScript.
+
+>>> import cx, pandas as pd
+>>> s = pd.DataFrame({"frequency": [4, 0, 6, 1, 3, 0, 5, 2, 0, 1, 7, 0],
+...                   "recency": [30, 0, 35, 5, 20, 0, 33, 12, 0, 3, 36, 0],
+...                   "T": [38, 20, 39, 30, 37, 25, 39, 35, 31, 29, 38, 33]})
+>>> late = pd.DataFrame({"late": [0, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1]})
+>>> m = cx.fit_covariates(s, late, model="bg_nbd", dropout=[])
+>>> m.coefficients.loc[0, ["covariate", "process"]].tolist()
+['late', 'purchase']
+>>> bool(m.coefficients.loc[0, "estimate"] < 0)
+True
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import _cx
+from ._errors import CovariateError, InvalidParameterError
+from ._input import as_array
+from .churn import Column, _columns, load_model
+
+__all__ = ["CovariateModel", "fit_covariates", "promise_covariates"]
+
+
+def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+    """The covariate columns as ``covariate_names`` + ``covariate.<name>``
+    float64 buffers. A pandas frame whose index holds the summary's
+    customers is aligned to them (a customer without covariates is a
+    :class:`cx.CovariateError` naming the customer); otherwise the rows
+    must be in the summary's order."""
+    mod = type(covariates).__module__.split(".")[0]
+    if mod == "pandas" and index is not None and not covariates.index.equals(index):
+        if not covariates.index.is_unique:
+            dup = covariates.index[covariates.index.duplicated()][0]
+            raise CovariateError(
+                f"covariate frame: customer {dup!r} has more than one row",
+                {"column": None, "customer": _plain(dup), "index": None},
+            )
+        if index.isin(covariates.index).all() and len(index) <= len(covariates):
+            covariates = covariates.reindex(index)
+        else:
+            pos = int(np.flatnonzero(~index.isin(covariates.index))[0]) if not index.isin(covariates.index).all() else None
+            if pos is not None:
+                cust = _plain(index[pos])
+                raise CovariateError(
+                    f"covariate frame: no row for customer {cust!r} (row {pos} of the summary)",
+                    {"column": None, "customer": cust, "index": pos},
+                )
+    if mod in ("pandas", "polars"):
+        cols = list(covariates.columns) if names is None else list(names)
+        get = lambda c: covariates[c]  # noqa: E731
+    elif isinstance(covariates, Mapping):
+        cols = list(covariates.keys()) if names is None else list(names)
+        get = covariates.__getitem__
+    else:
+        raise InvalidParameterError(
+            "`covariates` must be a pandas or polars DataFrame or a dict of columns",
+            {"argument": "covariates", "value": type(covariates).__name__},
+        )
+    out: Dict[str, Any] = {"covariate_names": [str(c) for c in cols]}
+    for c in cols:
+        try:
+            col = get(c)
+        except (KeyError, Exception) as e:  # polars raises its own ColumnNotFoundError
+            if isinstance(e, KeyError) or type(e).__name__ == "ColumnNotFoundError":
+                raise CovariateError(
+                    f"covariate `{c}`: the covariate frame has no such column",
+                    {"column": str(c), "index": None},
+                ) from None
+            raise
+        try:
+            v = as_array(col, f"covariate.{c}", float64=True)
+        except Exception:
+            raise CovariateError(
+                f"covariate `{c}`: not a column of numbers (encode categories as 0/1 columns)",
+                {"column": str(c), "index": None},
+            ) from None
+        out[f"covariate.{c}"] = v
+    return out
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+class CovariateModel:
+    """A purchase model with time-invariant covariates (from
+    :func:`fit_covariates`, or :meth:`from_json`). ``coefficients`` and
+    ``effects`` are pandas DataFrames; predictions take the customer
+    summary and the covariates of the same customers."""
+
+    def __init__(self, text: str) -> None:
+        # Checked by the core (a malformed model is a cx.DecodeError).
+        _cx.call("covariate_model", {"model": text})
+        self._json = text
+        self._d: Dict[str, Any] = json.loads(text)
+
+    @classmethod
+    def from_json(cls, text: str) -> "CovariateModel":
+        """Reads a model written by :meth:`to_json` (in any of the three languages)."""
+        return cls(text)
+
+    def to_json(self) -> str:
+        """The model as JSON: base model, covariate names and means, coefficients, covariance, fit report."""
+        return self._json
+
+    def __reduce__(self) -> Any:
+        return (CovariateModel, (self._json,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CovariateModel) and self._d == other._d
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @property
+    def model(self) -> str:
+        """``pareto_nbd``, ``bg_nbd`` or ``mbg_nbd``."""
+        return str(self._d["base"]["model"])
+
+    @property
+    def base(self) -> Any:
+        """The model at z = 0 (r, α₀, …) as a cx model object."""
+        return load_model(json.dumps(self._d["base"]))
+
+    @property
+    def params(self) -> Dict[str, float]:
+        """The base parameters by name."""
+        return {k: v for k, v in self._d["base"].items() if k not in ("model", "fit")}
+
+    @property
+    def covariates(self) -> List[str]:
+        """The covariate names."""
+        return list(self._d["covariates"])
+
+    @property
+    def coefficients(self) -> Any:
+        """One row per coefficient: covariate, process (``purchase``,
+        ``dropout``, ``both``, ``dropout_a``, ``dropout_b``), estimate,
+        standard_error, z, p_value, lower, upper (Wald, at ``level``)."""
+        import pandas as pd
+
+        cols = ["covariate", "process", "estimate", "standard_error", "z", "p_value", "lower", "upper"]
+        return pd.DataFrame([{c: r.get(c) for c in cols} for r in self._d["coefficients"]], columns=cols).astype(
+            {c: float for c in cols[2:]}
+        )
+
+    @property
+    def effects(self) -> Any:
+        """What a one-unit increase of each covariate does at the covariates'
+        means: percent change of the mean purchase rate, of the mean drop-out
+        rate (Pareto/NBD) or of the mean drop-out probability per purchase
+        (BG family), with its interval (delta method)."""
+        import pandas as pd
+
+        cols = ["covariate", "on", "percent", "lower", "upper"]
+        return pd.DataFrame([{c: r.get(c) for c in cols} for r in self._d["effects"]], columns=cols).astype(
+            {c: float for c in cols[2:]}
+        )
+
+    @property
+    def report(self) -> Optional[Dict[str, Any]]:
+        """How the fit went: log_likelihood, customers, parameters, aic, bic,
+        likelihood_ratio (null_log_likelihood, statistic, df, p_value),
+        iterations, converged, gradient_norm, termination, penalties."""
+        return self._d.get("fit")
+
+    @property
+    def covariance(self) -> Optional[np.ndarray]:
+        """Covariance of (ln r, ln α₀, ln s | ln a₀, ln β₀ | ln b₀, γ…)."""
+        c = self._d.get("covariance")
+        return None if c is None else np.asarray(c, dtype=float)
+
+    def customer_model(self, **values: float) -> Any:
+        """The purchase model of a customer with these covariate values
+        (every covariate by name)."""
+        missing = set(self.covariates) - set(values)
+        unknown = set(values) - set(self.covariates)
+        if missing or unknown:
+            raise TypeError(f"pass every covariate by name: missing {sorted(missing)}, unknown {sorted(unknown)}")
+        args: Dict[str, Any] = {
+            "model": self._json,
+            "prediction": {"kind": "log_likelihood"},
+            "frequency": np.zeros(1), "recency": np.zeros(1), "t": np.ones(1),
+            "covariates": {k: [float(v)] for k, v in values.items()},
+        }
+        _cx.call("predict_covariates", args)  # checks the values
+        d = dict(self._d["base"])
+        theta = {k: np.log(v) for k, v in self.params.items()}
+        names = list(self.params)
+        links = {"purchase": [(1, -1)], "dropout": [(3, -1)], "both": [(1, -1), (3, -1)],
+                 "dropout_a": [(2, 1)], "dropout_b": [(3, 1)]}
+        for c in self._d["coefficients"]:
+            for j, sign in links[c["process"]]:
+                theta[names[j]] += sign * c["estimate"] * float(values[c["covariate"]])
+        d.update({k: float(np.exp(v)) for k, v in theta.items()})
+        d.pop("fit", None)
+        return load_model(json.dumps(d))
+
+    def predict(self, prediction: Dict[str, Any], data: Any = None, covariates: Any = None, *,
+                frequency: Column = "frequency", recency: Column = "recency", T: Column = "T",
+                monetary_value: Optional[Column] = None) -> np.ndarray:
+        """Any prediction of the purchase models (``{"kind": "probability_alive"}``,
+        ``{"kind": "conditional_expected_purchases", "horizon": 13}``, …) for
+        each customer with its own covariates."""
+        names: Dict[str, Column] = {"frequency": frequency, "recency": recency, "t": T}
+        if monetary_value is not None:
+            names["monetary_value"] = monetary_value
+        cols, _ = _columns(data, names)
+        n = len(cols["frequency"])
+        index = data.index if type(data).__module__.split(".")[0] == "pandas" else None
+        args: Dict[str, Any] = {"model": self._json, "prediction": prediction, **cols}
+        args.update(_covariate_args(covariates, n, index, self.covariates))
+        return np.asarray(_cx.call("predict_covariates", args), dtype=float)
+
+    def probability_alive(self, data: Any = None, covariates: Any = None, **columns: Any) -> np.ndarray:
+        """P(alive) of each customer with its covariates."""
+        return self.predict({"kind": "probability_alive"}, data, covariates, **columns)
+
+    def predict_purchases(self, horizon: float, data: Any = None, covariates: Any = None, **columns: Any) -> np.ndarray:
+        """Expected purchases in the next ``horizon`` of each customer with its covariates."""
+        return self.predict({"kind": "conditional_expected_purchases", "horizon": float(horizon)}, data, covariates, **columns)
+
+    def log_likelihood(self, data: Any = None, covariates: Any = None, **columns: Any) -> np.ndarray:
+        """Each customer's ln L at the fitted parameters and its covariates."""
+        return self.predict({"kind": "log_likelihood"}, data, covariates, **columns)
+
+    def clv(self, spend_model: Any, data: Any = None, covariates: Any = None, *, time: float = 12.0,
+            discount_rate: float = 0.01, freq: str = "D", monetary_value: Column = "monetary_value",
+            **columns: Any) -> np.ndarray:
+        """Customer lifetime value with a gamma-gamma ``spend_model``
+        (options as :meth:`cx.GammaGamma.clv`), each customer with its covariates."""
+        pred = {"kind": "clv", "spend": json.loads(spend_model.to_json()),
+                "options": {"time": float(time), "discount_rate": float(discount_rate), "freq": freq}}
+        return self.predict(pred, data, covariates, monetary_value=monetary_value, **columns)
+
+    def __repr__(self) -> str:
+        rep = self.report or {}
+        ll = f", log_likelihood={rep['log_likelihood']:.4f}" if "log_likelihood" in rep else ""
+        return f"CovariateModel({self.model}, covariates={self.covariates}{ll})"
+
+
+def fit_covariates(
+    data: Any,
+    covariates: Any,
+    *,
+    model: str = "pareto_nbd",
+    purchase: Optional[Sequence[str]] = None,
+    dropout: Optional[Sequence[str]] = None,
+    shared: Sequence[str] = (),
+    penalty_purchase: float = 0.0,
+    penalty_dropout: float = 0.0,
+    level: float = 0.95,
+    max_iterations: int = 1000,
+    accept_unconverged: bool = False,
+    frequency: Column = "frequency",
+    recency: Column = "recency",
+    T: Column = "T",
+) -> CovariateModel:
+    """Fits ``model`` (``pareto_nbd``, ``bg_nbd``, ``mbg_nbd``) with
+    time-invariant covariates to a customer summary.
+
+    ``covariates``: a pandas or polars DataFrame (or dict of columns) of
+    numbers, one row per customer — a pandas frame indexed by customer is
+    aligned to the summary's index (e.g. :func:`promise_covariates`'s
+    output), anything else must be in the summary's order. ``purchase`` and
+    ``dropout`` list the covariates of each process (default: every
+    covariate on both, with separate coefficients); ``shared`` covariates
+    get one coefficient on both processes (Pareto/NBD only).
+    ``penalty_purchase`` / ``penalty_dropout``: L2 penalty λ·Σγ² on the
+    coefficients of the standardized covariates. Covariates are
+    standardized for the optimizer only; coefficients are per unit of the
+    covariate. Errors (:class:`cx.CovariateError`) name the column and row
+    of a NaN, a constant or collinear covariate, a missing customer.
+    """
+    cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
+    n = len(cols["frequency"])
+    index = data.index if type(data).__module__.split(".")[0] == "pandas" else None
+    used = None
+    if type(covariates).__module__.split(".")[0] in ("pandas", "polars") or isinstance(covariates, Mapping):
+        listed = list(purchase or []) + list(dropout or []) + list(shared)
+        if purchase is not None and dropout is not None:
+            used = list(dict.fromkeys(listed))
+    options: Dict[str, Any] = {
+        "shared": list(shared),
+        "penalty_purchase": float(penalty_purchase),
+        "penalty_dropout": float(penalty_dropout),
+        "level": float(level),
+        "max_iterations": int(max_iterations),
+        "accept_unconverged": bool(accept_unconverged),
+    }
+    if purchase is not None:
+        options["purchase"] = list(purchase)
+    if dropout is not None:
+        options["dropout"] = list(dropout)
+    args: Dict[str, Any] = {"model": model, "options": options, **cols}
+    args.update(_covariate_args(covariates, n, index, used))
+    return CovariateModel(json.dumps(_cx.call("fit_covariates", args)))
+
+
+def promise_covariates(
+    orders: Any = None,
+    feedback: Any = None,
+    contacts: Any = None,
+    deliveries: Any = None,
+    *,
+    columns: Optional[Mapping[str, str]] = None,
+    until: Any = None,
+    **options: Any,
+) -> Any:
+    """The shop's promise gaps per customer, as covariates for
+    :func:`fit_covariates`: a pandas DataFrame indexed by customer with
+    ``deliveries``, ``late_deliveries``, ``late_share``, ``mean_days_late``
+    (deliveries table), ``contacts``, ``open_contacts``,
+    ``repeat_contacts`` (contacts), ``answered``, ``detractor``,
+    ``promoter`` (feedback: the last NPS answer), counting rows up to
+    ``until`` (the end of the calibration period; default the last
+    observed day). Tables and ``columns`` as in :func:`cx.signals`;
+    ``options``: ``grace_days`` (0), ``repeat_days`` (7),
+    ``detractor_max`` (6), ``promoter_min`` (9). ``frame.attrs["tables"]``
+    says how many rows of each table were used and left out.
+
+    >>> import cx, pandas as pd
+    >>> d = pd.DataFrame({"customer": ["a", "a", "b"],
+    ...                   "promised": pd.to_datetime(["2024-05-01", "2024-05-10", "2024-05-20"]),
+    ...                   "delivered": pd.to_datetime(["2024-05-03", "2024-05-10", "2024-05-20"])})
+    >>> cx.promise_covariates(deliveries=d)["late_share"].tolist()
+    [0.5, 0.0]
+    """
+    import pandas as pd
+
+    from .signals import _arguments
+
+    tables = {
+        name: t
+        for name, t in (("orders", orders), ("feedback", feedback), ("contacts", contacts), ("deliveries", deliveries))
+        if t is not None
+    }
+    if until is not None:
+        options["until"] = until if isinstance(until, str) else str(until)[:10]
+    args, labels = _arguments(tables, dict(columns or {})) if tables else ({}, [])
+    args["options"] = options
+    r = _cx.call("promise_covariates", args)
+    frame = pd.DataFrame({n: np.asarray(r["columns"][n], dtype=float) for n in r["names"]},
+                         index=pd.Index(r["customers"], name="customer"))
+    frame.attrs["tables"] = r["tables"]
+    frame.attrs["until"] = r["until"]
+    return frame
