@@ -127,7 +127,12 @@ def test_promise_gaps_of_the_demo_shop_as_drivers():
     deliveries = pd.read_csv(demo / "deliveries.csv", parse_dates=["promised", "delivered"])
     feedback = pd.read_csv(demo / "feedback.csv", parse_dates=["date"])
     end = orders["date"].max()
-    gaps = cx.promise_covariates(orders=orders, deliveries=deliveries, feedback=feedback, until=end)
+    contacts = pd.read_csv(demo / "contacts.csv", parse_dates=["received", "resolved"])
+    gaps = cx.promise_covariates(orders=orders, deliveries=deliveries, feedback=feedback, contacts=contacts, until=end)
+    assert {"late_share", "mean_days_late", "open_contacts", "repeat_contacts", "failed_first_contacts",
+            "detractor", "promoter"} <= set(gaps.columns)
+    assert gaps.attrs["tables"]["contacts"]["rows"] == len(contacts)
+    assert (gaps["failed_first_contacts"] <= gaps["contacts"]).all()
     s = cx.customer_summary(orders, customer_id="customer", timestamp="date", multiplier=7).set_index("customer")
     z = gaps.loc[s.index, ["late_share", "detractor"]]
     m = cx.fit_covariates(s, z, model="pareto_nbd")
@@ -137,3 +142,62 @@ def test_promise_gaps_of_the_demo_shop_as_drivers():
     eff = m.effects
     assert set(eff["on"]) == {"purchase_rate", "dropout_rate"}
     assert (eff["lower"] <= eff["percent"]).all() and (eff["percent"] <= eff["upper"]).all()
+
+
+def _dynamic_periods():
+    v = DOC["dynamic"]
+    n, k = len(v["first"]), len(v["boundaries"]) - 1
+    cov = {name: np.asarray(col).reshape(n, k) for name, col in v["covariates"].items()}
+    return v, cx.PeriodCovariates(v["first"], v["boundaries"], np.asarray(v["purchases"]).reshape(n, k), cov)
+
+
+@pytest.mark.parametrize("kind", ["log_likelihood", "probability_alive", "conditional_expected_purchases"])
+def test_time_varying_predictions_match_quadrature(kind):
+    v, periods = _dynamic_periods()
+    m = cx.CovariateModel.from_json(json.dumps(v["model"]))
+    assert m.time_varying
+    s = pd.DataFrame(v["customers"])
+    pred = {"kind": kind} if kind != "conditional_expected_purchases" else {"kind": kind, "horizon": v["horizon"]}
+    got = m.predict_periods(pred, s, periods)
+    np.testing.assert_allclose(got, v["expected"][kind], rtol=v["tol"], atol=v["tol"])
+
+
+def test_period_covariates_from_frames_and_a_time_varying_fit():
+    """Orders and a weekly campaign calendar: the grid, first purchases and
+    repeat purchases per week are those counted by hand; a fit runs."""
+    rng = np.random.default_rng(5)
+    start = pd.Timestamp("2024-01-01")
+    rows = []
+    for c in range(400):
+        first = start + pd.Timedelta(days=int(rng.integers(0, 60)))
+        days = np.sort(rng.choice(np.arange(1, 300), size=int(rng.integers(0, 8)), replace=False))
+        rows.append((f"c{c}", first))
+        rows += [(f"c{c}", first + pd.Timedelta(days=int(d))) for d in days if first + pd.Timedelta(days=int(d)) < start + pd.Timedelta(days=364)]
+    orders = pd.DataFrame(rows, columns=["customer", "at"])
+    weeks = pd.date_range(start, periods=53, freq="7D")
+    calendar = pd.DataFrame({"period": weeks, "campaign": ((weeks.month == 3) | (weeks.month == 10)).astype(float)})
+    s = cx.customer_summary(orders, customer_id="customer", timestamp="at", multiplier=7,
+                            observation_end="2024-12-29").set_index("customer")
+    p = cx.period_covariates(orders, calendar, customers=s.index, customer_id="customer", timestamp="at",
+                             multiplier=7)
+    assert p.purchases.shape == (400, 53) and p.boundaries[0] == 0.0 and p.boundaries[-1] == 53.0
+    np.testing.assert_array_equal(p.purchases.sum(axis=1), s["frequency"].to_numpy())
+    first = orders.groupby("customer")["at"].min().reindex(s.index)
+    np.testing.assert_allclose(p.first, ((first - start).dt.days / 7).to_numpy())
+    # c0's repeat purchases by hand: the week of each distinct later day.
+    c0 = orders[orders.customer == "c0"]["at"].dt.floor("D").drop_duplicates().sort_values().iloc[1:]
+    want = np.zeros(53)
+    for d in c0:
+        want[(d - start).days // 7] += 1
+    np.testing.assert_array_equal(p.purchases[list(s.index).index("c0")], want)
+    m = cx.fit_dynamic_covariates(s, p, accept_unconverged=True)
+    assert m.time_varying and list(m.coefficients["process"]) == ["purchase", "dropout"]
+    assert m.report["customers"] == 400
+    pa = m.predict_periods({"kind": "probability_alive"}, s, p)
+    assert ((pa >= 0) & (pa <= 1)).all()
+    # A calendar that stops before the observation does is a typed error naming the customer row.
+    short = cx.period_covariates(orders, calendar.iloc[:30], customers=s.index, customer_id="customer",
+                                 timestamp="at", multiplier=7)
+    with pytest.raises(cx.CxError) as e:
+        cx.fit_dynamic_covariates(s, short)
+    assert e.value.argument in ("first", "purchases")

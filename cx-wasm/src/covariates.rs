@@ -29,6 +29,19 @@ fn covariate_call(name: &str, args: &JsValue) -> Result<Value, JsValue> {
     cx::bind::call(name, v).map_err(error)
 }
 
+/// A fitted covariate model: camelCase keys for JS, and `json`, the text
+/// Python and Rust read.
+fn fitted(name: &str, args: &JsValue) -> Result<JsValue, JsValue> {
+    let m = covariate_call(name, args)?;
+    let out = result(&m)?;
+    js_sys::Reflect::set(
+        &out,
+        &JsValue::from_str("json"),
+        &JsValue::from_str(&m.to_string()),
+    )?;
+    Ok(out)
+}
+
 /// Fits `model` ("pareto_nbd", "bg_nbd", "mbg_nbd") with time-invariant
 /// covariates: `{model, frequency, recency, t, covariates: {name:
 /// values}, covariateNames?, options?: {purchase, dropout, shared,
@@ -40,14 +53,7 @@ fn covariate_call(name: &str, args: &JsValue) -> Result<Value, JsValue> {
 pub fn fit_covariates(
     #[wasm_bindgen(unchecked_param_type = "CovariateFitArgs")] args: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let m = covariate_call("fit_covariates", &args)?;
-    let out = result(&m)?;
-    js_sys::Reflect::set(
-        &out,
-        &JsValue::from_str("json"),
-        &JsValue::from_str(&m.to_string()),
-    )?;
-    Ok(out)
+    fitted("fit_covariates", &args)
 }
 
 /// A prediction (`{kind: "probability_alive"}`, `{kind:
@@ -59,24 +65,59 @@ pub fn fit_covariates(
 pub fn predict_covariates(
     #[wasm_bindgen(unchecked_param_type = "CovariatePredictArgs")] args: JsValue,
 ) -> Result<Float64Array, JsValue> {
-    let mut a = args.clone();
-    // The model's `json` text travels instead of the object, when given.
+    let v = covariate_call("predict_covariates", &with_model_json(&args)?)?;
+    Ok(floats(&v))
+}
+
+/// `args` with the model's `json` text in place of the model object, when
+/// the object carries it (the model of `fitCovariates`).
+fn with_model_json(args: &JsValue) -> Result<JsValue, JsValue> {
     if args.is_object()
-        && let Ok(model) = js_sys::Reflect::get(&args, &JsValue::from_str("model"))
+        && let Ok(model) = js_sys::Reflect::get(args, &JsValue::from_str("model"))
         && model.is_object()
         && let Ok(text) = js_sys::Reflect::get(&model, &JsValue::from_str("json"))
         && text.is_string()
     {
         let copy = js_sys::Object::assign(&js_sys::Object::new(), args.unchecked_ref());
         js_sys::Reflect::set(&copy, &JsValue::from_str("model"), &text)?;
-        a = copy.into();
+        return Ok(copy.into());
     }
-    let v = covariate_call("predict_covariates", &a)?;
+    Ok(args.clone())
+}
+
+/// A JSON array of numbers as a `Float64Array`.
+fn floats(v: &Value) -> Float64Array {
     let values: Vec<f64> = v
         .as_array()
         .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
         .unwrap_or_default();
-    Ok(Float64Array::from(values.as_slice()))
+    Float64Array::from(values.as_slice())
+}
+
+/// Pareto/NBD with time-varying covariates (Bachmann, Meierer & Näf 2021):
+/// `{frequency, recency, t, first, boundaries, purchases, covariates:
+/// {name: values}, covariateNames?, options?}` — `first`: each customer's
+/// first purchase on the calendar of `boundaries` (the K + 1 period
+/// boundaries, in the summary's unit); `purchases` and each covariate:
+/// customers × periods values, customer-major. Returns the model as
+/// `fitCovariates` does (`timeVarying: true`).
+#[wasm_bindgen(js_name = fitDynamicCovariates, unchecked_return_type = "CovariateModel")]
+pub fn fit_dynamic_covariates(
+    #[wasm_bindgen(unchecked_param_type = "DynamicFitArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    fitted("fit_dynamic_covariates", &args)
+}
+
+/// `{kind: "log_likelihood" | "probability_alive"}` or `{kind:
+/// "conditional_expected_purchases", horizon}` of a Pareto/NBD covariate
+/// model for each customer with its period covariates (the arguments of
+/// `fitDynamicCovariates` plus `model` and `prediction`).
+#[wasm_bindgen(js_name = predictDynamic)]
+pub fn predict_dynamic(
+    #[wasm_bindgen(unchecked_param_type = "DynamicPredictArgs")] args: JsValue,
+) -> Result<Float64Array, JsValue> {
+    let v = covariate_call("predict_dynamic", &with_model_json(&args)?)?;
+    Ok(floats(&v))
 }
 
 /// The shop's promise gaps per customer as covariates: the tables of

@@ -267,6 +267,8 @@ export interface CovariateModel {
   covariates: string[]; means: number[];
   coefficients: CovariateCoefficient[]; effects: CovariateEffect[];
   covariance: number[][] | null; level: number;
+  /** Fitted to covariates that vary by period (fitDynamicCovariates). */
+  timeVarying: boolean;
   fit?: {
     logLikelihood: number; customers: number; parameters: number; aic: number; bic: number;
     likelihoodRatio: { nullLogLikelihood: number; statistic: number; df: number; pValue: number };
@@ -283,10 +285,27 @@ export interface CovariatePredictArgs {
   frequency: NumberColumn; recency: NumberColumn; t: NumberColumn; monetaryValue?: NumberColumn;
   covariates: Record<string, NumberColumn>;
 }
+export interface DynamicFitArgs {
+  frequency: NumberColumn; recency: NumberColumn; t: NumberColumn;
+  /** Each customer's first purchase on the calendar of `boundaries`. */
+  first: NumberColumn;
+  /** The K + 1 period boundaries, ascending, in the summary's unit. */
+  boundaries: NumberColumn;
+  /** Repeat purchases per customer and period, customer-major (n × K). */
+  purchases: NumberColumn;
+  /** Per covariate n × K values, customer-major; names kept as given. */
+  covariates: Record<string, NumberColumn>;
+  covariateNames?: string[];
+  options?: CovariateOptions;
+}
+export interface DynamicPredictArgs extends DynamicFitArgs {
+  model: CovariateModel | string;
+  prediction: { kind: "log_likelihood" | "probability_alive" } | { kind: "conditional_expected_purchases"; horizon: number };
+}
 export interface PromiseCovariates {
   customers: Array<string | number>;
   names: string[];
-  /** deliveries, late_deliveries, late_share, mean_days_late, contacts, open_contacts, repeat_contacts, answered, detractor, promoter (those of the tables given). */
+  /** deliveries, late_deliveries, late_share, mean_days_late, contacts, open_contacts, repeat_contacts, failed_first_contacts (with cases), answered, detractor, promoter (those of the tables given). */
   columns: Record<string, number[]>;
   until: string | null;
   tables: Record<string, { rows: number; used: number; afterAsOf: number; missing: number }>;

@@ -33,4 +33,7 @@ test("README js blocks run", async () => {
   assert.ok(lines.some((l) => l.startsWith("lift 0.5 [") && /decided at answer \d+/.test(l)), lines.join("\n"));
   assert.ok(lines.includes("true down"), lines.join("\n"));
   assert.ok(lines.some((l) => /^delivery \d+%, price \d+%$/.test(l)), lines.join("\n"));
+  assert.ok(lines.includes("a b 0.5 0"), lines.join("\n"));
+  assert.ok(lines.includes("late purchase true purchase_rate"), lines.join("\n"));
+  assert.ok(lines.includes("12"), lines.join("\n"));
 });

@@ -3,6 +3,7 @@
 // the declarations makes this file fail to compile.
 import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution, customerSummary, storeSummary, cohortRetention, rfm, cadence, calibrationHoldout, ChurnModel, loadModel } from "cx-wasm";
 import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError, CustomerSummary, StoreSummary, Cohort, Rfm, Cadence, TransactionTable, FitReport, HoldoutCheck } from "cx-wasm";
+import * as cx from "cx-wasm";
 
 const r: Nps = nps(Uint8Array.from([10, 9, 3]), { interval: "wald", level: 0.9 });
 const score: number = r.score;
@@ -65,3 +66,18 @@ const why: string = topRisk.signals[0].reason;
 const kind: SignalKind = topRisk.signals[0].kind;
 const lateCount: number | undefined = sr.counts.late_deliveries;
 const pAlive: number | null = topRisk.pAlive;
+
+// Covariates: the fit's model goes straight into the predictions.
+{
+  const m: cx.CovariateModel = cx.fitCovariates({
+    model: "bg_nbd", frequency: [1, 0], recency: [3, 0], t: [5, 4],
+    covariates: { late: [0, 1] }, options: { dropout: [], acceptUnconverged: true },
+  });
+  const p: Float64Array = cx.predictCovariates({ model: m, prediction: { kind: "probability_alive" }, frequency: [1], recency: [3], t: [5], covariates: { late: [1] } });
+  const gaps: cx.PromiseCovariates = cx.promiseCovariates({ deliveries: { customers: ["a"], promised: ["2024-01-01"], delivered: ["2024-01-03"] } });
+  const d: Float64Array = cx.predictDynamic({
+    model: m.json, prediction: { kind: "conditional_expected_purchases", horizon: 1 }, frequency: [0], recency: [0], t: [1],
+    first: [0], boundaries: [0, 1, 2], purchases: [0, 0], covariates: { late: [0, 1] },
+  });
+  void [p, gaps.columns["late_share"], d, m.coefficients[0].pValue, m.fit?.likelihoodRatio.pValue];
+}

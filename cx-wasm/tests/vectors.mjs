@@ -586,6 +586,23 @@ export function covariates(cx, doc) {
       },
     });
   }
+  const v = doc.dynamic;
+  for (const kind of ["log_likelihood", "probability_alive", "conditional_expected_purchases"]) {
+    out.push({
+      name: `covariates: time-varying ${kind}`,
+      run: () => {
+        const prediction = kind === "conditional_expected_purchases" ? { kind, horizon: v.horizon } : { kind };
+        const got = cx.predictDynamic({
+          model: JSON.stringify(v.model), prediction,
+          frequency: v.customers.frequency, recency: v.customers.recency, t: v.customers.T,
+          first: v.first, boundaries: v.boundaries, purchases: Float64Array.from(v.purchases),
+          covariates: { campaign: Float64Array.from(v.covariates.campaign), mood: v.covariates.mood },
+          covariateNames: ["campaign", "mood"],
+        });
+        v.expected[kind].forEach((w, i) => close(`row ${i}`, got[i], w, v.tol * (1 + Math.abs(w))));
+      },
+    });
+  }
   for (const p of doc.promise) {
     out.push({
       name: `covariates: ${p.name}`,

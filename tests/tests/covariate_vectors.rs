@@ -173,3 +173,54 @@ fn promise_covariates_are_counted_as_by_hand() {
         assert_eq!(r["until"], json!("2024-03-31"));
     }
 }
+
+/// Time-varying covariates: ln L, P(alive) and the expected purchases in
+/// the next two weeks against scipy's quadrature of the likelihood.
+#[test]
+fn time_varying_predictions_match_quadrature() {
+    let d = doc();
+    let v = &d["dynamic"];
+    let tol = v["tol"].as_f64().expect("tol");
+    for (kind, prediction) in [
+        ("log_likelihood", json!({"kind": "log_likelihood"})),
+        ("probability_alive", json!({"kind": "probability_alive"})),
+        (
+            "conditional_expected_purchases",
+            json!({"kind": "conditional_expected_purchases", "horizon": v["horizon"]}),
+        ),
+    ] {
+        let args = json!({
+            "model": v["model"], "prediction": prediction,
+            "frequency": v["customers"]["frequency"], "recency": v["customers"]["recency"], "t": v["customers"]["T"],
+            "first": v["first"], "boundaries": v["boundaries"], "purchases": v["purchases"],
+            "covariates": v["covariates"], "covariate_names": ["campaign", "mood"],
+        });
+        let got = cx::bind::call("predict_dynamic", args).expect(kind);
+        for (i, (g, w)) in got
+            .as_array()
+            .expect("a")
+            .iter()
+            .zip(v["expected"][kind].as_array().expect("e"))
+            .enumerate()
+        {
+            close(
+                &format!("{kind} row {i}"),
+                g.as_f64().expect("g"),
+                w.as_f64().expect("w"),
+                tol,
+            );
+        }
+    }
+    // The grid must reach the horizon: 28 + 5 weeks is past its 30.
+    let args = json!({
+        "model": v["model"], "prediction": {"kind": "conditional_expected_purchases", "horizon": 5.0},
+        "frequency": v["customers"]["frequency"], "recency": v["customers"]["recency"], "t": v["customers"]["T"],
+        "first": v["first"], "boundaries": v["boundaries"], "purchases": v["purchases"],
+        "covariates": v["covariates"],
+    });
+    let e = cx::bind::call("predict_dynamic", args).expect_err("horizon past the grid");
+    assert_eq!(
+        (e.code(), e.argument(), e.index()),
+        ("out_of_range", "first", Some(0))
+    );
+}

@@ -61,6 +61,7 @@ fn truth(base: AnyModel, coefficients: Vec<Coefficient>) -> CovariateModel {
         effects: vec![],
         covariance: None,
         level: 0.95,
+        time_varying: false,
         fit: None,
     }
 }
@@ -278,6 +279,7 @@ fn zero_coefficients_are_the_model_without_covariates() {
             effects: vec![],
             covariance: None,
             level: 0.95,
+            time_varying: false,
             fit: None,
         };
         let m = CovariateModel::from_json(&m.to_json()).expect("round trip");

@@ -340,6 +340,82 @@ pub fn predict_covariates(a: &mut Args<'_>) -> Result<Vec<f64>> {
     cov.with(|c| crate::churn::predict_covariates(&m, &p, &table.columns(), c))
 }
 
+/// The time-varying arguments: `first` (calendar time of each customer's
+/// first purchase), `boundaries` (the K + 1 period boundaries), `purchases`
+/// (repeat purchases per customer and period, customer-major) and the
+/// covariates of [`CovariateTable`], each column customers × periods long.
+fn with_periods<T>(
+    a: &mut Args<'_>,
+    run: impl FnOnce(&CustomerData<'_>, &crate::churn::PeriodCovariates<'_>) -> Result<T>,
+) -> Result<T> {
+    let table = Table::read(a)?;
+    let first = Args::required("first", a.floats("first")?)?;
+    let boundaries = Args::required("boundaries", a.floats("boundaries")?)?;
+    let purchases = Args::required("purchases", a.floats("purchases")?)?;
+    let cov = CovariateTable::read(a)?;
+    let columns = table.columns();
+    let data = CustomerData {
+        frequency: Columns::need(columns.frequency, "frequency", "time-varying covariates")?,
+        recency: Columns::need(columns.recency, "recency", "time-varying covariates")?,
+        t: Columns::need(columns.t, "t", "time-varying covariates")?,
+    };
+    cov.with(|c| {
+        run(
+            &data,
+            &crate::churn::PeriodCovariates {
+                names: c.names,
+                boundaries: &boundaries,
+                first: &first,
+                columns: c.columns,
+                purchases: &purchases,
+            },
+        )
+    })
+}
+
+/// `fit_dynamic_covariates`: Pareto/NBD with time-varying covariates
+/// ([`crate::churn::fit_dynamic_covariates`]) on the columns `frequency`,
+/// `recency`, `t` and the period arguments of [`with_periods`], with
+/// `options` ([`crate::churn::CovariateOptions`]).
+///
+/// # Errors
+/// As [`crate::churn::fit_dynamic_covariates`]; malformed arguments.
+pub fn fit_dynamic_covariates(a: &mut Args<'_>) -> Result<crate::churn::CovariateModel> {
+    let options: crate::churn::CovariateOptions = a.options("options")?;
+    with_periods(a, |d, p| crate::churn::fit_dynamic_covariates(d, p, &options))
+}
+
+/// `predict_dynamic`: `prediction` ([`crate::churn::DynamicPrediction`]) of
+/// the Pareto/NBD covariate model `model` for every customer with its
+/// period covariates.
+///
+/// # Errors
+/// As [`crate::churn::predict_dynamic`]; malformed arguments.
+pub fn predict_dynamic(a: &mut Args<'_>) -> Result<Vec<f64>> {
+    let m = covariate_model(a)?;
+    let p = Args::required("prediction", a.json("prediction")?)?;
+    let p: crate::churn::DynamicPrediction = serde_json::from_value(p.clone()).map_err(|e| {
+        CxError::invalid(
+            "prediction",
+            p.to_string(),
+            format!(
+                "log_likelihood, probability_alive or conditional_expected_purchases with a horizon ({e})"
+            ),
+        )
+    })?;
+    with_periods(a, |d, periods| crate::churn::predict_dynamic(&m, &p, d, periods))
+}
+
+pub(super) fn run_fit_dynamic_covariates(a: &mut Args<'_>) -> Result<Value> {
+    Ok(to_json(&fit_dynamic_covariates(a)?))
+}
+
+pub(super) fn run_predict_dynamic(a: &mut Args<'_>) -> Result<Value> {
+    Ok(Value::Array(
+        predict_dynamic(a)?.into_iter().map(json_float).collect(),
+    ))
+}
+
 /// `covariate_model`: checks a covariate model's JSON and returns it.
 pub(super) fn run_covariate_model(a: &mut Args<'_>) -> Result<Value> {
     Ok(to_json(&covariate_model(a)?))

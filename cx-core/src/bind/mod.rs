@@ -27,6 +27,7 @@
 //! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
 //! | `fit_covariates`, `predict_covariates`, `covariate_model` (checks a model's JSON) | [`crate::churn::fit_covariates`] | `model`, per-customer columns, `covariates` (object of columns, or `covariate_names` + `covariate.<name>` buffers), `options` / `prediction` |
+//! | `fit_dynamic_covariates`, `predict_dynamic` | [`crate::churn::fit_dynamic_covariates`] | per-customer columns, `first`, `boundaries`, `purchases` (customers × periods), `covariates` (columns customers × periods), `options` / `model`, `prediction` |
 //!
 //! Timestamps are ISO text or integers in `unit` (`"D"`, `"s"`, `"ms"`
 //! (default), `"us"`, `"ns"`); in an integer buffer `i64::MIN` (numpy's
@@ -109,6 +110,8 @@ pub const CALLS: &[&str] = &[
     "fit_covariates",
     "predict_covariates",
     "covariate_model",
+    "fit_dynamic_covariates",
+    "predict_dynamic",
     "parameters",
     "clv",
     "holdout",
@@ -151,6 +154,8 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "fit_covariates" => churn::run_fit_covariates(&mut args)?,
         "predict_covariates" => churn::run_predict_covariates(&mut args)?,
         "covariate_model" => churn::run_covariate_model(&mut args)?,
+        "fit_dynamic_covariates" => churn::run_fit_dynamic_covariates(&mut args)?,
+        "predict_dynamic" => churn::run_predict_dynamic(&mut args)?,
         "parameters" => churn::run_parameters(&mut args)?,
         "clv" => churn::run_clv(&mut args)?,
         "holdout" => churn::run_holdout(&mut args)?,

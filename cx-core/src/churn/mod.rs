@@ -24,6 +24,7 @@ mod bootstrap;
 mod clv;
 mod covariates;
 mod data;
+mod dynamic;
 pub(crate) mod fit;
 mod forecast;
 mod gamma_gamma;
@@ -51,6 +52,7 @@ pub use covariates::{
     Process, covariate_error, fit_covariates, predict_covariates,
 };
 pub use data::CustomerData;
+pub use dynamic::{DynamicPrediction, PeriodCovariates, fit_dynamic_covariates, predict_dynamic};
 pub use fit::{FitOptions, FitReport};
 pub use gamma_gamma::GammaGamma;
 pub use pareto::ParetoNbd;

@@ -208,7 +208,7 @@ fn positive_series_grad(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, [f64; 4]
 
 /// Gauss–Kronrod 7–15 nodes (positive half) and weights (Piessens et al.
 /// 1983, QUADPACK).
-const GK_X: [f64; 8] = [
+pub(crate) const GK_X: [f64; 8] = [
     0.991_455_371_120_812_6,
     0.949_107_912_342_758_5,
     0.864_864_423_359_769_1,
@@ -218,7 +218,7 @@ const GK_X: [f64; 8] = [
     0.207_784_955_007_898_5,
     0.0,
 ];
-const GK_WK: [f64; 8] = [
+pub(crate) const GK_WK: [f64; 8] = [
     0.022_935_322_010_529_22,
     0.063_092_092_629_978_55,
     0.104_790_010_322_250_2,

@@ -60,6 +60,7 @@ impl Default for PromiseOptions {
 /// | `contacts` | contacts | contacts received by `until` |
 /// | `open_contacts` | contacts | of those, not resolved by `until` |
 /// | `repeat_contacts` | contacts | contacts within `repeat_days` of the customer's previous one |
+/// | `failed_first_contacts` | contacts with `cases` | cases not resolved at the first contact: more than one contact, or unresolved at `until` |
 /// | `answered` | feedback | 1 when the customer gave an NPS answer by `until` |
 /// | `detractor` | feedback | 1 when the last answer is ≤ `detractor_max` |
 /// | `promoter` | feedback | 1 when the last answer is ≥ `promoter_min` |
@@ -278,6 +279,34 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         out.push("contacts", count);
         out.push("open_contacts", open);
         out.push("repeat_contacts", repeat);
+        if let Some(cases) = c.cases {
+            CxError::check_len(
+                "contacts.cases",
+                cases.len(),
+                "contacts.customers",
+                c.customers.len(),
+            )?;
+            // Per (customer, case) received by the cut-off: contacts and
+            // whether one was resolved by then.
+            let mut by_case: HashMap<(usize, &str), (u32, bool), RandomState> = HashMap::default();
+            for (i, (&r, &done)) in c.received.iter().zip(c.resolved).enumerate() {
+                if unit.day_of(r) > until {
+                    continue;
+                }
+                let e = by_case
+                    .entry((row[&c.customers[i]], cases[i].as_str()))
+                    .or_insert((0, false));
+                e.0 += 1;
+                e.1 |= done.is_some_and(|t| unit.day_of(t) <= until);
+            }
+            let mut failed = vec![0.0; n];
+            for ((j, _), (contacts, resolved)) in by_case {
+                if contacts > 1 || !resolved {
+                    failed[j] += 1.0;
+                }
+            }
+            out.push("failed_first_contacts", failed);
+        }
         out.tables.insert("contacts", rows);
     }
     if let Some(f) = &inputs.feedback {
@@ -344,5 +373,49 @@ impl<K> PromiseCovariates<K> {
     fn push(&mut self, name: &'static str, column: Vec<f64>) {
         self.names.push(name);
         self.columns.push(column);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signals::Contacts;
+    use crate::time::TimeUnit;
+
+    /// Cases: one resolved at the first contact, one that took two
+    /// contacts, one still open; the first-contact failures count 2.
+    #[test]
+    fn failed_first_contacts_count_cases() {
+        let customers = ["a", "a", "a", "a", "b"];
+        let received = [1, 2, 5, 9, 3];
+        let resolved = [Some(1), None, Some(6), None, Some(4)];
+        let cases = [
+            "k1".to_string(),
+            "k2".into(),
+            "k2".into(),
+            "k3".into(),
+            "k4".into(),
+        ];
+        let inputs = SignalInputs {
+            orders: None,
+            feedback: None,
+            deliveries: None,
+            contacts: Some(Contacts {
+                customers: &customers,
+                received: &received,
+                resolved: &resolved,
+                channels: None,
+                cases: Some(&cases),
+            }),
+            unit: TimeUnit::Days,
+        };
+        let c = promise_covariates(&inputs, &PromiseOptions::default()).expect("covariates");
+        let col = |name: &str| &c.columns[c.names.iter().position(|n| *n == name).expect(name)];
+        assert_eq!(c.customers, ["a", "b"]);
+        assert_eq!(col("failed_first_contacts"), &[2.0, 0.0]);
+        assert_eq!(col("contacts"), &[4.0, 1.0]);
+        assert_eq!(col("open_contacts"), &[2.0, 0.0]);
+        // a's contacts on days 1, 2, 5, 9: the 2nd, 3rd and 4th are within 7 days of the previous.
+        assert_eq!(col("repeat_contacts"), &[3.0, 0.0]);
     }
 }

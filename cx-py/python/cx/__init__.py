@@ -41,7 +41,14 @@ from .churn import (
     ParetoNbd,
     load_model,
 )
-from .covariates import CovariateModel, fit_covariates, promise_covariates
+from .covariates import (
+    CovariateModel,
+    PeriodCovariates,
+    fit_covariates,
+    fit_dynamic_covariates,
+    period_covariates,
+    promise_covariates,
+)
 from .tracking import expected_cumulative_transactions
 from .discrete import BetaGeoBetaBinom, ShiftedBetaGeometric
 from .gaps import (
@@ -136,6 +143,9 @@ __all__ = [
     "CovariateModel",
     "fit_covariates",
     "promise_covariates",
+    "PeriodCovariates",
+    "fit_dynamic_covariates",
+    "period_covariates",
     "EmptyInputError",
     "IncompatibleError",
     "InputTypeError",

@@ -36,7 +36,7 @@ from ._errors import CovariateError, InvalidParameterError
 from ._input import as_array
 from .churn import Column, _columns, load_model
 
-__all__ = ["CovariateModel", "fit_covariates", "promise_covariates"]
+__all__ = ["CovariateModel", "PeriodCovariates", "fit_covariates", "fit_dynamic_covariates", "period_covariates", "promise_covariates"]
 
 
 def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[Sequence[str]] = None) -> Dict[str, Any]:
@@ -98,6 +98,25 @@ def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[
 
 def _plain(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
+
+
+def _options(purchase: Optional[Sequence[str]], dropout: Optional[Sequence[str]], penalty_purchase: float,
+             penalty_dropout: float, level: float, max_iterations: int, accept_unconverged: bool,
+             shared: Sequence[str] = ()) -> Dict[str, Any]:
+    """The core's CovariateOptions."""
+    options: Dict[str, Any] = {
+        "shared": list(shared),
+        "penalty_purchase": float(penalty_purchase),
+        "penalty_dropout": float(penalty_dropout),
+        "level": float(level),
+        "max_iterations": int(max_iterations),
+        "accept_unconverged": bool(accept_unconverged),
+    }
+    if purchase is not None:
+        options["purchase"] = list(purchase)
+    if dropout is not None:
+        options["dropout"] = list(dropout)
+    return options
 
 
 class CovariateModel:
@@ -250,6 +269,19 @@ class CovariateModel:
                 "options": {"time": float(time), "discount_rate": float(discount_rate), "freq": freq}}
         return self.predict(pred, data, covariates, monetary_value=monetary_value, **columns)
 
+    def predict_periods(self, prediction: Dict[str, Any], data: Any, periods: "PeriodCovariates",
+                        **columns: Any) -> np.ndarray:
+        """A Pareto/NBD covariate model's ``log_likelihood``,
+        ``probability_alive`` or ``conditional_expected_purchases``
+        (``{"kind": …, "horizon": h}``; the periods must reach T + h) for
+        each customer with its period covariates (:class:`PeriodCovariates`)."""
+        return _predict_dynamic(self, prediction, data, periods, **columns)
+
+    @property
+    def time_varying(self) -> bool:
+        """Whether the coefficients were fitted to covariates that vary by period."""
+        return bool(self._d.get("time_varying", False))
+
     def __repr__(self) -> str:
         rep = self.report or {}
         ll = f", log_likelihood={rep['log_likelihood']:.4f}" if "log_likelihood" in rep else ""
@@ -297,18 +329,8 @@ def fit_covariates(
         listed = list(purchase or []) + list(dropout or []) + list(shared)
         if purchase is not None and dropout is not None:
             used = list(dict.fromkeys(listed))
-    options: Dict[str, Any] = {
-        "shared": list(shared),
-        "penalty_purchase": float(penalty_purchase),
-        "penalty_dropout": float(penalty_dropout),
-        "level": float(level),
-        "max_iterations": int(max_iterations),
-        "accept_unconverged": bool(accept_unconverged),
-    }
-    if purchase is not None:
-        options["purchase"] = list(purchase)
-    if dropout is not None:
-        options["dropout"] = list(dropout)
+    options = _options(purchase, dropout, penalty_purchase, penalty_dropout, level, max_iterations,
+                       accept_unconverged, shared)
     args: Dict[str, Any] = {"model": model, "options": options, **cols}
     args.update(_covariate_args(covariates, n, index, used))
     return CovariateModel(json.dumps(_cx.call("fit_covariates", args)))
@@ -328,7 +350,9 @@ def promise_covariates(
     :func:`fit_covariates`: a pandas DataFrame indexed by customer with
     ``deliveries``, ``late_deliveries``, ``late_share``, ``mean_days_late``
     (deliveries table), ``contacts``, ``open_contacts``,
-    ``repeat_contacts`` (contacts), ``answered``, ``detractor``,
+    ``repeat_contacts`` (contacts), ``failed_first_contacts`` (contacts
+    with a case column: cases not resolved at the first contact),
+    ``answered``, ``detractor``,
     ``promoter`` (feedback: the last NPS answer), counting rows up to
     ``until`` (the end of the calibration period; default the last
     observed day). Tables and ``columns`` as in :func:`cx.signals`;
@@ -362,3 +386,156 @@ def promise_covariates(
     frame.attrs["tables"] = r["tables"]
     frame.attrs["until"] = r["until"]
     return frame
+
+
+class PeriodCovariates:
+    """Covariates per customer and calendar period for
+    :func:`fit_dynamic_covariates`: ``first`` (each customer's first
+    purchase in the summary's time unit, from the grid's origin),
+    ``boundaries`` (the K + 1 period boundaries in that unit), ``purchases``
+    (repeat purchases per customer and period, n × K) and ``covariates``
+    (name → n × K array). Build it with :func:`period_covariates` from the
+    orders and a long covariate frame, or from arrays."""
+
+    def __init__(self, first: Any, boundaries: Any, purchases: Any, covariates: Mapping[str, Any],
+                 customers: Any = None) -> None:
+        self.first = np.ascontiguousarray(np.asarray(first, dtype=float))
+        self.boundaries = np.ascontiguousarray(np.asarray(boundaries, dtype=float))
+        self.purchases = np.ascontiguousarray(np.asarray(purchases, dtype=float))
+        self.covariates = {str(k): np.ascontiguousarray(np.asarray(v, dtype=float)) for k, v in covariates.items()}
+        self.customers = customers
+        n, k = len(self.first), len(self.boundaries) - 1
+        for name, v in [("purchases", self.purchases), *self.covariates.items()]:
+            if v.shape != (n, k):
+                raise CovariateError(
+                    f"`{name}` has shape {v.shape}; customers × periods is ({n}, {k})",
+                    {"column": name, "index": None},
+                )
+
+    def _args(self, names: Optional[Sequence[str]] = None) -> Dict[str, Any]:
+        names = list(self.covariates) if names is None else list(names)
+        out: Dict[str, Any] = {
+            "first": self.first, "boundaries": self.boundaries, "purchases": self.purchases.ravel(),
+            "covariate_names": names,
+        }
+        for c in names:
+            if c not in self.covariates:
+                raise CovariateError(f"covariate `{c}`: no such period covariate", {"column": c, "index": None})
+            out[f"covariate.{c}"] = self.covariates[c].ravel()
+        return out
+
+    def __repr__(self) -> str:
+        return (f"PeriodCovariates({len(self.first)} customers × {len(self.boundaries) - 1} periods, "
+                f"covariates={list(self.covariates)})")
+
+
+def period_covariates(
+    orders: Any,
+    covariates: Any,
+    *,
+    customers: Any,
+    customer_id: str = "customer_id",
+    timestamp: str = "timestamp",
+    period: str = "period",
+    multiplier: float = 1.0,
+    period_end: Any = None,
+) -> PeriodCovariates:
+    """Builds :class:`PeriodCovariates` from the orders and a long covariate
+    frame, for the customers of a summary (``customers``: its customer ids,
+    in its order; the summary must come from :func:`cx.customer_summary`
+    with ``period="day"`` and the same ``multiplier``).
+
+    ``covariates`` (pandas): one row per period (``period``: the period's
+    start) with the covariate columns — the same for every customer
+    (seasonality, campaigns) — or one row per customer and period when it
+    has a ``customer_id`` column. Periods are the sorted distinct starts;
+    the last ends at ``period_end`` (default: one median period length
+    later). A customer's repeat purchases are its distinct order days after
+    the first, counted in the period they fall in.
+    """
+    import pandas as pd
+
+    o = pd.DataFrame({"c": orders[customer_id].to_numpy(), "t": pd.to_datetime(orders[timestamp])})
+    o["day"] = o["t"].dt.floor("D")
+    starts = pd.DatetimeIndex(sorted(pd.to_datetime(covariates[period]).unique()))
+    if len(starts) < 2 and period_end is None:
+        raise InvalidParameterError("`covariates` needs two periods or a `period_end`", {"argument": "period_end"})
+    end = pd.Timestamp(period_end) if period_end is not None else starts[-1] + pd.Series(starts).diff().median()
+    grid = starts.append(pd.DatetimeIndex([end]))
+    origin = grid[0]
+    unit = pd.Timedelta(days=1) * float(multiplier)
+    boundaries = np.asarray((grid - origin) / unit, dtype=float)
+    ids = pd.Index(customers)
+    days = o.drop_duplicates(["c", "day"]).sort_values(["c", "day"])
+    first_day = days.groupby("c")["day"].first()
+    missing = ~ids.isin(first_day.index)
+    if missing.any():
+        pos = int(np.flatnonzero(missing)[0])
+        raise CovariateError(f"customer {_plain(ids[pos])!r} (row {pos}) has no orders",
+                             {"column": None, "customer": _plain(ids[pos]), "index": pos})
+    first = np.asarray((first_day.reindex(ids) - origin) / unit, dtype=float)
+    n, k = len(ids), len(grid) - 1
+    repeats = days[days.groupby("c").cumcount() > 0]
+    repeats = repeats[repeats["c"].isin(ids)]
+    at = np.asarray((repeats["day"] - origin) / unit, dtype=float)
+    which = np.searchsorted(boundaries, at, side="right") - 1
+    row = ids.get_indexer(repeats["c"])
+    ok = (which >= 0) & (which < k)
+    purchases = np.zeros((n, k))
+    np.add.at(purchases, (row[ok], which[ok]), 1.0)
+    names = [c for c in covariates.columns if c not in (period, customer_id)]
+    cov = covariates.assign(**{period: pd.to_datetime(covariates[period])})
+    pidx = pd.Index(starts).get_indexer(cov[period])
+    values = {}
+    for name in names:
+        v = np.full((n, k), np.nan)
+        col = cov[name].to_numpy(dtype=float)
+        if customer_id in cov.columns:
+            r = ids.get_indexer(cov[customer_id])
+            keep = r >= 0
+            v[r[keep], pidx[keep]] = col[keep]
+        else:
+            v[:, pidx] = col
+        values[name] = v
+    return PeriodCovariates(first, boundaries, purchases, values, customers=ids)
+
+
+def fit_dynamic_covariates(
+    data: Any,
+    periods: PeriodCovariates,
+    *,
+    purchase: Optional[Sequence[str]] = None,
+    dropout: Optional[Sequence[str]] = None,
+    penalty_purchase: float = 0.0,
+    penalty_dropout: float = 0.0,
+    level: float = 0.95,
+    max_iterations: int = 1000,
+    accept_unconverged: bool = False,
+    frequency: Column = "frequency",
+    recency: Column = "recency",
+    T: Column = "T",
+) -> CovariateModel:
+    """Fits Pareto/NBD with time-varying covariates (Bachmann, Meierer &
+    Näf 2021): in each calendar period a customer's purchase rate is
+    multiplied by exp(γ_purchase·z) and its drop-out rate by
+    exp(γ_dropout·z), z the period's covariates (:class:`PeriodCovariates`).
+    ``purchase`` / ``dropout`` list the covariates of each process (default:
+    all on both). Errors name the customer row and period of a covariate
+    that is missing where the customer is observed, and a customer whose
+    window the periods do not cover."""
+    cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
+    options = _options(purchase, dropout, penalty_purchase, penalty_dropout, level, max_iterations,
+                       accept_unconverged)
+    used = None
+    if purchase is not None and dropout is not None:
+        used = list(dict.fromkeys([*purchase, *dropout]))
+    args: Dict[str, Any] = {"options": options, **cols, **periods._args(used)}
+    return CovariateModel(json.dumps(_cx.call("fit_dynamic_covariates", args)))
+
+
+def _predict_dynamic(model: CovariateModel, prediction: Dict[str, Any], data: Any, periods: PeriodCovariates,
+                     frequency: Column = "frequency", recency: Column = "recency", T: Column = "T") -> np.ndarray:
+    cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
+    args: Dict[str, Any] = {"model": model.to_json(), "prediction": prediction, **cols, **periods._args(model.covariates)}
+    return np.asarray(_cx.call("predict_dynamic", args), dtype=float)
+

@@ -15,7 +15,7 @@ use crate::error::{CxError, Result};
 
 pub(crate) use hessian::{cholesky, covariance, invert_spd, numeric_grad};
 pub(crate) use model::{Model, sum_rows, total_ll};
-pub(crate) use optimizer::minimize;
+pub(crate) use optimizer::{Objective, minimize};
 
 use hessian::standard_errors;
 use optimizer::{Penalty, objective, optimizer_error};

@@ -39,7 +39,7 @@ impl Penalty {
 }
 
 /// (cost, gradient) at the log-parameters, with or without the gradient.
-type Objective<'a> = dyn Fn(&[f64], bool) -> (f64, Vec<f64>) + Sync + 'a;
+pub(crate) type Objective<'a> = dyn Fn(&[f64], bool) -> (f64, Vec<f64>) + Sync + 'a;
 
 /// A point with its cost and gradient.
 type Evaluated = (Vec<f64>, f64, Vec<f64>);
