@@ -201,3 +201,68 @@ def test_period_covariates_from_frames_and_a_time_varying_fit():
     with pytest.raises(cx.CxError) as e:
         cx.fit_dynamic_covariates(s, short)
     assert e.value.argument in ("first", "purchases")
+
+
+def test_promise_gaps_per_week_drive_a_time_varying_fit():
+    """The demo shop's deliveries, contacts and answers per customer and
+    week; the per-week counts add up to the pandas counts per customer; the
+    late-delivery weeks drive a time-varying Pareto/NBD fit."""
+    import pathlib
+
+    demo = pathlib.Path(__file__).resolve().parents[2] / "cx-cli" / "data" / "demo"
+    orders = pd.read_csv(demo / "orders.csv", parse_dates=["date"])
+    deliveries = pd.read_csv(demo / "deliveries.csv", parse_dates=["promised", "delivered"])
+    contacts = pd.read_csv(demo / "contacts.csv", parse_dates=["received", "resolved"])
+    feedback = pd.read_csv(demo / "feedback.csv", parse_dates=["date"])
+    start, end = orders["date"].min().normalize(), orders["date"].max().normalize()
+    starts = pd.date_range(start, end, freq="7D")
+    s = cx.customer_summary(orders, customer_id="customer", timestamp="date", multiplier=7,
+                            observation_end=str(end.date())).set_index("customer")
+    p = cx.period_covariates(orders, customers=s.index, customer_id="customer", timestamp="date", multiplier=7,
+                             starts=starts, period_end=starts[-1] + pd.Timedelta(days=7),
+                             deliveries=deliveries, contacts=contacts, feedback=feedback)
+    assert {"deliveries", "late_deliveries", "contacts", "open_contacts", "detractor"} <= set(p.covariates)
+    grid_end = starts[-1] + pd.Timedelta(days=7)
+    inside = deliveries[(deliveries.promised >= start) & (deliveries.promised < grid_end)]
+    due = inside.groupby("customer").size().reindex(s.index, fill_value=0)
+    np.testing.assert_array_equal(p.covariates["deliveries"].sum(axis=1), due.to_numpy())
+    late = inside[(inside.delivered - inside.promised).dt.days.gt(0) | inside.delivered.isna()]
+    np.testing.assert_array_equal(p.covariates["late_deliveries"].sum(axis=1),
+                                  late.groupby("customer").size().reindex(s.index, fill_value=0).to_numpy())
+    received = contacts[(contacts.received >= start) & (contacts.received < grid_end)]
+    np.testing.assert_array_equal(p.covariates["contacts"].sum(axis=1),
+                                  received.groupby("customer").size().reindex(s.index, fill_value=0).to_numpy())
+    assert set(np.unique(p.covariates["detractor"])) <= {0.0, 1.0}
+    # Lagged one week: last week's late deliveries and detractor answer drive this week's rates.
+    lagged = cx.period_covariates(orders, customers=s.index, customer_id="customer", timestamp="date", multiplier=7,
+                                  starts=starts, period_end=grid_end, deliveries=deliveries, feedback=feedback, lag=1)
+    np.testing.assert_array_equal(lagged.covariates["late_deliveries"][:, 1:], p.covariates["late_deliveries"][:, :-1])
+    assert (lagged.covariates["late_deliveries"][:, 0] == 0).all()
+    m = cx.fit_dynamic_covariates(s, lagged, purchase=["late_deliveries"], dropout=["late_deliveries", "detractor"],
+                                  accept_unconverged=True)
+    assert m.time_varying and m.report["customers"] == len(s)
+    assert m.report["log_likelihood"] >= m.report["likelihood_ratio"]["null_log_likelihood"] - 1e-6
+    assert list(m.coefficients["covariate"]) == ["late_deliveries", "late_deliveries", "detractor"]
+
+
+@pytest.mark.parametrize("case", DOC["promise_periods"], ids=lambda c: c["name"])
+def test_promise_periods_vector_through_period_covariates(case):
+    """The hand-counted weeks through cx.period_covariates (customers who
+    also ordered, in the order of a summary)."""
+    a = case["args"]
+    deliveries = pd.DataFrame({"customer": a["deliveries"]["customers"],
+                               "promised": pd.to_datetime(a["deliveries"]["promised"]),
+                               "delivered": pd.to_datetime(a["deliveries"]["delivered"])})
+    contacts = pd.DataFrame({"customer": a["contacts"]["customers"], "received": pd.to_datetime(a["contacts"]["received"]),
+                             "resolved": pd.to_datetime(a["contacts"]["resolved"])})
+    feedback = pd.DataFrame({"customer": a["feedback"]["customers"], "date": pd.to_datetime(a["feedback"]["timestamps"]),
+                             "nps": a["feedback"]["scores"]})
+    orders = pd.DataFrame({"customer": ["c", "b", "a"], "date": pd.to_datetime(["2024-05-01"] * 3)})
+    starts = pd.to_datetime(a["options"]["boundaries"][:-1])
+    p = cx.period_covariates(orders, customers=["c", "b", "a"], customer_id="customer", timestamp="date",
+                             starts=starts, period_end=a["options"]["boundaries"][-1],
+                             deliveries=deliveries, contacts=contacts, feedback=feedback)
+    e = case["expected"]
+    order = [e["customers"].index(c) for c in ["c", "b", "a"]]
+    for name, want in e["columns"].items():
+        np.testing.assert_array_equal(p.covariates[name], np.asarray(want, dtype=float).reshape(3, 3)[order], err_msg=name)

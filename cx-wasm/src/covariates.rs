@@ -120,16 +120,20 @@ pub fn predict_dynamic(
     Ok(floats(&v))
 }
 
-/// The shop's promise gaps per customer as covariates: the tables of
-/// `signals` (orders optional), `unit`, `options?: {until, graceDays,
-/// repeatDays, detractorMax, promoterMin}`. Returns `{customers, names,
-/// columns: {late_share: […], …}, until, tables}` (column names as in
-/// Python and Rust).
-#[wasm_bindgen(js_name = promiseCovariates, unchecked_return_type = "PromiseCovariates")]
-pub fn promise_covariates(
-    #[wasm_bindgen(unchecked_param_type = "SignalArgs")] args: JsValue,
+/// The shop's promise gaps per customer and period, the time-varying
+/// covariates of `fitDynamicCovariates`: the tables of `signals`, `unit`,
+/// `options: {boundaries: ISO dates, graceDays?, detractorMax?, lag?}`.
+/// Returns `{customers, names, columns: {late_deliveries: […], …}
+/// (customers × periods, customer-major), boundaries, outside}`.
+#[wasm_bindgen(js_name = promisePeriods, unchecked_return_type = "PromisePeriods")]
+pub fn promise_periods(
+    #[wasm_bindgen(unchecked_param_type = "PromisePeriodArgs")] args: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut r = tables_call("promise_covariates", &args)?;
+    keeping_columns(tables_call("promise_periods", &args)?)
+}
+
+/// A result with `columns` keyed by the core's names (not camelCased).
+fn keeping_columns(mut r: Value) -> Result<JsValue, JsValue> {
     let columns = match &mut r {
         Value::Object(m) => m.remove("columns"),
         _ => None,
@@ -139,4 +143,16 @@ pub fn promise_covariates(
         js_sys::Reflect::set(&out, &JsValue::from_str("columns"), &json_to_js(&c)?)?;
     }
     Ok(out)
+}
+
+/// The shop's promise gaps per customer as covariates: the tables of
+/// `signals` (orders optional), `unit`, `options?: {until, graceDays,
+/// repeatDays, detractorMax, promoterMin}`. Returns `{customers, names,
+/// columns: {late_share: […], …}, until, tables}` (column names as in
+/// Python and Rust).
+#[wasm_bindgen(js_name = promiseCovariates, unchecked_return_type = "PromiseCovariates")]
+pub fn promise_covariates(
+    #[wasm_bindgen(unchecked_param_type = "SignalArgs")] args: JsValue,
+) -> Result<JsValue, JsValue> {
+    keeping_columns(tables_call("promise_covariates", &args)?)
 }

@@ -302,6 +302,17 @@ export interface DynamicPredictArgs extends DynamicFitArgs {
   model: CovariateModel | string;
   prediction: { kind: "log_likelihood" | "probability_alive" } | { kind: "conditional_expected_purchases"; horizon: number };
 }
+export interface PromisePeriodArgs extends SignalArgs {
+  options: { boundaries: string[]; graceDays?: number; detractorMax?: number; lag?: number };
+}
+export interface PromisePeriods {
+  customers: Array<string | number>;
+  names: string[];
+  /** deliveries, late_deliveries, contacts, open_contacts, detractor: customers × periods, customer-major. */
+  columns: Record<string, number[]>;
+  boundaries: string[];
+  outside: Record<string, number>;
+}
 export interface PromiseCovariates {
   customers: Array<string | number>;
   names: string[];

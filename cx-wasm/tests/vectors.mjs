@@ -603,6 +603,17 @@ export function covariates(cx, doc) {
       },
     });
   }
+  for (const p of doc.promise_periods) {
+    out.push({
+      name: `covariates: ${p.name}`,
+      run: () => {
+        const r = cx.promisePeriods(JSON.parse(JSON.stringify(p.args)));
+        close("customers", r.customers, p.expected.customers);
+        for (const [k, v] of Object.entries(p.expected.columns)) close(k, r.columns[k], v, 0);
+        close("outside", r.outside.deliveries, p.expected.outside.deliveries, 0);
+      },
+    });
+  }
   for (const p of doc.promise) {
     out.push({
       name: `covariates: ${p.name}`,

@@ -224,3 +224,24 @@ fn time_varying_predictions_match_quadrature() {
         ("out_of_range", "first", Some(0))
     );
 }
+
+#[test]
+fn promise_periods_are_counted_as_by_hand() {
+    let d = doc();
+    for case in d["promise_periods"].as_array().expect("cases") {
+        let r = cx::bind::call("promise_periods", case["args"].clone()).expect("periods");
+        let e = &case["expected"];
+        assert_eq!(r["customers"], e["customers"]);
+        for (name, want) in e["columns"].as_object().expect("columns") {
+            for (g, w) in r["columns"][name]
+                .as_array()
+                .expect(name)
+                .iter()
+                .zip(want.as_array().expect("w"))
+            {
+                close(name, g.as_f64().expect("g"), w.as_f64().expect("w"), 0.0);
+            }
+        }
+        assert_eq!(r["outside"], e["outside"]);
+    }
+}

@@ -247,6 +247,33 @@ promise = [{
     },
 }]
 
+# Per customer and week (May 1-7, 8-14, 15-21), counted by hand.
+promise_periods = [{
+    "name": "deliveries, contacts and answers per week",
+    "args": {
+        "deliveries": {"customers": ["a", "a", "b", "b"], "promised": ["2024-05-02", "2024-05-09", "2024-05-10", "2024-05-25"],
+                       "delivered": ["2024-05-02", "2024-05-16", None, None]},
+        "contacts": {"customers": ["a", "b", "b"], "received": ["2024-05-03", "2024-05-01", "2024-05-09"],
+                     "resolved": ["2024-05-17", "2024-05-02", None]},
+        "feedback": {"customers": ["a", "a", "c", "c"], "timestamps": ["2024-05-04", "2024-05-12", "2024-05-20", "2024-05-20"],
+                     "scores": [3, 9, 8, 5]},
+        "options": {"boundaries": ["2024-05-01", "2024-05-08", "2024-05-15", "2024-05-22"]},
+    },
+    # a: on time in week 1; due May 9, delivered May 16 -> late in week 2. b: due May 10, never
+    # delivered -> late in week 2; due May 25 -> outside the grid. a's contact of May 3, resolved
+    # May 17: open at the ends of weeks 1 and 2; b's of May 9 never resolved: weeks 2 and 3.
+    # a: 3 on May 4 (detractor from week 1), 9 on May 12; c: 8 and 5 the same day (the lower is later).
+    "expected": {
+        "customers": ["a", "b", "c"],
+        "columns": {
+            "deliveries": [1, 1, 0, 0, 1, 0, 0, 0, 0], "late_deliveries": [0, 1, 0, 0, 1, 0, 0, 0, 0],
+            "contacts": [1, 0, 0, 1, 1, 0, 0, 0, 0], "open_contacts": [1, 1, 0, 0, 1, 1, 0, 0, 0],
+            "detractor": [1, 0, 0, 0, 0, 0, 0, 0, 1],
+        },
+        "outside": {"deliveries": 1, "contacts": 0, "feedback": 0},
+    },
+}]
+
 # -- time-varying covariates (Pareto/NBD, Bachmann, Meierer & Näf 2021) ----
 # 40 customers on a weekly grid of 30 weeks; a campaign in weeks 8-12 and a
 # customer-week covariate; ln L, P(alive) and expected purchases in the next
@@ -333,6 +360,7 @@ doc = {
     "errors": errors,
     "promise": promise,
     "dynamic": dynamic,
+    "promise_periods": promise_periods,
 }
 OUT.write_text(json.dumps(doc, indent=1) + "\n")
 print(f"wrote {OUT}: {len(log_likelihood)} likelihood cases, fit ll {-best.fun:.6f} (null {-null.fun:.6f})")

@@ -23,6 +23,7 @@
 //! | `ewma`, `cusum`, `laney_p` | [`crate::survey`] control charts | `values` (or `successes`, `sizes`), `periods`, `options`, `state` |
 //! | `confidence_sequence`, `sequential_test`, `cuped` | [`crate::survey`] experiments | `values`, `answers`, `arms`, `control`, `periods`, `outcome`, `covariate`, `level`, `options`, `state` |
 //! | `signals` | [`crate::signals`] | tables `orders`, `feedback`, `contacts`, `deliveries` of columns, `unit`, `options` |
+//! | `promise_periods` | [`crate::signals::promise_periods`] | the tables of `signals`, `unit`, `options` (`boundaries`: ISO dates, `grace_days`, `detractor_max`) |
 //! | `promise_covariates` | [`crate::signals::promise_covariates`] | the tables of `signals` (orders optional), `unit`, `options` ([`crate::signals::PromiseOptions`]) |
 //! | `backtest` | [`crate::signals::backtest()`] | the tables of `signals`, `unit`, `options` ([`crate::signals::BacktestOptions`]) |
 //! | `fit`, `predict`, `parameters`, `clv`, `holdout` | [`crate::churn`] | `model` (and `spend_model`), per-customer columns, `options` / `prediction` / `level` / `frequency_holdout`, `duration_holdout` |
@@ -104,6 +105,7 @@ pub const CALLS: &[&str] = &[
     "signals",
     "backtest",
     "promise_covariates",
+    "promise_periods",
     "scorecard",
     "fit",
     "predict",
@@ -146,6 +148,7 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "signals" => return signals::run(args),
         "backtest" => return signals::run_backtest(args),
         "promise_covariates" => return signals::run_promise_covariates(args),
+        "promise_periods" => return signals::run_promise_periods(args),
         "scorecard" => return scorecard::run(args),
         #[cfg(feature = "report")]
         "report" => return scorecard::run_report(args),

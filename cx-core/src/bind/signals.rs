@@ -303,6 +303,49 @@ pub(super) fn run_promise_covariates(args: Args<'_>) -> Result<Value> {
     }))
 }
 
+/// `promise_periods`: [`crate::signals::promise_periods`] on the tables of
+/// `args` (read as for [`signals`]) with `options`
+/// ([`PromisePeriodOptions`](crate::signals::PromisePeriodOptions): the
+/// period `boundaries` as ISO dates). Returns `customers` (labels), `names`,
+/// `columns` (an object of customers × periods columns, customer-major),
+/// `boundaries` and `outside`.
+///
+/// # Errors
+/// As [`crate::signals::promise_periods`] and [`signals`].
+pub(super) fn run_promise_periods(args: Args<'_>) -> Result<Value> {
+    let (p, labels) = with_tables(args, |inputs, options: crate::signals::PromisePeriodOptions| {
+        crate::signals::promise_periods(inputs, &options)
+    })?;
+    let keys = Keys {
+        codes: Cow::Borrowed(&[]),
+        labels,
+    };
+    let customers: Vec<Value> = p.customers.iter().map(|&k| keys.label(k)).collect();
+    let columns: serde_json::Map<String, Value> = p
+        .names
+        .iter()
+        .zip(&p.columns)
+        .map(|(n, col)| {
+            (
+                (*n).to_owned(),
+                Value::Array(col.iter().map(|&v| super::json_float(v)).collect()),
+            )
+        })
+        .collect();
+    let outside: serde_json::Map<String, Value> = p
+        .outside
+        .iter()
+        .map(|(t, n)| ((*t).to_owned(), Value::from(*n)))
+        .collect();
+    Ok(serde_json::json!({
+        "customers": customers,
+        "names": p.names,
+        "columns": columns,
+        "boundaries": p.boundaries,
+        "outside": outside,
+    }))
+}
+
 /// [`backtest`] as JSON.
 pub(super) fn run_backtest(args: Args<'_>) -> Result<Value> {
     Ok(to_json(&backtest(args)?))

@@ -126,34 +126,12 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
             format!("below promoter_min ({})", options.promoter_min),
         ));
     }
-    if inputs.orders.is_none()
-        && inputs.feedback.is_none()
-        && inputs.contacts.is_none()
-        && inputs.deliveries.is_none()
-    {
-        return Err(CxError::Empty { argument: "tables" });
-    }
     let unit = inputs.unit;
     // Default cut-off: the last observed day, as the signals' `as_of`.
     let until_date = options.until.or_else(|| super::last_observed_day(inputs));
     let until = until_date.map_or(i64::MAX, day_of_date);
     // The customers of every table, sorted.
-    let mut all: Vec<&K> = Vec::new();
-    if let Some(o) = &inputs.orders {
-        all.extend(o.customers);
-    }
-    if let Some(f) = &inputs.feedback {
-        all.extend(f.customers);
-    }
-    if let Some(c) = &inputs.contacts {
-        all.extend(c.customers);
-    }
-    if let Some(d) = &inputs.deliveries {
-        all.extend(d.customers);
-    }
-    all.sort_unstable();
-    all.dedup();
-    let row: HashMap<&K, usize, RandomState> = all.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let (all, row) = customer_rows(inputs)?;
     let n = all.len();
     let mut out = PromiseCovariates {
         customers: all.iter().map(|k| (*k).clone()).collect(),
@@ -338,14 +316,7 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
                 rows.missing += 1;
                 continue;
             }
-            if !(0.0..=10.0).contains(&s) || s.fract() != 0.0 {
-                return Err(CxError::OutOfRange {
-                    argument: "feedback.scores",
-                    index: i,
-                    value: s.to_string(),
-                    allowed: "whole numbers 0..=10 (NaN for no answer)".into(),
-                });
-            }
+            check_nps(i, s)?;
             rows.used += 1;
             let j = row[&f.customers[i]];
             let later = match last[j] {
@@ -367,6 +338,54 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         out.tables.insert("feedback", rows);
     }
     Ok(out)
+}
+
+/// The customers of the tables, sorted, and each one's row.
+pub(super) type CustomerRows<'a, K> = (Vec<&'a K>, HashMap<&'a K, usize, RandomState>);
+
+/// Every customer of any table (orders included), sorted, and each one's
+/// row; [`CxError::Empty`] without a table.
+pub(super) fn customer_rows<'a, K: Hash + Eq + Ord>(
+    inputs: &SignalInputs<'a, K>,
+) -> Result<CustomerRows<'a, K>> {
+    let mut all: Vec<&K> = Vec::new();
+    if let Some(o) = &inputs.orders {
+        all.extend(o.customers);
+    }
+    if let Some(f) = &inputs.feedback {
+        all.extend(f.customers);
+    }
+    if let Some(c) = &inputs.contacts {
+        all.extend(c.customers);
+    }
+    if let Some(d) = &inputs.deliveries {
+        all.extend(d.customers);
+    }
+    if inputs.orders.is_none()
+        && inputs.feedback.is_none()
+        && inputs.contacts.is_none()
+        && inputs.deliveries.is_none()
+    {
+        return Err(CxError::Empty { argument: "tables" });
+    }
+    all.sort_unstable();
+    all.dedup();
+    let row = all.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    Ok((all, row))
+}
+
+/// An NPS answer's check: a whole number 0–10 (NaN is no answer).
+pub(super) fn check_nps(index: usize, s: f64) -> Result<()> {
+    if s.is_nan() || ((0.0..=10.0).contains(&s) && s.fract() == 0.0) {
+        Ok(())
+    } else {
+        Err(CxError::OutOfRange {
+            argument: "feedback.scores",
+            index,
+            value: s.to_string(),
+            allowed: "whole numbers 0..=10 (NaN for no answer)".into(),
+        })
+    }
 }
 
 impl<K> PromiseCovariates<K> {

@@ -46,6 +46,7 @@ mod experience;
 mod inputs;
 mod options;
 mod orders;
+mod periods;
 mod report;
 mod wording;
 
@@ -63,6 +64,7 @@ pub use calibrate::{Coefficient, Outcome, PURCHASE_MODEL, RiskCalibration, Train
 pub use covariates::{PromiseCovariates, PromiseOptions, promise_covariates};
 pub use inputs::{Contacts, Deliveries, Feedback, SignalInputs};
 pub use options::SignalOptions;
+pub use periods::{PromisePeriodOptions, PromisePeriods, promise_periods};
 pub use report::{
     Contribution, CustomerRisk, RiskMethod, Signal, SignalKind, SignalReport, TableRows, ValueAtRisk,
 };

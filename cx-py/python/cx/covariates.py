@@ -431,7 +431,7 @@ class PeriodCovariates:
 
 def period_covariates(
     orders: Any,
-    covariates: Any,
+    covariates: Any = None,
     *,
     customers: Any,
     customer_id: str = "customer_id",
@@ -439,6 +439,14 @@ def period_covariates(
     period: str = "period",
     multiplier: float = 1.0,
     period_end: Any = None,
+    starts: Any = None,
+    deliveries: Any = None,
+    contacts: Any = None,
+    feedback: Any = None,
+    columns: Optional[Mapping[str, str]] = None,
+    grace_days: float = 0.0,
+    detractor_max: float = 6.0,
+    lag: int = 0,
 ) -> PeriodCovariates:
     """Builds :class:`PeriodCovariates` from the orders and a long covariate
     frame, for the customers of a summary (``customers``: its customer ids,
@@ -452,11 +460,25 @@ def period_covariates(
     the last ends at ``period_end`` (default: one median period length
     later). A customer's repeat purchases are its distinct order days after
     the first, counted in the period they fall in.
+
+    The shop's promise tables (``deliveries``, ``contacts``, ``feedback``,
+    with ``columns`` as in :func:`cx.signals`) add, per customer and period:
+    ``deliveries`` and ``late_deliveries`` (due in the period; late, or
+    still not delivered at its end), ``contacts`` and ``open_contacts``
+    (open at the period's end), ``detractor`` (the last NPS answer by the
+    period's end is ≤ ``detractor_max``), shifted ``lag`` periods later
+    (deliveries are due in the weeks a customer orders, so same-week counts
+    follow buying as much as they drive it: use ``lag=1`` or more for a
+    driver). Without a calendar, give the period ``starts``.
     """
     import pandas as pd
 
     o = pd.DataFrame({"c": orders[customer_id].to_numpy(), "t": pd.to_datetime(orders[timestamp])})
     o["day"] = o["t"].dt.floor("D")
+    if covariates is None:
+        if starts is None:
+            raise InvalidParameterError("give a covariate calendar or the period `starts`", {"argument": "starts"})
+        covariates = pd.DataFrame({period: pd.DatetimeIndex(starts)})
     starts = pd.DatetimeIndex(sorted(pd.to_datetime(covariates[period]).unique()))
     if len(starts) < 2 and period_end is None:
         raise InvalidParameterError("`covariates` needs two periods or a `period_end`", {"argument": "period_end"})
@@ -497,6 +519,20 @@ def period_covariates(
         else:
             v[:, pidx] = col
         values[name] = v
+    tables = {t: v for t, v in (("deliveries", deliveries), ("contacts", contacts), ("feedback", feedback)) if v is not None}
+    if tables:
+        from .signals import _arguments
+
+        args, _ = _arguments(tables, dict(columns or {}))
+        args["options"] = {"boundaries": [str(d.date()) for d in grid], "grace_days": float(grace_days),
+                           "detractor_max": float(detractor_max), "lag": int(lag)}
+        r = _cx.call("promise_periods", args)
+        at = pd.Index(r["customers"]).get_indexer(ids.astype(str) if pd.Index(r["customers"]).dtype == object else ids)
+        for name in r["names"]:
+            grid_values = np.asarray(r["columns"][name], dtype=float).reshape(len(r["customers"]), k)
+            v = np.zeros((n, k))
+            v[at >= 0] = grid_values[at[at >= 0]]
+            values[name] = v
     return PeriodCovariates(first, boundaries, purchases, values, customers=ids)
 
 
