@@ -266,3 +266,17 @@ def test_promise_periods_vector_through_period_covariates(case):
     order = [e["customers"].index(c) for c in ["c", "b", "a"]]
     for name, want in e["columns"].items():
         np.testing.assert_array_equal(p.covariates[name], np.asarray(want, dtype=float).reshape(3, 3)[order], err_msg=name)
+
+
+def test_clv_with_covariates_is_each_customers_own_model():
+    s = summary()
+    s["monetary_value"] = np.where(s.frequency > 0, 20 + 5 * (np.arange(len(s)) % 7), 0.0)
+    z = covariates()
+    m = cx.fit_covariates(s, z, model="bg_nbd", dropout=["late"])
+    gg = cx.GammaGamma().fit(s[s.frequency > 0])
+    v = m.clv(gg, s, z, months=12, discount_rate=0.01, freq="W")
+    assert v.shape == (len(s),) and (v >= 0).all()
+    for i in (0, 3, 17):
+        own = m.customer_model(**z.iloc[i].to_dict())
+        w = gg.clv(own, s.iloc[[i]], months=12, discount_rate=0.01, freq="W")
+        assert v[i] == pytest.approx(float(np.asarray(w)[0]), rel=1e-10)

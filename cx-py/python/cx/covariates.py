@@ -222,7 +222,7 @@ class CovariateModel:
         _cx.call("predict_covariates", args)  # checks the values
         d = dict(self._d["base"])
         theta = {k: np.log(v) for k, v in self.params.items()}
-        names = list(self.params)
+        names = ["r", "alpha", "s", "beta"] if self.model == "pareto_nbd" else ["r", "alpha", "a", "b"]
         links = {"purchase": [(1, -1)], "dropout": [(3, -1)], "both": [(1, -1), (3, -1)],
                  "dropout_a": [(2, 1)], "dropout_b": [(3, 1)]}
         for c in self._d["coefficients"]:
@@ -260,13 +260,18 @@ class CovariateModel:
         """Each customer's ln L at the fitted parameters and its covariates."""
         return self.predict({"kind": "log_likelihood"}, data, covariates, **columns)
 
-    def clv(self, spend_model: Any, data: Any = None, covariates: Any = None, *, time: float = 12.0,
-            discount_rate: float = 0.01, freq: str = "D", monetary_value: Column = "monetary_value",
-            **columns: Any) -> np.ndarray:
-        """Customer lifetime value with a gamma-gamma ``spend_model``
-        (options as :meth:`cx.GammaGamma.clv`), each customer with its covariates."""
-        pred = {"kind": "clv", "spend": json.loads(spend_model.to_json()),
-                "options": {"time": float(time), "discount_rate": float(discount_rate), "freq": freq}}
+    def clv(self, spend_model: Any, data: Any = None, covariates: Any = None, *, months: int = 12,
+            discount_rate: float = 0.01, periods_per_month: float = 30.0, freq: Optional[str] = None,
+            monetary_value: Column = "monetary_value", **columns: Any) -> np.ndarray:
+        """Customer lifetime value over ``months`` with a gamma-gamma
+        ``spend_model`` (``discount_rate`` per month; ``periods_per_month`` or
+        ``freq``, the summary's unit, as :meth:`cx.GammaGamma.clv`), each
+        customer with its covariates."""
+        options: Dict[str, Any] = {"months": int(months), "discount_rate": float(discount_rate),
+                                   "periods_per_month": float(periods_per_month)}
+        if freq is not None:
+            options["freq"] = freq
+        pred = {"kind": "clv", "spend": json.loads(spend_model.to_json()), "options": options}
         return self.predict(pred, data, covariates, monetary_value=monetary_value, **columns)
 
     def predict_periods(self, prediction: Dict[str, Any], data: Any, periods: "PeriodCovariates",
