@@ -280,3 +280,19 @@ def test_clv_with_covariates_is_each_customers_own_model():
         own = m.customer_model(**z.iloc[i].to_dict())
         w = gg.clv(own, s.iloc[[i]], months=12, discount_rate=0.01, freq="W")
         assert v[i] == pytest.approx(float(np.asarray(w)[0]), rel=1e-10)
+
+
+def test_boolean_flags_are_zero_one_covariates():
+    z = covariates()
+    flags = z.assign(late=z["late"].astype(bool))
+    a = cx.fit_covariates(summary(), flags, model="bg_nbd", dropout=[])
+    b = cx.fit_covariates(summary(), z, model="bg_nbd", dropout=[])
+    assert a.coefficients["estimate"].tolist() == b.coefficients["estimate"].tolist()
+    nullable = z.assign(late=z["late"].astype(bool).astype("boolean"))
+    nullable.loc[4, "late"] = pd.NA
+    with pytest.raises(cx.CovariateError) as e:
+        cx.fit_covariates(summary(), nullable, model="bg_nbd", dropout=[])
+    assert (e.value.column, e.value.index) == ("late", 4)
+    pl = pytest.importorskip("polars")
+    c = cx.fit_covariates(pl.from_pandas(summary()), pl.from_pandas(flags), model="bg_nbd", dropout=[])
+    assert c.coefficients["estimate"].tolist() == pytest.approx(b.coefficients["estimate"].tolist(), rel=1e-12)

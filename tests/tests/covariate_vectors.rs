@@ -245,3 +245,26 @@ fn promise_periods_are_counted_as_by_hand() {
         assert_eq!(r["outside"], e["outside"]);
     }
 }
+
+/// Flags are 0/1 covariates in JSON too (JavaScript sends booleans).
+#[test]
+fn boolean_covariates_are_zero_one() {
+    let d = doc();
+    let c = &d["customers"];
+    let late = &d["covariates"]["late"];
+    let flags: Vec<bool> = late
+        .as_array()
+        .expect("late")
+        .iter()
+        .map(|v| v.as_f64() == Some(1.0))
+        .collect();
+    let fit = |covariates: Value| {
+        cx::bind::call(
+            "fit_covariates",
+            json!({"model": "bg_nbd", "frequency": c["frequency"], "recency": c["recency"], "t": c["T"],
+                   "covariates": covariates, "options": {"dropout": []}}),
+        )
+        .expect("fit")
+    };
+    assert_eq!(fit(json!({"late": flags})), fit(json!({"late": late})));
+}

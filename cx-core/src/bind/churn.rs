@@ -224,7 +224,24 @@ impl<'a> CovariateTable<'a> {
             Some(Value::Object(m)) => Some(m),
             Some(other) => return Err(wrong("covariates", &other, "an object of columns")),
         };
+        // Flags (true/false) are 0/1 covariates.
         let as_floats = |name: &str, column: super::Column<'a>| -> Result<std::borrow::Cow<'a, [f64]>> {
+            let column = match column {
+                super::Column::Bools(v) => {
+                    return Ok(std::borrow::Cow::Owned(
+                        v.iter().map(|&b| f64::from(u8::from(b))).collect(),
+                    ));
+                }
+                super::Column::Json(Value::Array(a)) => super::Column::Json(Value::Array(
+                    a.into_iter()
+                        .map(|v| match v {
+                            Value::Bool(b) => Value::from(u8::from(b)),
+                            other => other,
+                        })
+                        .collect(),
+                )),
+                other => other,
+            };
             let mut tmp = Args::new();
             tmp.insert("covariates", column);
             tmp.floats("covariates")

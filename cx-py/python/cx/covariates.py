@@ -86,7 +86,7 @@ def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[
                 ) from None
             raise
         try:
-            v = as_array(col, f"covariate.{c}", float64=True)
+            v = as_array(_flags_as_numbers(col), f"covariate.{c}", float64=True)
         except Exception:
             raise CovariateError(
                 f"covariate `{c}`: not a column of numbers (encode categories as 0/1 columns)",
@@ -94,6 +94,20 @@ def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[
             ) from None
         out[f"covariate.{c}"] = v
     return out
+
+
+def _flags_as_numbers(col: Any) -> Any:
+    """A boolean column (a flag such as "had a late delivery") as 0/1
+    numbers; pandas' nullable booleans keep NA as NaN (an error naming the
+    row). Other columns unchanged."""
+    dtype = getattr(col, "dtype", None)
+    if dtype is None:
+        return col
+    if str(dtype) in ("bool", "boolean", "Boolean"):
+        if type(col).__module__.split(".")[0] == "polars":
+            return col.cast(float)
+        return col.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return col
 
 
 def _plain(v: Any) -> Any:
@@ -314,7 +328,7 @@ def fit_covariates(
     time-invariant covariates to a customer summary.
 
     ``covariates``: a pandas or polars DataFrame (or dict of columns) of
-    numbers, one row per customer — a pandas frame indexed by customer is
+    numbers or flags (booleans count as 0/1), one row per customer — a pandas frame indexed by customer is
     aligned to the summary's index (e.g. :func:`promise_covariates`'s
     output), anything else must be in the summary's order. ``purchase`` and
     ``dropout`` list the covariates of each process (default: every
