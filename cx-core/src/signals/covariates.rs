@@ -82,7 +82,9 @@ pub struct PromiseCovariates<K> {
 /// [`signals`](super::signals())).
 ///
 /// # Errors
-/// [`CxError::Empty`] without any table; [`CxError::OutOfRange`] for an NPS
+/// The signals' table errors ([`CxError::Empty`] without rows,
+/// [`CxError::LengthMismatch`], [`CxError::Missing`] for a missing time);
+/// [`CxError::OutOfRange`] for an NPS
 /// answer outside 0–10 (naming the row) or a resolution before its contact;
 /// [`CxError::InvalidParameter`] for negative day counts or
 /// `detractor_max ≥ promoter_min`.
@@ -151,18 +153,6 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         );
     }
     if let Some(d) = &inputs.deliveries {
-        CxError::check_len(
-            "deliveries.promised",
-            d.promised.len(),
-            "deliveries.customers",
-            d.customers.len(),
-        )?;
-        CxError::check_len(
-            "deliveries.delivered",
-            d.delivered.len(),
-            "deliveries.customers",
-            d.customers.len(),
-        )?;
         let mut rows = TableRows {
             rows: d.customers.len(),
             ..TableRows::default()
@@ -205,18 +195,6 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         out.tables.insert("deliveries", rows);
     }
     if let Some(c) = &inputs.contacts {
-        CxError::check_len(
-            "contacts.received",
-            c.received.len(),
-            "contacts.customers",
-            c.customers.len(),
-        )?;
-        CxError::check_len(
-            "contacts.resolved",
-            c.resolved.len(),
-            "contacts.customers",
-            c.customers.len(),
-        )?;
         let mut rows = TableRows {
             rows: c.customers.len(),
             ..TableRows::default()
@@ -258,12 +236,6 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         out.push("open_contacts", open);
         out.push("repeat_contacts", repeat);
         if let Some(cases) = c.cases {
-            CxError::check_len(
-                "contacts.cases",
-                cases.len(),
-                "contacts.customers",
-                c.customers.len(),
-            )?;
             // Per (customer, case) received by the cut-off: contacts and
             // whether one was resolved by then.
             let mut by_case: HashMap<(usize, &str), (u32, bool), RandomState> = HashMap::default();
@@ -288,18 +260,6 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
         out.tables.insert("contacts", rows);
     }
     if let Some(f) = &inputs.feedback {
-        CxError::check_len(
-            "feedback.timestamps",
-            f.timestamps.len(),
-            "feedback.customers",
-            f.customers.len(),
-        )?;
-        CxError::check_len(
-            "feedback.scores",
-            f.scores.len(),
-            "feedback.customers",
-            f.customers.len(),
-        )?;
         let mut rows = TableRows {
             rows: f.customers.len(),
             ..TableRows::default()
@@ -344,10 +304,12 @@ pub fn promise_covariates<K: Hash + Eq + Ord + Clone>(
 pub(super) type CustomerRows<'a, K> = (Vec<&'a K>, HashMap<&'a K, usize, RandomState>);
 
 /// Every customer of any table (orders included), sorted, and each one's
-/// row; [`CxError::Empty`] without a table.
+/// row, after the signals' checks of the tables (columns of one length, no
+/// missing time where one is required, at least one row).
 pub(super) fn customer_rows<'a, K: Hash + Eq + Ord>(
     inputs: &SignalInputs<'a, K>,
 ) -> Result<CustomerRows<'a, K>> {
+    super::check_inputs(inputs)?;
     let mut all: Vec<&K> = Vec::new();
     if let Some(o) = &inputs.orders {
         all.extend(o.customers);
@@ -360,13 +322,6 @@ pub(super) fn customer_rows<'a, K: Hash + Eq + Ord>(
     }
     if let Some(d) = &inputs.deliveries {
         all.extend(d.customers);
-    }
-    if inputs.orders.is_none()
-        && inputs.feedback.is_none()
-        && inputs.contacts.is_none()
-        && inputs.deliveries.is_none()
-    {
-        return Err(CxError::Empty { argument: "tables" });
     }
     all.sort_unstable();
     all.dedup();
@@ -400,6 +355,57 @@ mod tests {
     use super::*;
     use crate::signals::Contacts;
     use crate::time::TimeUnit;
+
+    /// A missing promised day (numpy's NaT) names the table, column and row,
+    /// in both promise functions; so do columns of different lengths.
+    #[test]
+    fn missing_times_and_ragged_columns_are_typed_errors() {
+        let customers = ["a", "b"];
+        let promised = [3, i64::MIN];
+        let delivered = [Some(4), None];
+        let inputs = SignalInputs {
+            orders: None,
+            feedback: None,
+            contacts: None,
+            deliveries: Some(crate::signals::Deliveries {
+                customers: &customers,
+                promised: &promised,
+                delivered: &delivered,
+            }),
+            unit: TimeUnit::Days,
+        };
+        let e = promise_covariates(&inputs, &PromiseOptions::default()).unwrap_err();
+        assert_eq!(
+            (e.code(), e.argument(), e.index()),
+            ("missing", "deliveries.promised", Some(1))
+        );
+        let o = crate::signals::PromisePeriodOptions {
+            boundaries: vec![
+                chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("day"),
+                chrono::NaiveDate::from_ymd_opt(1970, 1, 8).expect("day"),
+            ],
+            ..Default::default()
+        };
+        let e = crate::signals::promise_periods(&inputs, &o).unwrap_err();
+        assert_eq!(
+            (e.code(), e.argument(), e.index()),
+            ("missing", "deliveries.promised", Some(1))
+        );
+        let short = [Some(4)];
+        let ragged = SignalInputs {
+            deliveries: Some(crate::signals::Deliveries {
+                customers: &customers,
+                promised: &[3, 5],
+                delivered: &short,
+            }),
+            ..inputs
+        };
+        let e = promise_covariates(&ragged, &PromiseOptions::default()).unwrap_err();
+        assert_eq!(
+            (e.code(), e.argument()),
+            ("length_mismatch", "deliveries.delivered")
+        );
+    }
 
     /// Cases: one resolved at the first contact, one that took two
     /// contacts, one still open; the first-contact failures count 2.

@@ -75,7 +75,9 @@ pub struct PromisePeriods<K> {
 /// `options.boundaries`.
 ///
 /// # Errors
-/// [`CxError::Empty`] without a table; [`CxError::InvalidParameter`] for
+/// The signals' table errors ([`CxError::Empty`] without rows,
+/// [`CxError::LengthMismatch`], [`CxError::Missing`] for a missing time);
+/// [`CxError::InvalidParameter`] for
 /// fewer than two boundaries, boundaries that do not increase, a negative
 /// grace; [`CxError::OutOfRange`] for an NPS answer outside 0–10.
 ///
@@ -144,18 +146,6 @@ pub fn promise_periods<K: Hash + Eq + Ord + Clone>(
         outside: Vec::new(),
     };
     if let Some(d) = &inputs.deliveries {
-        CxError::check_len(
-            "deliveries.promised",
-            d.promised.len(),
-            "deliveries.customers",
-            d.customers.len(),
-        )?;
-        CxError::check_len(
-            "deliveries.delivered",
-            d.delivered.len(),
-            "deliveries.customers",
-            d.customers.len(),
-        )?;
         let (mut due, mut late) = (vec![0.0; n * k], vec![0.0; n * k]);
         let mut outside = 0;
         for (i, (&p, &got)) in d.promised.iter().zip(d.delivered).enumerate() {
@@ -181,18 +171,6 @@ pub fn promise_periods<K: Hash + Eq + Ord + Clone>(
         out.outside.push(("deliveries", outside));
     }
     if let Some(c) = &inputs.contacts {
-        CxError::check_len(
-            "contacts.received",
-            c.received.len(),
-            "contacts.customers",
-            c.customers.len(),
-        )?;
-        CxError::check_len(
-            "contacts.resolved",
-            c.resolved.len(),
-            "contacts.customers",
-            c.customers.len(),
-        )?;
         let mut count = vec![0.0; n * k];
         // Open at the end of periods from the one received to the one
         // before it is resolved: a difference array per customer.
@@ -227,18 +205,6 @@ pub fn promise_periods<K: Hash + Eq + Ord + Clone>(
         out.outside.push(("contacts", outside));
     }
     if let Some(f) = &inputs.feedback {
-        CxError::check_len(
-            "feedback.timestamps",
-            f.timestamps.len(),
-            "feedback.customers",
-            f.customers.len(),
-        )?;
-        CxError::check_len(
-            "feedback.scores",
-            f.scores.len(),
-            "feedback.customers",
-            f.customers.len(),
-        )?;
         // (customer, time, score) of the answers, in time order; of two at
         // the same time the lower counts as the later (as the signals).
         let mut answers: Vec<(usize, i64, f64)> = Vec::with_capacity(f.customers.len());
