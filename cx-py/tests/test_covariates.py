@@ -296,3 +296,40 @@ def test_boolean_flags_are_zero_one_covariates():
     pl = pytest.importorskip("polars")
     c = cx.fit_covariates(pl.from_pandas(summary()), pl.from_pandas(flags), model="bg_nbd", dropout=[])
     assert c.coefficients["estimate"].tolist() == pytest.approx(b.coefficients["estimate"].tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize("case", DOC["errors"], ids=lambda c: c["name"])
+def test_errors_vector_through_fit_covariates(case):
+    names = case.get("covariate_names") or list(case["covariates"])
+    cov = {n: np.array(case["covariates"][n], dtype=float) for n in names}
+    o = case.get("options", {})
+    with pytest.raises(cx.CxError) as e:
+        cx.fit_covariates(summary(), cov, model=case["model"], shared=o.get("shared", ()))
+    want = case["error"]
+    assert e.value.code == want["code"], str(e.value)
+    for k, v in want.items():
+        if k != "code":
+            assert getattr(e.value, k) == v, (k, str(e.value))
+
+
+def test_a_first_order_on_the_last_day_goes_through_both_models():
+    """T = 0 (a customer whose first order is on the last day) in the
+    summary straight from cx.customer_summary, into fixed and time-varying fits."""
+    rng = np.random.default_rng(3)
+    start = pd.Timestamp("2024-01-01")
+    rows = [(f"c{c}", start + pd.Timedelta(days=int(d))) for c in range(300)
+            for d in np.sort(rng.choice(np.arange(0, 360), size=int(rng.integers(1, 6)), replace=False))]
+    rows.append(("late_comer", start + pd.Timedelta(days=363)))
+    orders = pd.DataFrame(rows, columns=["customer", "at"])
+    s = cx.customer_summary(orders, customer_id="customer", timestamp="at", multiplier=7,
+                            observation_end="2024-12-29").set_index("customer")
+    assert s.loc["late_comer", "T"] == 0.0
+    z = pd.DataFrame({"vip": (np.arange(len(s)) % 3 == 0).astype(float)}, index=s.index)
+    m = cx.fit_covariates(s, z, model="pareto_nbd", accept_unconverged=True)
+    pa = m.probability_alive(s, z)
+    assert pa[list(s.index).index("late_comer")] == pytest.approx(1.0)
+    weeks = pd.DataFrame({"period": pd.date_range(start, periods=53, freq="7D"), "sale": np.tile([0.0, 1.0], 27)[:53]})
+    p = cx.period_covariates(orders, weeks, customers=s.index, customer_id="customer", timestamp="at", multiplier=7)
+    d = cx.fit_dynamic_covariates(s, p, accept_unconverged=True)
+    assert d.report["customers"] == len(s)
+    assert d.predict_periods({"kind": "probability_alive"}, s, p)[list(s.index).index("late_comer")] == pytest.approx(1.0)
