@@ -323,11 +323,7 @@ pub fn fit_covariates(a: &mut Args<'_>) -> Result<crate::churn::CovariateModel> 
     let table = Table::read(a)?;
     let cov = CovariateTable::read(a)?;
     let columns = table.columns();
-    let data = CustomerData {
-        frequency: Columns::need(columns.frequency, "frequency", "fit_covariates")?,
-        recency: Columns::need(columns.recency, "recency", "fit_covariates")?,
-        t: Columns::need(columns.t, "t", "fit_covariates")?,
-    };
+    let data = columns.customers("fit_covariates")?;
     cov.with(|c| crate::churn::fit_covariates(&name, &data, c, &options))
 }
 
@@ -371,11 +367,7 @@ fn with_periods<T>(
     let purchases = Args::required("purchases", a.floats("purchases")?)?;
     let cov = CovariateTable::read(a)?;
     let columns = table.columns();
-    let data = CustomerData {
-        frequency: Columns::need(columns.frequency, "frequency", "time-varying covariates")?,
-        recency: Columns::need(columns.recency, "recency", "time-varying covariates")?,
-        t: Columns::need(columns.t, "t", "time-varying covariates")?,
-    };
+    let data = columns.customers("time-varying covariates")?;
     cov.with(|c| {
         run(
             &data,

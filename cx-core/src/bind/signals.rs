@@ -253,6 +253,31 @@ fn with_tables<O: DeserializeOwned + Default, T>(
     Ok((run(&inputs, options)?, labels))
 }
 
+/// Customer codes as their labels, and named columns as a JSON object.
+fn labelled_columns(
+    customers: &[i64],
+    labels: Option<Vec<Value>>,
+    names: &[&'static str],
+    columns: &[Vec<f64>],
+) -> (Vec<Value>, serde_json::Map<String, Value>) {
+    let keys = Keys {
+        codes: Cow::Borrowed(&[]),
+        labels,
+    };
+    let customers = customers.iter().map(|&k| keys.label(k)).collect();
+    let columns = names
+        .iter()
+        .zip(columns)
+        .map(|(n, col)| {
+            (
+                (*n).to_owned(),
+                Value::Array(col.iter().map(|&v| super::json_float(v)).collect()),
+            )
+        })
+        .collect();
+    (customers, columns)
+}
+
 /// `promise_covariates`: [`crate::signals::promise_covariates`] on the
 /// tables of `args` (read as for [`signals`]) with `options`
 /// ([`PromiseOptions`](crate::signals::PromiseOptions)). Returns
@@ -278,22 +303,7 @@ pub(super) fn run_promise_covariates(args: Args<'_>) -> Result<Value> {
     let (c, labels) = with_tables(args, |inputs, options: crate::signals::PromiseOptions| {
         crate::signals::promise_covariates(inputs, &options)
     })?;
-    let keys = Keys {
-        codes: Cow::Borrowed(&[]),
-        labels,
-    };
-    let customers: Vec<Value> = c.customers.iter().map(|&k| keys.label(k)).collect();
-    let columns: serde_json::Map<String, Value> = c
-        .names
-        .iter()
-        .zip(&c.columns)
-        .map(|(n, col)| {
-            (
-                (*n).to_owned(),
-                Value::Array(col.iter().map(|&v| super::json_float(v)).collect()),
-            )
-        })
-        .collect();
+    let (customers, columns) = labelled_columns(&c.customers, labels, &c.names, &c.columns);
     Ok(serde_json::json!({
         "customers": customers,
         "names": c.names,
@@ -316,22 +326,7 @@ pub(super) fn run_promise_periods(args: Args<'_>) -> Result<Value> {
     let (p, labels) = with_tables(args, |inputs, options: crate::signals::PromisePeriodOptions| {
         crate::signals::promise_periods(inputs, &options)
     })?;
-    let keys = Keys {
-        codes: Cow::Borrowed(&[]),
-        labels,
-    };
-    let customers: Vec<Value> = p.customers.iter().map(|&k| keys.label(k)).collect();
-    let columns: serde_json::Map<String, Value> = p
-        .names
-        .iter()
-        .zip(&p.columns)
-        .map(|(n, col)| {
-            (
-                (*n).to_owned(),
-                Value::Array(col.iter().map(|&v| super::json_float(v)).collect()),
-            )
-        })
-        .collect();
+    let (customers, columns) = labelled_columns(&p.customers, labels, &p.names, &p.columns);
     let outside: serde_json::Map<String, Value> = p
         .outside
         .iter()

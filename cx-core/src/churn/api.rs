@@ -37,7 +37,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The purchase models' input.
-    fn customers(&self, task: &str) -> Result<CustomerData<'a>> {
+    pub(crate) fn customers(&self, task: &str) -> Result<CustomerData<'a>> {
         Ok(CustomerData {
             frequency: Self::need(self.frequency, "frequency", task)?,
             recency: Self::need(self.recency, "recency", task)?,

@@ -1023,16 +1023,27 @@ impl CovariateModel {
         t
     }
 
+    /// Each coefficient's position among [`covariates`](Self::covariates)
+    /// (checked by [`check`](Self::check)).
+    fn coefficient_columns(&self) -> Vec<usize> {
+        self.coefficients
+            .iter()
+            .map(|c| {
+                self.covariates
+                    .iter()
+                    .position(|n| *n == c.covariate)
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+
     /// Parameters of a customer with covariates `z` (in the order of
-    /// [`covariates`](Self::covariates)) at `theta`.
-    fn params_at(&self, theta: &[f64], z: &[f64]) -> [f64; 4] {
+    /// [`covariates`](Self::covariates)) at `theta`; `columns` from
+    /// [`coefficient_columns`](Self::coefficient_columns), resolved once
+    /// rather than per customer.
+    fn params_at(&self, theta: &[f64], columns: &[usize], z: &[f64]) -> [f64; 4] {
         let mut lp = [theta[0], theta[1], theta[2], theta[3]];
-        for (k, c) in self.coefficients.iter().enumerate() {
-            let j = self
-                .covariates
-                .iter()
-                .position(|n| *n == c.covariate)
-                .unwrap_or(0);
+        for (k, (c, &j)) in self.coefficients.iter().zip(columns).enumerate() {
             for &(p, sign) in c.process.links() {
                 lp[p] += sign * theta[4 + k] * z[j];
             }
@@ -1050,7 +1061,7 @@ impl CovariateModel {
     pub fn customer_model(&self, z: &[f64]) -> Result<AnyModel> {
         CxError::check_len("covariates", z.len(), "covariate names", self.covariates.len())?;
         let family = Family::of_model(&self.base)?;
-        family.model(&self.params_at(&self.theta(), z))
+        family.model(&self.params_at(&self.theta(), &self.coefficient_columns(), z))
     }
 
     /// Effects of a one-unit increase of each covariate at the means, with
@@ -1062,6 +1073,7 @@ impl CovariateModel {
     fn compute_effects(&self) -> Result<Vec<Effect>> {
         let family = Family::of_model(&self.base)?;
         let theta = self.theta();
+        let columns = self.coefficient_columns();
         let zc = z_critical(self.level);
         let mut out = Vec::new();
         // ln of each process's mean at z: E[λ] = r/α, E[μ] = s/β,
@@ -1093,8 +1105,9 @@ impl CovariateModel {
                 if !touches {
                     continue;
                 }
-                let log_ratio =
-                    |th: &[f64]| f(&self.params_at(th, &up)) - f(&self.params_at(th, &self.means));
+                let log_ratio = |th: &[f64]| {
+                    f(&self.params_at(th, &columns, &up)) - f(&self.params_at(th, &columns, &self.means))
+                };
                 let l = log_ratio(&theta);
                 // The ratio is linear in γ for every process but E[p];
                 // central differences give its gradient in all cases.
@@ -1195,19 +1208,24 @@ pub fn predict_covariates(
         })
         .collect::<Result<_>>()?;
     let theta = model.theta();
+    let coefficient_columns = model.coefficient_columns();
     let family = Family::of_model(&model.base)?;
     fn one(c: Option<&[f64]>, i: usize) -> Option<&[f64]> {
         c.map(|v| std::slice::from_ref(&v[i]))
     }
     super::per_row(n, |i| {
         let z: Vec<f64> = cols.iter().map(|c| c[i]).collect();
-        let m = family.model(&model.params_at(&theta, &z)).map_err(|_| {
-            covariate(
-                &model.covariates[0],
-                Some(i),
-                format!("row {i}: the covariates {z:?} take a parameter out of the positive finite numbers"),
-            )
-        })?;
+        let m = family
+            .model(&model.params_at(&theta, &coefficient_columns, &z))
+            .map_err(|_| {
+                covariate(
+                    &model.covariates[0],
+                    Some(i),
+                    format!(
+                        "row {i}: the covariates {z:?} take a parameter out of the positive finite numbers"
+                    ),
+                )
+            })?;
         let row = Columns {
             frequency: one(columns.frequency, i),
             recency: one(columns.recency, i),

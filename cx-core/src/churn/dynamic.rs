@@ -151,11 +151,21 @@ impl Design<'_> {
         let mut shift = f64::NAN;
         let mut int = 0.0;
         let mut dint = vec![0.0; nk];
+        // The segment's covariates of each coefficient, read once per
+        // segment rather than at every quadrature node.
+        let mut zp = vec![0.0; np];
+        let mut zd = vec![0.0; nd];
         for (k, lo, hi) in self.segments(i, t) {
+            for (z, &c) in zp.iter_mut().zip(&self.purchase) {
+                *z = self.z(i, k, c);
+            }
+            for (z, &c) in zd.iter_mut().zip(&self.dropout) {
+                *z = self.z(i, k, c);
+            }
             let n = self.p.purchases[i * self.k + k];
             if n > 0.0 {
-                for (q, &c) in self.purchase.iter().enumerate() {
-                    sum_z[q] += n * self.z(i, k, c);
+                for (q, z) in zp.iter().enumerate() {
+                    sum_z[q] += n * z;
                 }
             }
             let (lp, ld) = self.log_rates(i, k, gp, gd);
@@ -195,12 +205,11 @@ impl Design<'_> {
                             dint[1] -= rx / a * v;
                             dint[2] -= b.ln() * v;
                             dint[3] -= (s + 1.0) / b * v;
-                            for (q, &col) in self.purchase.iter().enumerate() {
-                                let fq = f[q] + self.z(i, k, col) * cp * (u - lo);
+                            for (q, z) in zp.iter().enumerate() {
+                                let fq = f[q] + z * cp * (u - lo);
                                 dint[4 + q] -= rx / a * fq * v;
                             }
-                            for (q, &col) in self.dropout.iter().enumerate() {
-                                let zq = self.z(i, k, col);
+                            for (q, &zq) in zd.iter().enumerate() {
                                 let gq = g[q] + zq * cd * (u - lo);
                                 dint[4 + np + q] += (zq - (s + 1.0) / b * gq) * v;
                             }
@@ -210,11 +219,11 @@ impl Design<'_> {
             }
             ep += cp * len;
             ed += cd * len;
-            for (q, &col) in self.purchase.iter().enumerate() {
-                f[q] += self.z(i, k, col) * cp * len;
+            for (q, z) in zp.iter().enumerate() {
+                f[q] += z * cp * len;
             }
-            for (q, &col) in self.dropout.iter().enumerate() {
-                g[q] += self.z(i, k, col) * cd * len;
+            for (q, z) in zd.iter().enumerate() {
+                g[q] += z * cd * len;
             }
         }
         let (at, bt) = (alpha + ep, beta + ed);

@@ -33,7 +33,7 @@ import numpy as np
 
 from . import _cx
 from ._errors import CovariateError, InvalidParameterError
-from ._input import as_array
+from ._input import _module, as_array
 from .churn import Column, _columns, load_model
 
 __all__ = ["CovariateModel", "PeriodCovariates", "fit_covariates", "fit_dynamic_covariates", "period_covariates", "promise_covariates"]
@@ -45,7 +45,7 @@ def _covariate_args(covariates: Any, n: int, index: Any = None, names: Optional[
     customers is aligned to them (a customer without covariates is a
     :class:`cx.CovariateError` naming the customer); otherwise the rows
     must be in the summary's order."""
-    mod = type(covariates).__module__.split(".")[0]
+    mod = _module(covariates)
     if mod == "pandas" and index is not None and not covariates.index.equals(index):
         if not covariates.index.is_unique:
             dup = covariates.index[covariates.index.duplicated()][0]
@@ -104,7 +104,7 @@ def _flags_as_numbers(col: Any) -> Any:
     if dtype is None:
         return col
     if str(dtype) in ("bool", "boolean", "Boolean"):
-        if type(col).__module__.split(".")[0] == "polars":
+        if _module(col) == "polars":
             return col.cast(float)
         return col.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     return col
@@ -257,7 +257,7 @@ class CovariateModel:
             names["monetary_value"] = monetary_value
         cols, _ = _columns(data, names)
         n = len(cols["frequency"])
-        index = data.index if type(data).__module__.split(".")[0] == "pandas" else None
+        index = data.index if _module(data) == "pandas" else None
         args: Dict[str, Any] = {"model": self._json, "prediction": prediction, **cols}
         args.update(_covariate_args(covariates, n, index, self.covariates))
         return np.asarray(_cx.call("predict_covariates", args), dtype=float)
@@ -342,12 +342,11 @@ def fit_covariates(
     """
     cols, _ = _columns(data, {"frequency": frequency, "recency": recency, "t": T})
     n = len(cols["frequency"])
-    index = data.index if type(data).__module__.split(".")[0] == "pandas" else None
+    index = data.index if _module(data) == "pandas" else None
+    # With both lists given, only the covariates they name are read.
     used = None
-    if type(covariates).__module__.split(".")[0] in ("pandas", "polars") or isinstance(covariates, Mapping):
-        listed = list(purchase or []) + list(dropout or []) + list(shared)
-        if purchase is not None and dropout is not None:
-            used = list(dict.fromkeys(listed))
+    if purchase is not None and dropout is not None:
+        used = list(dict.fromkeys([*purchase, *dropout, *shared]))
     options = _options(purchase, dropout, penalty_purchase, penalty_dropout, level, max_iterations,
                        accept_unconverged, shared)
     args: Dict[str, Any] = {"model": model, "options": options, **cols}
