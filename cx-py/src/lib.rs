@@ -21,6 +21,7 @@ fn _cx(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::group_by, m)?)?;
     m.add_class::<survey::PyDistribution>()?;
     m.add_function(wrap_pyfunction!(retention::retention, m)?)?;
+    m.add_class::<retention::PyLiveSummary>()?;
     m.add_function(wrap_pyfunction!(bind::call, m)?)?;
     m.add_function(wrap_pyfunction!(signals::signals_columns, m)?)?;
     m.add_function(wrap_pyfunction!(churn::churn_fit, m)?)?;

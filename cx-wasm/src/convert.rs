@@ -70,6 +70,24 @@ pub fn call_own(argument: &str, value: &JsValue, method: &str, class: &str) -> R
     f.call0(value).map_err(|_| wrong())
 }
 
+/// The bytes of `value.toBytes()` when `value` is a cx object of class
+/// `class` (which stays usable), else the typed `input_type` error.
+pub fn own_bytes(argument: &str, value: &JsValue, class: &str) -> Result<Vec<u8>, JsValue> {
+    call_own(argument, value, "toBytes", class)?
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| type_error(argument, &format!("must be a {class}")))
+}
+
+/// The bytes of a `Uint8Array` argument (from `toBytes`); anything else is
+/// the typed `input_type` error, never a trap.
+pub fn byte_array(bytes: &JsValue) -> Result<Vec<u8>, JsValue> {
+    bytes
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
+        .ok_or_else(|| type_error("bytes", "must be a Uint8Array (from toBytes)"))
+}
+
 fn set(target: &JsValue, key: &str, value: &JsValue) {
     // Setting a property on a fresh Error or Object cannot fail.
     let _ = Reflect::set(target, &key.into(), value);

@@ -12,6 +12,7 @@ mod covariates;
 mod discrete;
 mod experiments;
 mod gaps;
+mod live;
 mod retention;
 mod scorecard;
 mod signals;
@@ -21,6 +22,7 @@ pub use churn::*;
 pub use discrete::*;
 pub use experiments::*;
 pub use gaps::*;
+pub use live::*;
 pub use retention::*;
 pub use scorecard::*;
 pub use signals::*;
@@ -99,6 +101,15 @@ export interface RowReport { rows: number; used: number; merged: number; afterEn
 export interface CustomerSummary {
   customers: Array<string | number>; frequency: number[]; recency: number[]; t: number[];
   monetaryValue: number[] | null; firstPurchase: string[]; report: RowReport;
+}
+/** Options of a LiveSummary (fixed for its life). */
+export interface LiveOptions { period?: "day" | "week" | "month"; multiplier?: number; allowNegativeAmounts?: boolean }
+export interface LiveSummaryOptions { observationEnd?: string }
+export interface LiveScoreOptions { asOf?: string; horizon?: number; deadlineThreshold?: number }
+/** One customer's live score; churnDeadline is null when P(alive) never falls below the threshold. */
+export interface LiveScore {
+  frequency: number; recency: number; t: number; monetaryValue: number | null; probabilityAlive: number;
+  expectedPurchases: number | null; churnDeadline: number | null;
 }
 export interface CalibrationHoldout {
   calibration: CustomerSummary; frequencyHoldout: number[]; monetaryValueHoldout: number[] | null;

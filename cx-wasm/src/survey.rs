@@ -248,11 +248,7 @@ impl Distribution {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Distribution")] other: JsValue,
     ) -> Result<(), JsValue> {
-        let bytes = convert::call_own("other", &other, "toBytes", "Distribution")?;
-        let bytes = bytes
-            .dyn_ref::<Uint8Array>()
-            .ok_or_else(|| convert::type_error("other", "must be a Distribution"))?
-            .to_vec();
+        let bytes = convert::own_bytes("other", &other, "Distribution")?;
         let other = cx::survey::Distribution::from_bytes(&bytes).map_err(error)?;
         self.inner.borrow_mut().merge(&other).map_err(error)
     }
@@ -268,11 +264,7 @@ impl Distribution {
     pub fn from_bytes(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
     ) -> Result<Distribution, JsValue> {
-        // Anything but a Uint8Array is the typed `input_type` error, never a trap.
-        let bytes = bytes
-            .dyn_ref::<Uint8Array>()
-            .map(Uint8Array::to_vec)
-            .ok_or_else(|| convert::type_error("bytes", "must be a Uint8Array (from toBytes)"))?;
+        let bytes = convert::byte_array(&bytes)?;
         Ok(Distribution {
             inner: RefCell::new(cx::survey::Distribution::from_bytes(&bytes).map_err(error)?),
         })

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as cx from "cx-wasm";
-import { backtest, churn, covariates, discrete, experiments, gaps, retention, signals, survey } from "./vectors.mjs";
+import { backtest, churn, covariates, discrete, experiments, gaps, live, retention, signals, survey } from "./vectors.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json", import.meta.url))).cases;
 
@@ -51,6 +51,9 @@ test("experiments: a chart and a test continue from their state", () => {
 const covariatesDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/covariates.json", import.meta.url)));
 test("the covariate vector file has its cases", () => assert.ok(covariatesDoc.log_likelihood.length >= 4 && covariatesDoc.errors.length >= 5));
 for (const t of covariates(cx, covariatesDoc)) test(t.name, t.run);
+const liveDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/live.json", import.meta.url)));
+test("the live vector file has its cases", () => assert.ok(liveDoc.cases.length >= 4 && liveDoc.errors.length >= 5));
+for (const t of live(cx, liveDoc)) test(t.name, t.run);
 
 const signalsDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/signals.json", import.meta.url)));
 test("the signal vector file has its cases", () => assert.ok(signalsDoc.cases.length >= 15));
@@ -179,6 +182,55 @@ test("churn: fit from customerSummary, score, round-trip through JSON", () => {
   const check = m.calibrationVsHoldout(summary, new Float64Array(2357), 39);
   assert.equal(check.customers, 2357);
   assert.equal(check.actualTotal, 0);
+});
+
+test("live: CDNOW one order at a time equals customerSummary, and scores like the fitted model", () => {
+  const raw = readFileSync(new URL("../../data/cdnow/CDNOW_sample.txt", import.meta.url), "utf8").trim().split("\n");
+  const iso = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+  const rows = raw.map((l) => l.trim().split(/\s+/)).map((r) => [Number(r[1]), iso(r[2]), Number(r[4])]);
+  rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const live = new cx.LiveSummary({ multiplier: 7 });
+  for (const [c, d, a] of rows) live.record(c, new Date(d), a);
+  assert.equal(live.size, 2357);
+  assert.equal(live.orders, 6919);
+  const batch = cx.customerSummary(
+    { customers: rows.map((r) => r[0]), timestamps: rows.map((r) => r[1]), amounts: rows.map((r) => r[2]) },
+    { multiplier: 7 },
+  );
+  const s = live.summary();
+  assert.deepEqual(s.customers, batch.customers);
+  assert.deepEqual(Array.from(s.frequency), Array.from(batch.frequency));
+  assert.deepEqual(Array.from(s.recency), Array.from(batch.recency));
+  assert.deepEqual(Array.from(s.t), Array.from(batch.t));
+  s.monetaryValue.forEach((v, i) => assert.ok(Math.abs(v - batch.monetaryValue[i]) <= 1e-12 * Math.max(1, v), `row ${i}`));
+  assert.equal(s.report.merged, batch.report.merged);
+  // Two shards of customers, merged through bytes, are the same table.
+  const odd = new cx.LiveSummary({ multiplier: 7 });
+  const even = new cx.LiveSummary({ multiplier: 7 });
+  for (const [c, d, a] of rows) (c % 2 ? odd : even).record(c, d, a);
+  odd.merge(cx.LiveSummary.fromBytes(even.toBytes()));
+  assert.deepEqual(odd.toBytes(), live.toBytes());
+  // The summary straight into a fit, and scores equal the model's predictions.
+  const m = cx.ChurnModel.fit("bg_nbd", s);
+  const alive = m.probabilityAlive(s);
+  const ahead = m.predictPurchases(13, s);
+  for (let i = 0; i < s.customers.length; i += 97) {
+    const sc = live.score(s.customers[i], m, { horizon: 13, deadlineThreshold: 0.5 });
+    assert.ok(Math.abs(sc.probabilityAlive - alive[i]) <= 1e-12, `P(alive) of ${s.customers[i]}`);
+    assert.ok(Math.abs(sc.expectedPurchases - ahead[i]) <= 1e-12 * Math.max(1, ahead[i]));
+    assert.ok(sc.churnDeadline === null || sc.churnDeadline >= 0);
+  }
+  // Typed errors, and the table is unchanged by a rejected order.
+  const before = live.toBytes();
+  assert.throws(() => live.record(1, "1997-02-01", 1), (e) => e.code === "out_of_range" && e.argument === "customers");
+  assert.deepEqual(live.toBytes(), before);
+  assert.throws(() => live.record(1, "1998-07-01", NaN), (e) => e.code === "not_finite");
+  assert.throws(() => live.record(1, "01.07.1998", 1), (e) => e.code === "parse");
+  assert.throws(() => live.score(1, m, { asOf: "1997-01-01" }), (e) => e.argument === "observation_end");
+  assert.throws(() => live.score(1, "{}"), (e) => e.code === "decode");
+  assert.throws(() => live.merge({}), (e) => e.code === "input_type");
+  assert.throws(() => cx.LiveSummary.fromBytes(before.slice(0, 40)), (e) => e.code === "decode");
+  assert.throws(() => new cx.LiveSummary({ multiplier: 0 }), (e) => e.argument === "multiplier");
 });
 
 test("churn: bad input is a CxError naming the argument", () => {

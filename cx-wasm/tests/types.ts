@@ -81,3 +81,17 @@ const pAlive: number | null = topRisk.pAlive;
   });
   void [p, gaps.columns["late_share"], d, m.coefficients[0].pValue, m.fit?.likelihoodRatio.pValue];
 }
+
+// Live per-order scoring: a state per customer, scored with a model.
+{
+  const live = new cx.LiveSummary({ period: "day", multiplier: 7 });
+  live.record("ann", new Date("2024-01-01"), 30);
+  live.record(7, "2024-01-02");
+  const n: number = live.recordMany({ customers: ["bob"], timestamps: ["2024-01-08"], amounts: [10] });
+  const s: cx.LiveScore = live.score("ann", loadModel('{"model": "bg_nbd", "r": 0.2, "alpha": 4, "a": 0.8, "b": 2.4}'), { asOf: "2024-01-29", horizon: 4, deadlineThreshold: 0.5 });
+  const deadline: number | null = s.churnDeadline;
+  const summary: CustomerSummary = live.summary({ observationEnd: "2024-01-29" });
+  const copy: cx.LiveSummary = cx.LiveSummary.fromBytes(live.toBytes());
+  copy.merge(live);
+  void [n, s.probabilityAlive, deadline, summary.t, copy.size, copy.orders, copy.unpriced];
+}

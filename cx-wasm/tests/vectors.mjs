@@ -629,3 +629,66 @@ export function covariates(cx, doc) {
   }
   return out;
 }
+
+/** tests/vectors/live.json: LiveSummary fed batches in turn. */
+export function live(cx, doc) {
+  const tol = doc.tolerance;
+  const record = (options, batches) => {
+    const l = new cx.LiveSummary(camelOptions(options));
+    for (const b of batches) {
+      const tx = { customers: b.customers, timestamps: b.timestamps };
+      if (b.amounts !== null) tx.amounts = b.amounts.map((a) => (a === null ? NaN : a));
+      l.recordMany(tx);
+    }
+    return l;
+  };
+  const out = doc.cases.map((c) => ({
+    name: `live: ${c.name}`,
+    run: () => {
+      const l = record(c.options, c.batches);
+      const s = l.summary({ observationEnd: c.observation_end });
+      const w = c.expected;
+      close("customers", s.customers, w.customers, 0);
+      close("frequency", s.frequency, w.frequency, 0);
+      close("recency", s.recency, w.recency, tol);
+      close("t", s.t, w.t, tol);
+      close("monetary value", s.monetaryValue, w.monetary_value, tol);
+      close("first purchase", s.firstPurchase, w.first_purchase);
+      close("orders", s.report.used, w.orders, 0);
+      close("merged", s.report.merged, w.merged, 0);
+      const sc = c.score;
+      const model = cx.loadModel(JSON.stringify(sc.model));
+      const got = l.score(sc.customer, model, camelOptions(sc.options));
+      close("score", got, sc.expected, tol);
+      // A model's JSON scores the same.
+      close("score from JSON", l.score(sc.customer, JSON.stringify(sc.model), camelOptions(sc.options)), sc.expected, tol);
+    },
+  }));
+  for (const e of doc.errors) {
+    out.push({
+      name: `live: ${e.name}`,
+      run: () => {
+        let err;
+        try {
+          record(e.options, e.batches);
+        } catch (x) {
+          err = x;
+        }
+        if (!err || err.name !== "CxError") throw new Error(`expected a CxError, got ${err}`);
+        if (err.code !== e.code || err.argument !== e.argument) throw new Error(`${err.code} ${err.argument}: ${err.message}`);
+        if ((err.index ?? null) !== e.index) throw new Error(`index ${err.index} vs ${e.index}`);
+      },
+    });
+  }
+  out.push({
+    name: "live: bytes written by hand",
+    run: () => {
+      const l = record(doc.bytes.options, doc.bytes.batches);
+      const hex = Array.from(l.toBytes(), (b) => b.toString(16).padStart(2, "0")).join("");
+      if (hex !== doc.bytes.hex) throw new Error(`bytes ${hex}`);
+      const back = cx.LiveSummary.fromBytes(Uint8Array.from(doc.bytes.hex.match(/../g), (h) => parseInt(h, 16)));
+      if (back.orders !== l.orders || back.size !== l.size) throw new Error("decoded table differs");
+    },
+  });
+  return out;
+}

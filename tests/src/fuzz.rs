@@ -43,6 +43,15 @@ pub fn accumulator_bytes(data: &[u8]) {
         let _ = d.nps(&Default::default());
         let _ = d.csat(&Default::default());
     }
+    // The live summary's bytes: the same contract, and a decoded table
+    // summarizes, scores and merges with itself or fails with a typed error.
+    if let Ok(t) = cx::bind::live::Live::from_bytes(data) {
+        let again = cx::bind::live::Live::from_bytes(&t.to_bytes()).expect("re-encoded bytes decode");
+        assert_eq!(t.to_bytes(), again.to_bytes());
+        let _ = t.summary(None);
+        let mut both = t.clone();
+        let _ = both.merge(&again);
+    }
 }
 
 /// Model JSON: what loads predicts without panicking.

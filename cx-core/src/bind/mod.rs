@@ -14,6 +14,7 @@
 //! | name | family | arguments |
 //! |---|---|---|
 //! | `nps`, `csat`, `ces`, `smiley` | [`crate::survey`] | `scores` (bytes, integers or numbers), `weights`, `options` |
+//! | live summary: [`live::live_new`], [`live::live_record`], [`live::live_summary`], [`live::live_score`] | [`crate::retention::LiveSummary`] | a table of customers' states; `customers`, `timestamps`, `amounts`, `unit`; `options` (`observation_end`; `as_of`, `horizon`, `deadline_threshold`) |
 //! | `customer_summary`, `calibration_holdout`, `store_summary`, `returning_customers`, `cohort_retention`, `time_to_second_purchase`, `rfm`, `cadence` | [`crate::retention`] | `customers`, `timestamps`, `amounts`, `unit`, `options` |
 //! | `servqual`, `ipa`, `kano`, `cronbach_alpha`, `key_drivers`, `penalty_reward` | [`crate::gaps`] survey gaps | answer matrices (rows of numbers, `null` = no answer); `outcome` for the drivers |
 //! | `delivery`, `answer_times`, `first_contact_resolution`, `repeat_contacts` | [`crate::gaps`] promise gaps | time and key columns, `unit` |
@@ -64,6 +65,7 @@ pub mod discrete;
 mod experiments;
 mod gaps;
 mod keys;
+pub mod live;
 mod retention;
 pub mod scorecard;
 pub mod signals;

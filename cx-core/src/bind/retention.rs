@@ -3,6 +3,8 @@
 //! uses to shape the result itself (Python returns the customer summary as
 //! numpy columns).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::{Args, Keys, to_json};
@@ -10,6 +12,7 @@ use crate::error::Result;
 use crate::retention::{
     RETENTION_MEASURES, RetentionOptions, RetentionResult, Transactions, retention_measure,
 };
+use crate::time::TimeUnit;
 
 /// Runs the retention measure `name` on the transaction columns
 /// `customers` (keys), `timestamps` (in `unit`) and `amounts`, with
@@ -33,18 +36,40 @@ use crate::retention::{
 /// ```
 pub fn retention<'a>(name: &str, args: &mut Args<'a>) -> Result<(RetentionResult<i64>, Keys<'a>)> {
     let options: RetentionOptions = args.options("options")?;
-    let unit = args.unit()?;
-    let customers = Args::required("customers", args.keys("customers")?)?;
-    let timestamps = Args::required("timestamps", args.times("timestamps", unit)?)?;
-    let amounts = args.floats("amounts")?;
-    let tx = Transactions {
-        customers: &customers.codes,
-        timestamps: &timestamps,
-        unit,
-        amounts: amounts.as_deref(),
-    };
-    let r = retention_measure(name, &tx, &options)?;
-    Ok((r, customers))
+    let t = TransactionColumns::read(args)?;
+    let r = retention_measure(name, &t.transactions(), &options)?;
+    Ok((r, t.customers))
+}
+
+/// The transaction columns `customers`, `timestamps` (in `unit`) and
+/// `amounts`, read once for the retention measures and the live summary.
+pub(super) struct TransactionColumns<'a> {
+    pub(super) customers: Keys<'a>,
+    timestamps: Cow<'a, [i64]>,
+    unit: TimeUnit,
+    amounts: Option<Cow<'a, [f64]>>,
+}
+
+impl<'a> TransactionColumns<'a> {
+    pub(super) fn read(args: &mut Args<'a>) -> Result<Self> {
+        let unit = args.unit()?;
+        Ok(TransactionColumns {
+            customers: Args::required("customers", args.keys("customers")?)?,
+            timestamps: Args::required("timestamps", args.times("timestamps", unit)?)?,
+            unit,
+            amounts: args.floats("amounts")?,
+        })
+    }
+
+    /// The columns as the retention module reads them, customers as codes.
+    pub(super) fn transactions(&self) -> Transactions<'_, i64> {
+        Transactions {
+            customers: &self.customers.codes,
+            timestamps: &self.timestamps,
+            unit: self.unit,
+            amounts: self.amounts.as_deref(),
+        }
+    }
 }
 
 /// Replaces the codes in the array at `field` by their labels.

@@ -14,6 +14,7 @@
 //! | time to the second purchase | [`time_to_second_purchase`] |
 //! | RFM scores and segments | [`rfm`] |
 //! | each customer's cadence and how overdue they are | [`cadence`] |
+//! | the summary kept current per order, scored live | [`LiveSummary`] |
 //!
 //! [`retention_measure`] runs any of them by name with one
 //! [`RetentionOptions`]; the Python and JavaScript bindings go through it.
@@ -22,6 +23,7 @@
 //! ([`RowReport`]).
 
 mod cadence;
+mod live;
 mod measure;
 mod purchases;
 mod rfm;
@@ -29,6 +31,7 @@ mod store;
 mod summary;
 
 pub use cadence::{Cadence, cadence};
+pub use live::{CustomerId, CustomerState, LiveKey, LiveOptions, LiveScore, LiveSummary, ScoreOptions};
 pub use measure::{RETENTION_MEASURES, RetentionOptions, RetentionResult, retention_measure};
 pub use purchases::{PurchaseOptions, Purchases, RowReport, Transactions};
 pub use rfm::{Rfm, RfmGrid, RfmOptions, rfm};

@@ -46,14 +46,7 @@ impl Default for SummaryOptions {
 
 impl SummaryOptions {
     fn check(&self) -> Result<()> {
-        if !(self.multiplier.is_finite() && self.multiplier > 0.0) {
-            return Err(CxError::invalid(
-                "multiplier",
-                self.multiplier,
-                "a positive number",
-            ));
-        }
-        Ok(())
+        check_multiplier(self.multiplier)
     }
 
     fn purchase_options(&self) -> PurchaseOptions {
@@ -63,6 +56,14 @@ impl SummaryOptions {
             allow_negative_amounts: self.allow_negative_amounts,
         }
     }
+}
+
+/// `Ok` for a finite, positive period multiplier.
+pub(super) fn check_multiplier(multiplier: f64) -> Result<()> {
+    if !(multiplier.is_finite() && multiplier > 0.0) {
+        return Err(CxError::invalid("multiplier", multiplier, "a positive number"));
+    }
+    Ok(())
 }
 
 /// One row per customer, in ascending customer order (columnar).

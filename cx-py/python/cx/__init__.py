@@ -80,6 +80,8 @@ from .experiments import (
 from .scorecard import Scorecard, scorecard
 from .signals import Backtest, RiskCalibration, SignalReport, backtest, signals
 from .retention import (
+    LiveScore,
+    LiveSummary,
     RowReport,
     SecondPurchase,
     StoreSummary,
@@ -177,6 +179,8 @@ __all__ = [
     "nps_by",
     "smiley",
     "smiley_by",
+    "LiveScore",
+    "LiveSummary",
     "RowReport",
     "SecondPurchase",
     "StoreSummary",

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _cx
 from ._input import as_array, check_same_length, key_column, time_column
+from ._errors import InputTypeError, InvalidParameterError
 from ._results import Proportion, _Result
 
 Column = Union[str, Any]
@@ -162,8 +163,14 @@ def customer_summary(
     }
     r = f.run("customer_summary", opts)
     codes = r["customers"]
+    ids = codes if f.labels is None else np.asarray(f.labels, dtype=object)[codes]
+    return _summary_frame(r, f.customer_name, ids, f.frame_module() == "polars")
+
+
+def _summary_frame(r: Dict[str, Any], name: str, ids: Any, polars: bool) -> Any:
+    """The customer-summary frame of the core's columns ``r``."""
     cols: Dict[str, Any] = {
-        f.customer_name: codes if f.labels is None else np.asarray(f.labels, dtype=object)[codes],
+        name: ids,
         "frequency": r["frequency"].astype(np.int64),
         "recency": r["recency"],
         "T": r["t"],
@@ -171,9 +178,15 @@ def customer_summary(
     if r["monetary_value"] is not None:
         cols["monetary_value"] = r["monetary_value"]
     first = r["first_purchase_days"].astype("datetime64[D]")
-    # Dates as datetime.date objects in pandas (as before), a Date column in polars.
-    cols["first_purchase"] = first if f.frame_module() == "polars" else first.astype(object)
-    return _with_report(f.frame(cols), r["report"])
+    if polars:
+        import polars as pl
+
+        cols["first_purchase"] = first  # a Date column
+        return pl.DataFrame(cols)
+    import pandas as pd
+
+    cols["first_purchase"] = first.astype(object)  # datetime.date objects, as before
+    return _with_report(pd.DataFrame(cols), r["report"])
 
 
 def calibration_holdout(
@@ -401,3 +414,192 @@ __all__ = [
     "cadence",
 ]
 
+
+
+@dataclass(frozen=True)
+class LiveScore(_Result):
+    """One customer's live score: the summary row at the scoring day,
+    P(alive), and when asked the expected purchases in the coming
+    ``horizon`` and the churn deadline (time until P(alive) of a silent
+    customer falls below ``deadline_threshold``; None when it never does)."""
+
+    frequency: float
+    recency: float
+    t: float
+    monetary_value: Optional[float]
+    probability_alive: float
+    expected_purchases: Optional[float]
+    churn_deadline: Optional[float]
+
+
+def _model_json(model: Any) -> str:
+    if isinstance(model, str):
+        return model
+    if isinstance(model, dict):
+        import json
+
+        return json.dumps(model)
+    if hasattr(model, "to_json"):
+        return model.to_json()
+    raise InputTypeError(
+        f"`model` must be a cx model, its JSON text or a dict, got {type(model).__name__}", {"argument": "model"}
+    )
+
+
+def _one_time(t: Any) -> Any:
+    if isinstance(t, np.datetime64):
+        return np.array([t])
+    return [t]
+
+
+class LiveSummary:
+    """Each customer's buy-till-you-die state, kept current per order: the
+    first and last purchase period, the number of purchase periods and the
+    spend (56 bytes a customer, no orders kept). ``summary`` gives the same
+    frame as :func:`customer_summary` of the same orders; ``score`` a
+    customer's P(alive), expected purchases and churn deadline with a
+    fitted model; ``merge``, ``to_bytes`` / ``from_bytes`` and pickling
+    work as for :class:`cx.Distribution` (the same bytes as in Rust and
+    JavaScript).
+
+    An order strictly between a customer's first and last purchase periods
+    cannot be placed (the state keeps no orders in between) and raises
+    :class:`cx.OutOfRangeError` naming the customer; orders in time order,
+    late orders in the first or last period, and batches in any order
+    (:meth:`record_many`) are exact. Tables of different customers merge in
+    any order; tables of consecutive stretches of time merge neighbour by
+    neighbour.
+
+    >>> live = LiveSummary(multiplier=7)
+    >>> live.record("ann", "2024-01-01", 30.0)
+    >>> live.record("ann", "2024-01-15", 20.0)
+    >>> live.record("bob", "2024-01-08", 10.0)
+    >>> live.summary(observation_end="2024-01-29")[["customer_id", "frequency", "recency", "T"]].values.tolist()
+    [['ann', 1, 2.0, 4.0], ['bob', 0, 0.0, 3.0]]
+    >>> from cx import BetaGeo
+    >>> s = live.score("ann", BetaGeo(r=0.243, alpha=4.414, a=0.793, b=2.426), as_of="2024-01-29", horizon=4)
+    >>> round(s.probability_alive, 4), s.expected_purchases is not None
+    (0.6859, True)
+    """
+
+    __slots__ = ("_s",)
+
+    def __init__(self, *, period: str = "day", multiplier: float = 1, allow_negative_amounts: bool = False) -> None:
+        self._s = _cx._LiveSummary(
+            {"period": period, "multiplier": multiplier, "allow_negative_amounts": allow_negative_amounts}
+        )
+
+    @classmethod
+    def _wrap(cls, s: Any) -> "LiveSummary":
+        obj = cls.__new__(cls)
+        obj._s = s
+        return obj
+
+    def record(self, customer: Any, timestamp: Any, amount: Optional[float] = None) -> None:
+        """Records one order (a datetime, date, ISO text or numpy datetime64;
+        the amount if known)."""
+        ts, unit = time_column(_one_time(timestamp), "timestamps")
+        args = {
+            "customers": key_column([customer], "customers"),
+            "timestamps": ts,
+            "unit": unit,
+            "amounts": None if amount is None else np.array([amount], dtype=np.float64),
+        }
+        self._s.record(args)
+
+    def record_many(
+        self,
+        data: Any = None,
+        *,
+        customer_id: Column = "customer_id",
+        timestamp: Column = "timestamp",
+        amount: Optional[Column] = None,
+    ) -> int:
+        """Records a batch of orders in any order (the columns of
+        :func:`customer_summary`); all or nothing. Returns the number of
+        orders."""
+        f = _Frame(data, customer_id, timestamp, amount)
+        return self._s.record({"customers": f.keys, "timestamps": f.ts, "unit": f.unit, "amounts": f.amounts})
+
+    def merge(self, other: "LiveSummary") -> None:
+        """Adds every order of ``other`` (same options); all or nothing."""
+        if not isinstance(other, LiveSummary):
+            raise InputTypeError("`other` must be a cx.LiveSummary", {"argument": "other"})
+        self._s.merge(other._s)
+
+    def to_bytes(self) -> bytes:
+        """The table in cx's versioned binary format."""
+        return self._s.to_bytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LiveSummary":
+        """Decodes :meth:`to_bytes`; raises :class:`cx.DecodeError` on bad bytes."""
+        return cls._wrap(_cx._LiveSummary.from_bytes(bytes(data)))
+
+    def __reduce__(self) -> Any:
+        return (LiveSummary.from_bytes, (self.to_bytes(),))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LiveSummary) and self._s == other._s
+
+    def __len__(self) -> int:
+        return len(self._s)
+
+    def __repr__(self) -> str:
+        o = self.options
+        return f"LiveSummary(period={o['period']!r}, multiplier={o['multiplier']}, customers={len(self)}, orders={self.orders})"
+
+    @property
+    def orders(self) -> int:
+        """Orders recorded."""
+        return self._s.orders
+
+    @property
+    def unpriced(self) -> int:
+        """Orders recorded without an amount (then there is no monetary value)."""
+        return self._s.unpriced
+
+    @property
+    def options(self) -> Dict[str, Any]:
+        """``period``, ``multiplier`` and ``allow_negative_amounts``."""
+        return dict(self._s.options)
+
+    def state(self, customer: Any) -> Optional[Dict[str, Any]]:
+        """A customer's state (first and last purchase period, purchases,
+        orders, first and repeat spend), or None."""
+        return self._s.state(customer.item() if hasattr(customer, "item") else customer)
+
+    def summary(self, *, observation_end: DateLike = None, frame: str = "pandas") -> Any:
+        """The frame :func:`customer_summary` gives for the same orders
+        (``customer_id``, ``frequency``, ``recency``, ``T``,
+        ``monetary_value`` when every order had an amount,
+        ``first_purchase``), customers ascending; ``frame="polars"`` for a
+        polars frame. ``df.attrs["report"]`` counts the orders."""
+        end = _date_text(observation_end)
+        r = self._s.summary(None if end is None else {"observation_end": end})
+        ids = r["customers"]
+        kinds = {type(i) for i in ids}
+        if frame == "polars":
+            import polars as pl
+
+            return _summary_frame(r, "customer_id", pl.Series("customer_id", ids, dtype=pl.Object if len(kinds) > 1 else None), True)
+        if frame != "pandas":
+            raise InvalidParameterError(f"`frame` = {frame!r}: expected 'pandas' or 'polars'", {"argument": "frame"})
+        return _summary_frame(r, "customer_id", np.array(ids, dtype=np.int64 if kinds == {int} else object), False)
+
+    def score(
+        self,
+        customer: Any,
+        model: Any,
+        *,
+        as_of: DateLike = None,
+        horizon: Optional[float] = None,
+        deadline_threshold: Optional[float] = None,
+    ) -> LiveScore:
+        """Scores ``customer`` at ``as_of`` (default: the last recorded
+        purchase period of the table) with a purchase model (a cx model,
+        its JSON or a dict); ``deadline_threshold`` asks for the churn
+        deadline at that P(alive)."""
+        opts = {"as_of": _date_text(as_of), "horizon": horizon, "deadline_threshold": deadline_threshold}
+        c = customer.item() if hasattr(customer, "item") else customer
+        return LiveScore._from_core(self._s.score(c, _model_json(model), {k: v for k, v in opts.items() if v is not None}))
