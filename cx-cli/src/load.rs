@@ -1,90 +1,20 @@
 //! Reading the four CSV tables: column roles and renames, the bundled demo
 //! shop, impossible contact times, the signal options.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::Path;
 
+use cx::exports::tables;
 use cx::signals::SignalOptions;
 
 use crate::args::TableArgs;
 use crate::data::DEMO;
 use crate::dialect::{self, DialectArgs};
 use crate::memory;
-use crate::read::{Kind, Source, Spec, Table, read_table};
+use crate::read::{self, Source, Table};
 use crate::report::Inputs;
 
-/// The default header of each column role, and renames from `--col`.
-pub struct Headers(HashMap<String, String>);
-
-impl Headers {
-    pub fn parse(cols: &[String], tables: bool) -> Result<Self, String> {
-        let mut m = HashMap::new();
-        for c in cols {
-            let (role, header) = c
-                .split_once('=')
-                .ok_or_else(|| format!("--col {c:?}: expected ROLE=HEADER, e.g. orders.customer=cust_id"))?;
-            if tables && !role.contains('.') {
-                return Err(format!(
-                    "--col {c:?}: name the table, e.g. orders.{role}={header}"
-                ));
-            }
-            m.insert(role.trim().to_owned(), header.trim().to_owned());
-        }
-        Ok(Headers(m))
-    }
-
-    pub fn spec(&self, table: &str, role: &'static str, kind: Kind, required: bool) -> Spec {
-        let key = if table.is_empty() {
-            role.to_owned()
-        } else {
-            format!("{table}.{role}")
-        };
-        Spec {
-            role,
-            header: self.0.get(&key).cloned().unwrap_or_else(|| role.to_owned()),
-            kind,
-            required,
-            rename: format!("--col {key}=<your header>"),
-        }
-    }
-}
-
-pub fn orders_specs(h: &Headers, table: &str) -> Vec<Spec> {
-    vec![
-        h.spec(table, "customer", Kind::Key, true),
-        h.spec(table, "date", Kind::Time, true),
-        h.spec(table, "amount", Kind::OptNumber, false),
-    ]
-}
-
-/// The columns of table `which` (`orders`, `feedback`, `contacts`,
-/// `deliveries`).
-pub fn specs(which: &str, h: &Headers) -> Vec<Spec> {
-    match which {
-        "orders" => orders_specs(h, which),
-        "feedback" => vec![
-            h.spec(which, "customer", Kind::Key, true),
-            h.spec(which, "date", Kind::Time, true),
-            h.spec(which, "nps", Kind::OptScore(0, 10), false),
-            h.spec(which, "csat", Kind::OptScore(1, 5), false),
-        ],
-        "contacts" => vec![
-            h.spec(which, "customer", Kind::Key, true),
-            h.spec(which, "received", Kind::Time, true),
-            h.spec(which, "answered", Kind::OptTime, false),
-            h.spec(which, "resolved", Kind::OptTime, false),
-            h.spec(which, "channel", Kind::Text, false),
-            h.spec(which, "case", Kind::Text, false),
-        ],
-        _ => vec![
-            h.spec(which, "customer", Kind::Key, true),
-            h.spec(which, "promised", Kind::Time, true),
-            h.spec(which, "delivered", Kind::OptTime, true),
-            h.spec(which, "carrier", Kind::Text, false),
-        ],
-    }
-}
+pub use cx::exports::tables::{Headers, check_contact_times, orders_specs, specs};
 
 /// Reads table `which` from `path`, from the bundled demo shop when `demo`
 /// is set and no path is given, or not at all.
@@ -108,8 +38,10 @@ pub fn load(
     load_source(which, source, h, skip, dialect).map(Some)
 }
 
-/// Reads table `which` from `source`: its columns, the survey's
-/// `expected_`/`perceived_` items, and the contact-time check.
+/// Reads table `which` from `source` ([`cx::exports::tables::load_source`]).
+///
+/// # Errors
+/// As the core's reader; a file that cannot be opened.
 pub fn load_source(
     which: &str,
     source: Source<'_>,
@@ -117,47 +49,7 @@ pub fn load_source(
     skip: bool,
     dialect: &DialectArgs,
 ) -> Result<Table, String> {
-    let specs = specs(which, h);
-    let prefixes: &[&str] = if which == "feedback" {
-        &["expected_", "perceived_"]
-    } else {
-        &[]
-    };
-    // The bundled demo is in the default dialect, whatever the flags say.
-    let default = DialectArgs::default();
-    let dialect = if matches!(source, Source::Text(..)) {
-        &default
-    } else {
-        dialect
-    };
-    let mut t = read_table(source, &specs, prefixes, Kind::OptScore(1, 7), skip, dialect)?;
-    if which == "contacts" {
-        check_contact_times(&mut t, skip)?;
-    }
-    Ok(t)
-}
-
-/// A contact answered or resolved before it was received is a bad row
-/// (the core's rule, `cx::gaps::before_received`).
-pub fn check_contact_times(t: &mut Table, skip: bool) -> Result<(), String> {
-    let received = t.times_present("received").unwrap_or_default();
-    let mut bad = Vec::new();
-    for col in ["answered", "resolved"] {
-        if let Some(v) = t.times(col) {
-            for i in cx::gaps::before_received(&received, v) {
-                if bad.iter().any(|(j, _)| *j == i) {
-                    continue;
-                }
-                let when = v[i].and_then(chrono::DateTime::from_timestamp_millis);
-                let when = when.map(|d| d.naive_utc().to_string()).unwrap_or_default();
-                bad.push((
-                    i,
-                    t.bad_row(i, col, when, format!("{col} before the contact was received")),
-                ));
-            }
-        }
-    }
-    t.reject(bad, skip)
+    tables::load_source(which, read::open(source, dialect)?, h, skip, dialect)
 }
 
 pub fn load_inputs(a: &TableArgs) -> Result<(Inputs, bool), String> {

@@ -122,6 +122,8 @@
 pub mod bind;
 pub mod churn;
 mod error;
+#[cfg(feature = "exports")]
+pub mod exports;
 pub mod gaps;
 pub mod options;
 #[cfg(feature = "report")]

@@ -54,6 +54,17 @@ pub fn type_error(argument: &str, message: &str) -> JsValue {
     e.into()
 }
 
+/// An `Error` for a shop export that cannot be read: code `file`, the
+/// message naming the file, line and column (as `cx report` prints it).
+#[cfg(feature = "full")]
+pub fn file_error(message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("CxError");
+    set(&e, "code", &"file".into());
+    set(&e, "argument", &"files".into());
+    e.into()
+}
+
 /// What `value.method()` returns when `value` is a cx object of class
 /// `class`, else the typed `input_type` error naming `argument`. Exports take
 /// other cx objects this way rather than as wasm-bindgen class arguments,
@@ -338,6 +349,7 @@ fn number(argument: &str, f: f64) -> Result<Value, JsValue> {
 
 /// Runs `cx::bind` call `name` on one object of a shop's tables (camelCase
 /// keys, also of the options) and returns the JSON result.
+#[cfg(feature = "full")]
 pub fn tables_call(name: &str, args: &JsValue) -> Result<Value, JsValue> {
     if !args.is_object() {
         return Err(type_error(

@@ -6,29 +6,67 @@
 //! stable `code` and the fields of the core error (`argument`, `index`,
 //! `value`, …). Nothing here panics on user input.
 
+// Feature `full` (default): every family. Without it (`survey` builds,
+// `scripts/build-wasm`), the module holds the survey scores only: the
+// small module of a feedback widget.
+#[cfg(feature = "full")]
 mod churn;
 mod convert;
+#[cfg(feature = "full")]
 mod covariates;
+#[cfg(feature = "full")]
 mod discrete;
+#[cfg(feature = "full")]
 mod experiments;
+#[cfg(feature = "full")]
 mod gaps;
+#[cfg(feature = "full")]
 mod live;
+#[cfg(feature = "full")]
+mod report;
+#[cfg(feature = "full")]
 mod retention;
+#[cfg(feature = "full")]
 mod scorecard;
+#[cfg(feature = "full")]
 mod signals;
 mod survey;
 
+#[cfg(feature = "full")]
 pub use churn::*;
+#[cfg(feature = "full")]
 pub use discrete::*;
+#[cfg(feature = "full")]
 pub use experiments::*;
+#[cfg(feature = "full")]
 pub use gaps::*;
+#[cfg(feature = "full")]
 pub use live::*;
+#[cfg(feature = "full")]
+pub use report::*;
+#[cfg(feature = "full")]
 pub use retention::*;
+#[cfg(feature = "full")]
 pub use scorecard::*;
+#[cfg(feature = "full")]
 pub use signals::*;
 pub use survey::*;
 
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Logs a panic's message to the console before the module traps, so that
+/// a bug shows its cause (no input is meant to reach one: bad input is a
+/// typed `CxError`).
+#[wasm_bindgen(start)]
+fn start() {
+    std::panic::set_hook(Box::new(|info| console_error(&format!("cx panicked: {info}"))));
+}
 
 /// The package version.
 #[wasm_bindgen]
@@ -37,7 +75,7 @@ pub fn version() -> String {
 }
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+const SURVEY_TYPES: &'static str = r#"
 /** Answers: a typed array, or an array of numbers (null/undefined = missing). */
 export type Scores = ArrayLike<number | null | undefined> | Uint8Array | Int8Array | Int16Array | Int32Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
 /** One survey weight per answer. */
@@ -77,6 +115,20 @@ export interface Smiley { n: number; counts: [number, number, number, number]; p
 export interface Comparison { a: number; b: number; difference: number; se: number; z: number | null; pValue: number; ciLow: number; ciHigh: number; level: number }
 export interface Group { key: string | number | null; period: string | null; distribution: Distribution }
 
+
+/** Errors thrown by cx: an Error with name "CxError" and the core's fields. */
+export interface CxError extends Error {
+  name: "CxError";
+  code: "empty" | "out_of_range" | "not_integer" | "not_finite" | "missing" | "parse" | "negative_weight" | "length_mismatch" | "invalid_parameter" | "incompatible" | "zero_weight" | "decode" | "not_converged" | "covariate" | "input_type" | "file";
+  argument: string;
+  index?: number;
+  value?: unknown;
+}
+"#;
+
+#[cfg(feature = "full")]
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
 /** Columns of a transaction table: one entry per order (line). */
 export interface TransactionTable {
   customers: ArrayLike<string | number>;
@@ -111,6 +163,17 @@ export interface LiveScore {
   frequency: number; recency: number; t: number; monetaryValue: number | null; probabilityAlive: number;
   expectedPurchases: number | null; churnDeadline: number | null;
 }
+/** A shop export: the file's bytes (encoding recognised), its text, or either with its name. */
+export type ShopFile = Uint8Array | string | { name: string; data: Uint8Array | string };
+export interface ShopFiles { orders?: ShopFile; feedback?: ShopFile; contacts?: ShopFile; deliveries?: ShopFile }
+export interface ReportOptions {
+  asOf?: string; serviceLevelHours?: number; top?: number; calibrate?: boolean; skipBadRows?: boolean;
+  delimiter?: "," | ";" | "\t" | "|"; decimal?: "." | ","; dateFormat?: string; encoding?: "utf-8" | "windows-1252" | "latin-1";
+  /** Renamed columns: `{"orders.customer": "Kundennummer"}`. */
+  columns?: Record<string, string>;
+}
+/** The page and the JSON of `cx report --json` for the same files. */
+export interface ShopReport { html: string; json: string }
 export interface CalibrationHoldout {
   calibration: CustomerSummary; frequencyHoldout: number[]; monetaryValueHoldout: number[] | null;
   durationHoldout: number; newInHoldout: number;
@@ -168,14 +231,6 @@ export interface Tracking { time: number[]; actual: number[]; predicted: number[
 export interface TrackingOptions { period?: "day" | "week" | "month"; multiplier?: number; periods?: number }
 export interface HoldoutCheck { bins: FrequencyBin[]; customers: number; actualTotal: number; predictedTotal: number; meanAbsoluteError: number }
 
-/** Errors thrown by cx: an Error with name "CxError" and the core's fields. */
-export interface CxError extends Error {
-  name: "CxError";
-  code: "empty" | "out_of_range" | "not_integer" | "not_finite" | "missing" | "parse" | "negative_weight" | "length_mismatch" | "invalid_parameter" | "incompatible" | "zero_weight" | "decode" | "not_converged" | "input_type";
-  argument: string;
-  index?: number;
-  value?: unknown;
-}
 
 /** A respondent × item matrix: rows of answers, null/NaN for no answer. */
 export type AnswerMatrix = Array<Array<number | null> | Float64Array>;

@@ -77,7 +77,7 @@ fn score<O: AsRef<JsValue>>(measure: &str, scores: &JsValue, options: &Option<O>
     }
     let json = convert::options(&js(options), &["weights", "keys", "timestamps", "bucket"])?;
     args.insert("options", Column::Json(json));
-    result(&cx::bind::run(measure, args).map_err(error)?)
+    result(&cx::bind::run_survey(measure, args).map_err(error)?)
 }
 
 /// Net Promoter Score of 0–10 answers (`Uint8Array`, any typed array, or

@@ -11,6 +11,22 @@ const cases = JSON.parse(readFileSync(new URL("../../tests/vectors/survey.json",
 test("the vector file has its cases", () => assert.ok(cases.length >= 40));
 
 for (const t of survey(cx, cases)) test(t.name, t.run);
+// The survey-only module (cx-wasm/survey, the small build of a feedback
+// widget): the same survey vectors, and none of the other families.
+import * as surveyOnly from "cx-wasm/survey";
+for (const t of survey(surveyOnly, cases)) test(`survey-only module: ${t.name}`, t.run);
+test("the survey-only module exports the survey scores and nothing else", () => {
+  for (const name of ["nps", "csat", "ces", "smiley", "compareNps", "compareProportions", "groupBy", "Distribution", "version"]) {
+    assert.equal(typeof surveyOnly[name], "function", name);
+  }
+  for (const name of ["customerSummary", "ChurnModel", "LiveSummary", "scorecard", "reportFromFiles", "signals"]) {
+    assert.equal(surveyOnly[name], undefined, name);
+  }
+  // Its accumulator bytes are the full module's.
+  const d = new surveyOnly.Distribution(0, 10);
+  d.extend(Uint8Array.from([10, 9, 0]));
+  assert.deepEqual(cx.Distribution.fromBytes(d.toBytes()).counts, d.counts);
+});
 
 const retentionDoc = JSON.parse(readFileSync(new URL("../../tests/vectors/retention.json", import.meta.url)));
 test("the retention vector file has its cases", () => assert.ok(retentionDoc.cases.length >= 25));
@@ -231,6 +247,32 @@ test("live: CDNOW one order at a time equals customerSummary, and scores like th
   assert.throws(() => live.merge({}), (e) => e.code === "input_type");
   assert.throws(() => cx.LiveSummary.fromBytes(before.slice(0, 40)), (e) => e.code === "decode");
   assert.throws(() => new cx.LiveSummary({ multiplier: 0 }), (e) => e.argument === "multiplier");
+});
+
+test("reportFromFiles: the demo shop's exports give the report page and its JSON in Node", () => {
+  const demo = new URL("../../cx-cli/data/demo/", import.meta.url);
+  const files = {};
+  for (const t of ["orders", "feedback", "contacts", "deliveries"]) files[t] = { name: `${t}.csv`, data: readFileSync(new URL(`${t}.csv`, demo)) };
+  const r = cx.reportFromFiles(files, { top: 10 });
+  for (const id of ["chart-nps-trend", "chart-csat-trend", "chart-gaps", "chart-ipa", "chart-cohorts", "chart-p-alive", "at-risk", "data-quality", "cdnow-check"]) {
+    assert.ok(r.html.includes(`id="${id}"`), id);
+  }
+  const j = JSON.parse(r.json);
+  assert.equal(j.data.length, 4);
+  assert.deepEqual(j.data.map((q) => q.file), ["orders.csv", "feedback.csv", "contacts.csv", "deliveries.csv"]);
+  assert.ok(j.data.every((q) => q.used > 0 && q.rows >= q.used));
+  assert.equal(j.risk.top.length, 10);
+  // The stand-in for plotters' DOM text measurement is gone afterwards.
+  assert.equal(typeof globalThis.document, "undefined");
+  assert.equal(typeof globalThis.HTMLElement, "undefined");
+  // Text instead of bytes, a German export (';' and decimal commas, dd.mm.yyyy), and typed errors.
+  const german = "Kunde;Datum;Betrag\na;01.03.2024;12,50\na;15.03.2024;8,00\nb;02.03.2024;5,00\n";
+  const g = JSON.parse(cx.reportFromFiles({ orders: german }, { columns: { "orders.customer": "Kunde", "orders.date": "Datum", "orders.amount": "Betrag" } }).json);
+  assert.equal(g.data[0].used, 3);
+  assert.match(g.data[0].dialect, /separator ';', decimal ','/);
+  assert.throws(() => cx.reportFromFiles({ orders: "customer,date\na,2024-13-45\n" }), (e) => e.name === "CxError" && e.code === "file" && /orders\.csv:2: column `date`/.test(e.message));
+  assert.throws(() => cx.reportFromFiles({ orders: 5 }), (e) => e.code === "input_type" && e.argument === "files.orders");
+  assert.throws(() => cx.reportFromFiles({ orders: german }, { topp: 1 }), (e) => e.code === "invalid_parameter");
 });
 
 test("churn: bad input is a CxError naming the argument", () => {

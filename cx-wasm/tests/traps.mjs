@@ -49,6 +49,11 @@ export function trapProbe(cx) {
       ChurnModel: () => cx.loadModel(model),
       ShiftedBetaGeometric: () => v.fromJson('{"model":"sbg","alpha":0.7,"beta":1.2}'),
       BetaGeoBetaBinom: () => v.fromJson('{"model":"bg_bb","alpha":1.2,"beta":0.75,"gamma":0.66,"delta":2.78}'),
+      LiveSummary: () => {
+        const l = new v({ multiplier: 7 });
+        l.record("a", "2024-01-01", 1);
+        return l;
+      },
     }[k]?.();
     if (!inst) throw new Error(`no instance for class ${k}: add one to the probe`);
     for (const m of Object.getOwnPropertyNames(v.prototype)) {

@@ -95,3 +95,13 @@ const pAlive: number | null = topRisk.pAlive;
   copy.merge(live);
   void [n, s.probabilityAlive, deadline, summary.t, copy.size, copy.orders, copy.unpriced];
 }
+
+// The report of the shop's exports, and the survey-only module.
+{
+  const r: cx.ShopReport = cx.reportFromFiles(
+    { orders: { name: "orders.csv", data: new Uint8Array() }, feedback: "customer,date,nps\n" },
+    { asOf: "2024-06-30", skipBadRows: true, delimiter: ";", columns: { "orders.customer": "Kunde" } },
+  );
+  const page: string = r.html;
+  void [page, r.json];
+}

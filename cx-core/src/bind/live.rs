@@ -16,7 +16,7 @@ use crate::retention::{CustomerId, CustomerSummary, LiveScore, LiveSummary, Scor
 /// A live table of customers keyed as the bindings receive them.
 pub type Live = LiveSummary<CustomerId>;
 
-/// An empty table with `options` ([`LiveOptions`] as JSON: `period`,
+/// An empty table with `options` ([`crate::retention::LiveOptions`] as JSON: `period`,
 /// `multiplier`, `allow_negative_amounts`).
 ///
 /// # Errors

@@ -180,6 +180,19 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
     Ok(r)
 }
 
+/// [`run`] for the survey scores only (`nps`, `csat`, `ces`, `smiley`):
+/// the entry of a binding that carries no other family (the survey-only
+/// WebAssembly module), so that the rest of the binding layer is not
+/// linked into it.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_survey(name: &str, mut args: Args<'_>) -> Result<Value> {
+    let r = survey::run(name, &mut args)?;
+    args.finish()?;
+    Ok(r)
+}
+
 /// [`run`] on a JSON object of arguments.
 ///
 /// # Errors
