@@ -68,6 +68,16 @@ fn start() {
     std::panic::set_hook(Box::new(|info| console_error(&format!("cx panicked: {info}"))));
 }
 
+/// Bytes of the module's memory. WebAssembly memory only grows, so this is
+/// the peak of everything computed so far (the report page shows it).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return (core::arch::wasm32::memory_size(0) * 65_536) as f64;
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
+}
+
 /// The package version.
 #[wasm_bindgen]
 pub fn version() -> String {
