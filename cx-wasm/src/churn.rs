@@ -41,10 +41,19 @@ fn customer_args(v: &JsValue) -> Result<Args<'static>, JsValue> {
         ("monetary_value", "monetary_value"),
     ] {
         if let Some(c) = get(v, js) {
-            args.insert(name, Column::Json(to_json(js, &c)?));
+            args.insert(name, convert::column(js, &c, convert::Holds::Numbers)?);
         }
     }
     Ok(args)
+}
+
+/// What a transaction table's column holds.
+pub(crate) fn transaction_column(name: &str) -> convert::Holds {
+    match name {
+        "customers" => convert::Holds::Keys,
+        "timestamps" => convert::Holds::Times,
+        _ => convert::Holds::Numbers,
+    }
 }
 
 fn array(v: Vec<f64>) -> Float64Array {
@@ -364,7 +373,7 @@ impl JsChurnModel {
         args.insert("options", Column::Json(convert::options(&options, &[])?));
         for name in ["customers", "timestamps"] {
             if let Some(c) = get(&transactions, name) {
-                args.insert(name, Column::Json(to_json(name, &c)?));
+                args.insert(name, convert::column(name, &c, transaction_column(name))?);
             }
         }
         result(&cx::bind::run("expected_cumulative_transactions", args).map_err(error)?)

@@ -127,6 +127,52 @@ pub fn answers(argument: &str, v: &JsValue) -> Result<Answers, JsValue> {
     Ok(Answers::Floats(numbers(argument, v)?))
 }
 
+/// What a column holds, for [`column`].
+#[cfg(feature = "full")]
+#[derive(Clone, Copy)]
+pub enum Holds {
+    /// Numbers (`NaN` missing).
+    Numbers,
+    /// Keys: whole numbers (or text, in a plain array).
+    Keys,
+    /// Times in epoch milliseconds (`NaN` missing).
+    Times,
+}
+
+/// The named column as the binding layer reads it. A typed array is copied
+/// once into a buffer (no JSON value per row, which cost more than the
+/// computation on a million rows); anything else, and typed arrays whose
+/// values a buffer cannot hold as they are (fractional keys or times, a
+/// missing key), goes through JSON, so the same typed errors follow.
+#[cfg(feature = "full")]
+pub fn column(argument: &str, v: &JsValue, holds: Holds) -> Result<cx::bind::Column<'static>, JsValue> {
+    use cx::bind::Column;
+    let floats = if let Some(a) = v.dyn_ref::<Float64Array>() {
+        Some(a.to_vec())
+    } else if let Some(a) = v.dyn_ref::<Float32Array>() {
+        Some(a.to_vec().into_iter().map(f64::from).collect())
+    } else if let Some(a) = v.dyn_ref::<Int32Array>() {
+        Some(a.to_vec().into_iter().map(f64::from).collect())
+    } else {
+        v.dyn_ref::<Uint32Array>()
+            .map(|a| a.to_vec().into_iter().map(f64::from).collect())
+    };
+    let whole = |f: f64| f.fract() == 0.0 && f.abs() < 9.0e15;
+    match (floats, holds) {
+        (Some(f), Holds::Numbers) => Ok(Column::Floats(f.into())),
+        (Some(f), Holds::Keys) if f.iter().all(|&x| whole(x)) => {
+            Ok(Column::Ints(f.into_iter().map(|x| x as i64).collect::<Vec<_>>().into()))
+        }
+        (Some(f), Holds::Times) if f.iter().all(|&x| x.is_nan() || whole(x)) => Ok(Column::Ints(
+            f.into_iter()
+                .map(|x| if x.is_nan() { i64::MIN } else { x as i64 })
+                .collect::<Vec<_>>()
+                .into(),
+        )),
+        _ => Ok(Column::Json(to_json(argument, v)?)),
+    }
+}
+
 /// Reads a plain array (or a typed array) of numbers; `null` and
 /// `undefined` become NaN.
 pub fn numbers(argument: &str, v: &JsValue) -> Result<Vec<f64>, JsValue> {

@@ -4,7 +4,7 @@
 use cx::bind::{Args, Column};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{self, error, get, result, to_json};
+use crate::convert::{self, error, get, result};
 
 #[wasm_bindgen]
 extern "C" {
@@ -32,7 +32,7 @@ fn run(measure: &str, tx: &JsTransactions, options: Option<JsRetentionOptions>) 
     args.insert("options", Column::Json(convert::options(&options, &[])?));
     for name in ["customers", "timestamps", "amounts"] {
         if let Some(c) = get(tx, name) {
-            args.insert(name, Column::Json(to_json(name, &c)?));
+            args.insert(name, convert::column(name, &c, crate::churn::transaction_column(name))?);
         }
     }
     result(&cx::bind::run(measure, args).map_err(error)?)
