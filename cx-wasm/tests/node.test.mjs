@@ -275,6 +275,25 @@ test("reportFromFiles: the demo shop's exports give the report page and its JSON
   assert.throws(() => cx.reportFromFiles({ orders: german }, { topp: 1 }), (e) => e.code === "invalid_parameter");
 });
 
+test("typed arrays cross as buffers with the results and errors of plain arrays", () => {
+  const day = 86_400_000;
+  const plain = { customers: [3, 1, 3, 2], timestamps: [0, day, 5 * day, 9 * day], amounts: [1, 2, 3, 4] };
+  const typed = { customers: Float64Array.from(plain.customers), timestamps: Float64Array.from(plain.timestamps), amounts: Float64Array.from(plain.amounts) };
+  assert.deepEqual(cx.customerSummary(typed), cx.customerSummary(plain));
+  assert.deepEqual(cx.customerSummary({ ...typed, customers: Int32Array.from(plain.customers) }), cx.customerSummary(plain));
+  // Fractional ids are text keys either way; a missing key or time is the same typed error.
+  const frac = [1.5, 2, 1.5, 2];
+  assert.deepEqual(cx.customerSummary({ ...typed, customers: Float64Array.from(frac) }), cx.customerSummary({ ...plain, customers: frac }));
+  const err = (f) => { try { f(); } catch (e) { return { code: e.code, argument: e.argument, index: e.index }; } return null; };
+  assert.deepEqual(err(() => cx.customerSummary({ ...typed, customers: Float64Array.from([3, NaN, 3, 2]) })), err(() => cx.customerSummary({ ...plain, customers: [3, null, 3, 2] })));
+  assert.deepEqual(err(() => cx.customerSummary({ ...typed, timestamps: Float64Array.from([0, NaN, 0, 0]) })), { code: "missing", argument: "timestamps", index: 1 });
+  const m = cx.loadModel('{"model": "bg_nbd", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}');
+  const cols = { frequency: [1, 0, 4], recency: [3, 0, 20], t: [10, 5, 30] };
+  const tcols = Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, Float64Array.from(v)]));
+  assert.deepEqual(Array.from(m.probabilityAlive(tcols)), Array.from(m.probabilityAlive(cols)));
+  assert.deepEqual(err(() => m.probabilityAlive({ ...tcols, t: Float64Array.from([10, NaN, 30]) })), err(() => m.probabilityAlive({ ...cols, t: [10, NaN, 30] })));
+});
+
 test("churn: bad input is a CxError naming the argument", () => {
   const m = cx.loadModel('{"model": "bg_nbd", "r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}');
   assert.throws(() => m.probabilityAlive({ frequency: [1], recency: [1] }), (e) => e.name === "CxError" && e.argument === "t");
