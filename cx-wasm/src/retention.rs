@@ -32,7 +32,10 @@ fn run(measure: &str, tx: &JsTransactions, options: Option<JsRetentionOptions>) 
     args.insert("options", Column::Json(convert::options(&options, &[])?));
     for name in ["customers", "timestamps", "amounts"] {
         if let Some(c) = get(tx, name) {
-            args.insert(name, convert::column(name, &c, crate::churn::transaction_column(name))?);
+            args.insert(
+                name,
+                convert::column(name, &c, crate::churn::transaction_column(name))?,
+            );
         }
     }
     result(&cx::bind::run(measure, args).map_err(error)?)
