@@ -40,11 +40,11 @@ pub fn open<'a>(source: Source<'a>, dialect: &DialectArgs) -> Result<core::Sourc
         }
         Source::Path(p) => {
             let name = p.display().to_string();
+            let f = File::open(p).map_err(|e| format!("{name}: cannot open: {e}"))?;
             let utf8 = match dialect.encoding {
                 Some(_) => None,
                 None => Some(dialect::file_is_utf8(p).map_err(|e| format!("{name}: cannot read: {e}"))?),
             };
-            let f = File::open(p).map_err(|e| format!("{name}: cannot open: {e}"))?;
             let size = f.metadata().map(|m| m.len()).unwrap_or(0);
             if size >= PROGRESS_FROM_BYTES {
                 let bar = ProgressBar::new(size).with_message(name.clone());
