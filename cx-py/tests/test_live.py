@@ -169,3 +169,16 @@ def test_numpy_times_ids_and_polars():
     assert isinstance(s, pl.DataFrame)
     assert s["frequency"].to_list() == [1, 0]
     assert live.summary()["customer_id"].tolist() == [5, "x"]
+
+
+def test_one_order_reads_its_time_as_a_column_would():
+    # A time-zone aware time is the wall-clock time of its zone, as in a column:
+    # 00:30 in Berlin on the 2nd is the 2nd (in UTC still the 1st).
+    berlin = pd.Timestamp("2024-03-02 00:30", tz="Europe/Berlin")
+    one = cx.LiveSummary()
+    one.record("a", berlin)
+    one.record("a", berlin.to_pydatetime() + pd.Timedelta(days=2))
+    many = cx.LiveSummary()
+    many.record_many(customer_id=pd.Series(["a", "a"]), timestamp=pd.Series([berlin, berlin + pd.Timedelta(days=2)]))
+    assert one == many
+    assert one.state("a")["first_period"] == "2024-03-02"

@@ -144,11 +144,10 @@ fn with_text_metrics<T>(f: impl FnOnce() -> T) -> Result<T, JsValue> {
                     let _ = Reflect::set(&target, &"offsetWidth".into(), &w.into());
                     let _ = Reflect::set(&target, &"offsetHeight".into(), &h.into());
                 });
-            let _ = Reflect::set(&span, &"setAttribute".into(), set_attribute.as_ref());
-            set_attribute.forget();
+            // Owned by the span from here: freed with it by JavaScript's collector.
+            let _ = Reflect::set(&span, &"setAttribute".into(), &set_attribute.into_js_value());
             let remove = Closure::<dyn Fn()>::new(|| {});
-            let _ = Reflect::set(&span, &"remove".into(), remove.as_ref());
-            remove.forget();
+            let _ = Reflect::set(&span, &"remove".into(), &remove.into_js_value());
             span.into()
         });
         let append = Closure::<dyn Fn(JsValue)>::new(|_child: JsValue| {});

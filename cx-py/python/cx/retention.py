@@ -447,8 +447,12 @@ def _model_json(model: Any) -> str:
 
 
 def _one_time(t: Any) -> Any:
+    """One order's time as a column :func:`time_column` reads; a time-zone
+    aware time as the wall-clock time of its zone, as in a column."""
     if isinstance(t, np.datetime64):
         return np.array([t])
+    if getattr(t, "tzinfo", None) is not None:
+        t = t.tz_localize(None) if hasattr(t, "tz_localize") else t.replace(tzinfo=None)
     return [t]
 
 
