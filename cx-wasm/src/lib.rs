@@ -167,6 +167,8 @@ export interface CustomerSummary {
 /** Options of a LiveSummary (fixed for its life). */
 export interface LiveOptions { period?: "day" | "week" | "month"; multiplier?: number; allowNegativeAmounts?: boolean }
 export interface LiveSummaryOptions { observationEnd?: string }
+/** One customer's state in a LiveSummary: the first days of the first and last purchase periods, purchase periods, orders, spend of the first period and of the later ones. */
+export interface LiveState { firstPeriod: string; lastPeriod: string; purchases: number; orders: number; firstSpend: number; repeatSpend: number }
 export interface LiveScoreOptions { asOf?: string; horizon?: number; deadlineThreshold?: number }
 /** One customer's live score; churnDeadline is null when P(alive) never falls below the threshold. */
 export interface LiveScore {

@@ -149,6 +149,30 @@ impl LiveSummary {
         self.inner.borrow().unpriced() as f64
     }
 
+    /// A customer's state: `firstPeriod`, `lastPeriod` (first days of the
+    /// periods), `purchases`, `orders`, `firstSpend`, `repeatSpend`; `null`
+    /// for a customer without an order.
+    #[wasm_bindgen(unchecked_return_type = "LiveState | null")]
+    pub fn state(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | number")] customer: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let id = live::customer_id(&to_json("customer", &customer)?).map_err(error)?;
+        let table = self.inner.borrow();
+        let Some(s) = table.state(&id) else {
+            return Ok(JsValue::NULL);
+        };
+        let day = |p: i64| table.period_start(p).map(|d| d.to_string());
+        result(&json!({
+            "first_period": day(s.first),
+            "last_period": day(s.last),
+            "purchases": s.periods,
+            "orders": s.orders,
+            "first_spend": s.first_spend,
+            "repeat_spend": s.repeat_spend,
+        }))
+    }
+
     /// The summary at `observationEnd` (default: the last recorded purchase
     /// period): `customers`, `frequency`, `recency`, `t`, `monetaryValue`,
     /// `firstPurchase` (columns, customers ascending) and a `report`.

@@ -236,6 +236,14 @@ test("live: CDNOW one order at a time equals customerSummary, and scores like th
     assert.ok(Math.abs(sc.expectedPurchases - ahead[i]) <= 1e-12 * Math.max(1, ahead[i]));
     assert.ok(sc.churnDeadline === null || sc.churnDeadline >= 0);
   }
+  // A customer's state, as in Python.
+  const one = rows.filter((r) => r[0] === 1);
+  assert.deepEqual(live.state(1), {
+    firstPeriod: one[0][1], lastPeriod: one.at(-1)[1], purchases: new Set(one.map((r) => r[1])).size, orders: one.length,
+    firstSpend: one.filter((r) => r[1] === one[0][1]).reduce((a, r) => a + r[2], 0),
+    repeatSpend: one.filter((r) => r[1] !== one[0][1]).reduce((a, r) => a + r[2], 0),
+  });
+  assert.equal(live.state("nobody"), null);
   // Typed errors, and the table is unchanged by a rejected order.
   const before = live.toBytes();
   assert.throws(() => live.record(1, "1997-02-01", 1), (e) => e.code === "out_of_range" && e.argument === "customers");

@@ -91,9 +91,10 @@ const pAlive: number | null = topRisk.pAlive;
   const s: cx.LiveScore = live.score("ann", loadModel('{"model": "bg_nbd", "r": 0.2, "alpha": 4, "a": 0.8, "b": 2.4}'), { asOf: "2024-01-29", horizon: 4, deadlineThreshold: 0.5 });
   const deadline: number | null = s.churnDeadline;
   const summary: CustomerSummary = live.summary({ observationEnd: "2024-01-29" });
+  const st: cx.LiveState | null = live.state("ann");
   const copy: cx.LiveSummary = cx.LiveSummary.fromBytes(live.toBytes());
   copy.merge(live);
-  void [n, s.probabilityAlive, deadline, summary.t, copy.size, copy.orders, copy.unpriced];
+  void [n, s.probabilityAlive, deadline, summary.t, copy.size, copy.orders, copy.unpriced, st?.purchases];
 }
 
 // The report of the shop's exports, and the survey-only module.
