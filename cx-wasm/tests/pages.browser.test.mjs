@@ -120,6 +120,26 @@ test("the report page gives the cx command's report for the same files, offline,
     await page.waitForFunction(() => document.getElementById("status").className === "error", null, { timeout: 60_000 });
     assert.match(await page.locator("#status").innerText(), /orders\.csv:4: column `date` = "31\.02\.2024"/);
 
+    // A messy export: day-first slash dates need the date format, given in the
+    // page (on a fresh page: the format applies to every file chosen).
+    await page.reload({ waitUntil: "load" });
+    const slashes = readFileSync(join(demo, "orders.csv"), "utf8").replace(/(\d{4})-(\d\d)-(\d\d)/g, "$3/$2/$1");
+    const messy = [{ name: "orders.csv", mimeType: "text/csv", buffer: Buffer.from(slashes) }];
+    await page.setInputFiles("#files", messy);
+    await page.click("#run");
+    await page.waitForFunction(() => /day-first or month-first/.test(document.getElementById("status").innerText), null, { timeout: 60_000 });
+    await page.click("#format summary");
+    await page.fill("#date-format", "%d/%m/%Y");
+    await page.evaluate(() => { window.__cxReport = undefined; });
+    await page.click("#run");
+    await page.waitForFunction(() => window.__cxReport !== undefined, null, { timeout: 120_000 });
+    const fixed = JSON.parse(await page.evaluate(() => window.__cxReport.json));
+    const cliOrders = JSON.parse(execFileSync(bin, ["report", "--orders", "orders.csv", "--json", "--out", join(dir, "orders.html")], { cwd: demo, stdio: ["ignore", "pipe", "pipe"] }).toString());
+    const d2 = [];
+    close("orders only", fixed.retention, cliOrders.retention, d2);
+    assert.deepEqual(d2, [], d2.slice(0, 5).join("\n"));
+    assert.match(fixed.data[0].dialect, /dates `%d\/%m\/%Y`/);
+
     assert.deepEqual(errors, [], "console or page errors");
     assert.deepEqual(network, [], "no request may leave the page");
   } finally {
