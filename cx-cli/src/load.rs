@@ -65,7 +65,7 @@ pub fn load_inputs(a: &TableArgs) -> Result<(Inputs, bool), String> {
             .into_iter()
             .filter_map(|p| p.as_deref())
             .collect();
-        memory::check(&files, memory::available())?;
+        memory::check(&files, memory::available(), !a.no_calibrate)?;
     }
     Ok((
         Inputs {
