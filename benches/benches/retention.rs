@@ -1,14 +1,15 @@
 //! Retention hot path: the customer summary (hash customers, counting sort,
-//! per-customer merge) at 1e5, 1e6 and 1e7 order rows, and the store-level
-//! measures from the grouped purchases.
+//! per-customer merge) at 1e5, 1e6 and 1e7 order rows, the store-level
+//! measures from the grouped purchases, and the live summary kept per order
+//! beside the batch summary of the same orders.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use cx::retention::{
-    PurchaseOptions, Purchases, RfmOptions, SummaryOptions, Transactions, cohort_retention, customer_summary,
-    rfm, store_summary,
+    LiveOptions, LiveSummary, PurchaseOptions, Purchases, RfmOptions, SummaryOptions, Transactions,
+    cohort_retention, customer_summary, rfm, store_summary,
 };
 use cx::time::{TimeBucket, TimeUnit};
 use cx_benches::orders;
@@ -65,5 +66,52 @@ fn store_measures(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, summary, store_measures);
+/// 1e6 orders with millisecond timestamps (a time of day per order, so no
+/// two orders share a timestamp by construction): recorded one at a time
+/// in time order, as a live feed does; as one batch; and the batch summary
+/// of the same orders, for the cost of keeping it live.
+fn live(c: &mut Criterion) {
+    let o = orders(1_000_000, 7);
+    const DAY: i64 = 86_400_000;
+    let ms: Vec<i64> = o
+        .days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d * DAY + (i as i64).wrapping_mul(7_919_993).rem_euclid(DAY))
+        .collect();
+    let mut order: Vec<usize> = (0..ms.len()).collect();
+    order.sort_by_key(|&i| ms[i]);
+    let tx = Transactions {
+        customers: &o.customers,
+        timestamps: &ms,
+        unit: TimeUnit::Milliseconds,
+        amounts: Some(&o.amounts),
+    };
+    let mut g = c.benchmark_group("live_1e6_orders");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(ms.len() as u64));
+    g.bench_function("record_each_in_time_order", |b| {
+        b.iter(|| {
+            let mut t = LiveSummary::new(LiveOptions::default()).expect("options");
+            for &i in &order {
+                t.record(o.customers[i], ms[i], TimeUnit::Milliseconds, Some(o.amounts[i]))
+                    .expect("in time order");
+            }
+            t
+        })
+    });
+    g.bench_function("record_all", |b| {
+        b.iter(|| {
+            let mut t = LiveSummary::new(LiveOptions::default()).expect("options");
+            t.record_all(black_box(&tx)).expect("valid");
+            t
+        })
+    });
+    g.bench_function("batch_customer_summary", |b| {
+        b.iter(|| customer_summary(black_box(&tx), &SummaryOptions::default()).expect("valid"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, summary, store_measures, live);
 criterion_main!(benches);

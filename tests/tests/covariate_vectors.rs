@@ -152,23 +152,31 @@ fn errors_are_the_same_typed_errors() {
     }
 }
 
+/// Runs `call` on a case's arguments and compares its customers and
+/// columns with the case's hand counts; returns the result and the
+/// expected value for the call's own checks.
+fn counted_as_by_hand<'a>(call: &str, case: &'a Value, tol: f64) -> (Value, &'a Value) {
+    let r = cx::bind::call(call, case["args"].clone()).expect(call);
+    let e = &case["expected"];
+    assert_eq!(r["customers"], e["customers"]);
+    for (name, want) in e["columns"].as_object().expect("columns") {
+        for (g, w) in r["columns"][name]
+            .as_array()
+            .expect(name)
+            .iter()
+            .zip(want.as_array().expect("w"))
+        {
+            close(name, g.as_f64().expect("g"), w.as_f64().expect("w"), tol);
+        }
+    }
+    (r, e)
+}
+
 #[test]
 fn promise_covariates_are_counted_as_by_hand() {
     let d = doc();
     for case in d["promise"].as_array().expect("promise") {
-        let r = cx::bind::call("promise_covariates", case["args"].clone()).expect("promise");
-        let e = &case["expected"];
-        assert_eq!(r["customers"], e["customers"]);
-        for (name, want) in e["columns"].as_object().expect("columns") {
-            for (g, w) in r["columns"][name]
-                .as_array()
-                .expect(name)
-                .iter()
-                .zip(want.as_array().expect("w"))
-            {
-                close(name, g.as_f64().expect("g"), w.as_f64().expect("w"), 1e-12);
-            }
-        }
+        let (r, e) = counted_as_by_hand("promise_covariates", case, 1e-12);
         assert_eq!(r["tables"], e["tables"]);
         assert_eq!(r["until"], json!("2024-03-31"));
     }
@@ -229,19 +237,7 @@ fn time_varying_predictions_match_quadrature() {
 fn promise_periods_are_counted_as_by_hand() {
     let d = doc();
     for case in d["promise_periods"].as_array().expect("cases") {
-        let r = cx::bind::call("promise_periods", case["args"].clone()).expect("periods");
-        let e = &case["expected"];
-        assert_eq!(r["customers"], e["customers"]);
-        for (name, want) in e["columns"].as_object().expect("columns") {
-            for (g, w) in r["columns"][name]
-                .as_array()
-                .expect(name)
-                .iter()
-                .zip(want.as_array().expect("w"))
-            {
-                close(name, g.as_f64().expect("g"), w.as_f64().expect("w"), 0.0);
-            }
-        }
+        let (r, e) = counted_as_by_hand("promise_periods", case, 0.0);
         assert_eq!(r["outside"], e["outside"]);
     }
 }

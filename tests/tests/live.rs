@@ -330,3 +330,27 @@ proptest! {
         prop_assert_eq!(one.summary(None).expect("summary"), whole.summary(None).expect("summary"));
     }
 }
+
+#[test]
+fn a_first_order_on_the_last_day_and_a_single_customer() {
+    // T = 0: the batch summary's row, and alive for sure (FHL 2005: x = 0).
+    let rows = [(1, 100, 5.0), (2, 90, 3.0), (2, 100, 4.0)];
+    let live = one_at_a_time(&rows);
+    let s = live.summary(None).expect("summary");
+    same_summary(&s, &batch(&rows, None));
+    assert_eq!((s.frequency[0], s.t[0]), (0, 0.0));
+    let model = AnyModel::BgNbd(BetaGeo::new(0.243, 4.414, 0.793, 2.426).expect("model"));
+    let sc = live
+        .score(&1, &model, None, &ScoreOptions::default())
+        .expect("score");
+    assert_eq!(sc.probability_alive, 1.0);
+    // A table of one customer with one order summarizes and scores.
+    let one = one_at_a_time(&rows[..1]);
+    assert_eq!(one.summary(None).expect("summary").len(), 1);
+    assert_eq!(
+        one.score(&1, &model, None, &ScoreOptions::default())
+            .expect("score")
+            .t,
+        0.0
+    );
+}
