@@ -113,5 +113,63 @@ fn live(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, summary, store_measures, live);
+/// Text timestamps as exports hold them (one form per file), read by cx's
+/// fixed-layout reader and, beside it, by chrono's format-string parsers
+/// tried in turn (what `parse_timestamp_ms` did before).
+fn timestamps(c: &mut Criterion) {
+    use cx_tests::chrono_timestamp_ms as chrono_ms;
+    let o = orders(1_000_000, 7);
+    let day = |d: i64| chrono::NaiveDate::from_num_days_from_ce_opt(719_163 + d as i32).expect("in range");
+    let forms: [(&str, Vec<String>); 3] = [
+        ("date", o.days.iter().map(|&d| day(d).to_string()).collect()),
+        (
+            "date_time",
+            o.days
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| format!("{} {:02}:{:02}:{:02}", day(d), i % 24, i % 60, (i * 7) % 60))
+                .collect(),
+        ),
+        (
+            "rfc3339_offset",
+            o.days
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| {
+                    format!(
+                        "{}T{:02}:{:02}:{:02}.{:03}+01:00",
+                        day(d),
+                        i % 24,
+                        i % 60,
+                        (i * 7) % 60,
+                        i % 1000
+                    )
+                })
+                .collect(),
+        ),
+    ];
+    let mut g = c.benchmark_group("timestamps_1e6_texts");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(o.days.len() as u64));
+    for (form, texts) in &forms {
+        // The two readers agree on every text before they are timed.
+        for t in texts.iter().step_by(997) {
+            assert_eq!(cx::time::parse_timestamp_ms(t), chrono_ms(t), "{t}");
+        }
+        g.bench_with_input(BenchmarkId::new("cx", form), texts, |b, t| {
+            b.iter(|| cx::time::parse_timestamps_ms("timestamps", black_box(t)).expect("valid"))
+        });
+        g.bench_with_input(BenchmarkId::new("chrono_formats", form), texts, |b, t| {
+            b.iter(|| {
+                black_box(t)
+                    .iter()
+                    .map(|s| chrono_ms(s).expect("valid"))
+                    .collect::<Vec<i64>>()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, summary, store_measures, live, timestamps);
 criterion_main!(benches);

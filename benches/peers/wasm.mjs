@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const cx = require("../../cx-wasm/pkg/nodejs/cx_wasm.js");
+const cx = require(process.env.CX_WASM_JS ?? "../../cx-wasm/pkg/nodejs/cx_wasm.js");
 
 const [task, dir, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);

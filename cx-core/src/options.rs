@@ -112,13 +112,6 @@ fn check_fields(map: &mut Map<String, Value>) -> Result<()> {
             map.insert(key.into(), Value::String(day.to_string()));
         }
     }
-    // A model (the signals' `model`) is checked as a load would, so that an
-    // invalid parameter is the typed error naming it.
-    if let Some(v) = map.get("model")
-        && v.is_object()
-    {
-        crate::churn::AnyModel::from_json(&v.to_string())?;
-    }
     if let Some(v) = map.get("freq")
         && !matches!(v.as_str(), Some("D" | "W" | "M" | "H"))
     {

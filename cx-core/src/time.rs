@@ -2,7 +2,7 @@
 //! that the same string means the same instant in Rust, Python and
 //! JavaScript.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CxError, Result};
@@ -17,6 +17,21 @@ pub const ACCEPTED_FORMS: &str =
 /// or a space may separate date and time); an RFC 3339 timestamp with `Z` or
 /// an offset is converted to UTC. Returns `None` for anything else.
 ///
+/// The forms, after surrounding whitespace is trimmed:
+///
+/// ```text
+/// date    = YYYY "-" M[M] "-" D[D]
+/// time    = h[h] ":" m[m] [ ":" s[s] [ "." digit+ ] ]      (second 60: a leap second)
+/// offset  = "Z" | ("+" | "-") hh [":"] mm
+/// text    = date [ ("T" | " ") time [offset] ]
+/// ```
+///
+/// (`T` and `Z` in either case; fractions beyond milliseconds are cut, as
+/// chrono's `timestamp_millis` does.) A fixed-layout reader rather than
+/// chrono's format-string parser: it reads a column of ISO texts several
+/// times faster, and the WebAssembly modules do not carry the general
+/// parser (about 30 KB). chrono still checks the calendar date.
+///
 /// # Examples
 /// ```
 /// use cx::time::parse_timestamp_ms;
@@ -26,24 +41,81 @@ pub const ACCEPTED_FORMS: &str =
 /// assert_eq!(parse_timestamp_ms("yesterday"), None);
 /// ```
 pub fn parse_timestamp_ms(text: &str) -> Option<i64> {
-    let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+    let mut r = Reader(text.trim().as_bytes());
+    let year = r.digits(4, 4)?;
+    r.byte(b'-')?;
+    let month = r.digits(1, 2)?;
+    r.byte(b'-')?;
+    let day = r.digits(1, 2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32)?;
+    let days = i64::from(date.num_days_from_ce()) - UNIX_EPOCH_FROM_CE;
+    let mut ms = days * 86_400_000;
+    let Some(&sep) = r.0.first() else {
+        return Some(ms);
+    };
+    if !matches!(sep, b'T' | b't' | b' ') {
+        return None;
     }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Some(dt.timestamp_millis());
-    }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
-            return Some(dt.and_utc().timestamp_millis());
+    r.0 = &r.0[1..];
+    let hour = r.digits(1, 2)?;
+    r.byte(b':')?;
+    let minute = r.digits(1, 2)?;
+    let mut second = 0;
+    let mut millis = 0;
+    if r.byte(b':').is_some() {
+        second = r.digits(1, 2)?;
+        if r.byte(b'.').is_some() {
+            let n = r.0.iter().take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            for (i, &b) in r.0[..n.min(3)].iter().enumerate() {
+                millis += i64::from(b - b'0') * [100, 10, 1][i];
+            }
+            r.0 = &r.0[n..];
         }
     }
-    None
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    ms += ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+    match r.0 {
+        [] | [b'Z' | b'z'] => Some(ms),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let mut o = Reader(rest);
+            let h = o.digits(2, 2)?;
+            let _ = o.byte(b':');
+            let m = o.digits(2, 2)?;
+            if !o.0.is_empty() || h > 23 || m > 59 {
+                return None;
+            }
+            let offset = (h * 60 + m) * 60_000;
+            Some(if *sign == b'+' { ms - offset } else { ms + offset })
+        }
+        _ => None,
+    }
+}
+
+/// The unread rest of a timestamp text.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    /// `min..=max` ASCII digits as a number.
+    fn digits(&mut self, min: usize, max: usize) -> Option<i64> {
+        let n = self.0.iter().take(max).take_while(|b| b.is_ascii_digit()).count();
+        if n < min {
+            return None;
+        }
+        let v = self.0[..n].iter().fold(0, |v, &b| v * 10 + i64::from(b - b'0'));
+        self.0 = &self.0[n..];
+        Some(v)
+    }
+
+    /// Consumes `b` if it comes next.
+    fn byte(&mut self, b: u8) -> Option<()> {
+        let (&first, rest) = self.0.split_first()?;
+        (first == b).then(|| self.0 = rest)
+    }
 }
 
 /// Parses a column of texts with [`parse_timestamp_ms`].

@@ -56,7 +56,7 @@ pub fn type_error(argument: &str, message: &str) -> JsValue {
 
 /// An `Error` for a shop export that cannot be read: code `file`, the
 /// message naming the file, line and column (as `cx report` prints it).
-#[cfg(feature = "full")]
+#[cfg(feature = "report")]
 pub fn file_error(message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     e.set_name("CxError");

@@ -22,7 +22,7 @@ mod experiments;
 mod gaps;
 #[cfg(feature = "full")]
 mod live;
-#[cfg(feature = "full")]
+#[cfg(feature = "report")]
 mod report;
 #[cfg(feature = "full")]
 mod retention;
@@ -42,7 +42,7 @@ pub use experiments::*;
 pub use gaps::*;
 #[cfg(feature = "full")]
 pub use live::*;
-#[cfg(feature = "full")]
+#[cfg(feature = "report")]
 pub use report::*;
 #[cfg(feature = "full")]
 pub use retention::*;
@@ -175,17 +175,6 @@ export interface LiveScore {
   frequency: number; recency: number; t: number; monetaryValue: number | null; probabilityAlive: number;
   expectedPurchases: number | null; churnDeadline: number | null;
 }
-/** A shop export: the file's bytes (encoding recognised), its text, or either with its name. */
-export type ShopFile = Uint8Array | string | { name: string; data: Uint8Array | string };
-export interface ShopFiles { orders?: ShopFile; feedback?: ShopFile; contacts?: ShopFile; deliveries?: ShopFile }
-export interface ReportOptions {
-  asOf?: string; serviceLevelHours?: number; top?: number; calibrate?: boolean; skipBadRows?: boolean;
-  delimiter?: "," | ";" | "\t" | "|"; decimal?: "." | ","; dateFormat?: string; encoding?: "utf-8" | "windows-1252" | "latin-1";
-  /** Renamed columns: `{"orders.customer": "Kundennummer"}`. */
-  columns?: Record<string, string>;
-}
-/** The page and the JSON of `cx report --json` for the same files. */
-export interface ShopReport { html: string; json: string }
 export interface CalibrationHoldout {
   calibration: CustomerSummary; frequencyHoldout: number[]; monetaryValueHoldout: number[] | null;
   durationHoldout: number; newInHoldout: number;

@@ -13,13 +13,28 @@ use crate::convert::{self, error, get};
 
 #[wasm_bindgen]
 extern "C" {
-    /// The exports (declared in lib.rs).
+    /// The exports (declared below).
     #[wasm_bindgen(typescript_type = "ShopFiles")]
     pub type JsShopFiles;
     /// Options of the report.
     #[wasm_bindgen(typescript_type = "ReportOptions")]
     pub type JsReportOptions;
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const REPORT_TYPES: &str = r#"
+/** A shop export: the file's bytes (encoding recognised), its text, or either with its name. */
+export type ShopFile = Uint8Array | string | { name: string; data: Uint8Array | string };
+export interface ShopFiles { orders?: ShopFile; feedback?: ShopFile; contacts?: ShopFile; deliveries?: ShopFile }
+export interface ReportOptions {
+  asOf?: string; serviceLevelHours?: number; top?: number; calibrate?: boolean; skipBadRows?: boolean;
+  delimiter?: "," | ";" | "\t" | "|"; decimal?: "." | ","; dateFormat?: string; encoding?: "utf-8" | "windows-1252" | "latin-1";
+  /** Renamed columns: `{"orders.customer": "Kundennummer"}`. */
+  columns?: Record<string, string>;
+}
+/** The page and the JSON of `cx report --json` for the same files. */
+export interface ShopReport { html: string; json: string }
+"#;
 
 const TABLES: [&str; 4] = ["orders", "feedback", "contacts", "deliveries"];
 

@@ -14,6 +14,7 @@ for (const t of survey(cx, cases)) test(t.name, t.run);
 // The survey-only module (cx-wasm/survey, the small build of a feedback
 // widget): the same survey vectors, and none of the other families.
 import * as surveyOnly from "cx-wasm/survey";
+import * as reportModule from "cx-wasm/report";
 for (const t of survey(surveyOnly, cases)) test(`survey-only module: ${t.name}`, t.run);
 test("the survey-only module exports the survey scores and nothing else", () => {
   for (const name of ["nps", "csat", "ces", "smiley", "compareNps", "compareProportions", "groupBy", "Distribution", "version"]) {
@@ -258,10 +259,12 @@ test("live: CDNOW one order at a time equals customerSummary, and scores like th
 });
 
 test("reportFromFiles: the demo shop's exports give the report page and its JSON in Node", () => {
+  // Only the report module (cx-wasm/report) carries the CSV reader and the renderer.
+  assert.equal(cx.reportFromFiles, undefined);
   const demo = new URL("../../cx-cli/data/demo/", import.meta.url);
   const files = {};
   for (const t of ["orders", "feedback", "contacts", "deliveries"]) files[t] = { name: `${t}.csv`, data: readFileSync(new URL(`${t}.csv`, demo)) };
-  const r = cx.reportFromFiles(files, { top: 10 });
+  const r = reportModule.reportFromFiles(files, { top: 10 });
   for (const id of ["chart-nps-trend", "chart-csat-trend", "chart-gaps", "chart-ipa", "chart-cohorts", "chart-p-alive", "at-risk", "data-quality", "cdnow-check"]) {
     assert.ok(r.html.includes(`id="${id}"`), id);
   }
@@ -275,12 +278,12 @@ test("reportFromFiles: the demo shop's exports give the report page and its JSON
   assert.equal(typeof globalThis.HTMLElement, "undefined");
   // Text instead of bytes, a German export (';' and decimal commas, dd.mm.yyyy), and typed errors.
   const german = "Kunde;Datum;Betrag\na;01.03.2024;12,50\na;15.03.2024;8,00\nb;02.03.2024;5,00\n";
-  const g = JSON.parse(cx.reportFromFiles({ orders: german }, { columns: { "orders.customer": "Kunde", "orders.date": "Datum", "orders.amount": "Betrag" } }).json);
+  const g = JSON.parse(reportModule.reportFromFiles({ orders: german }, { columns: { "orders.customer": "Kunde", "orders.date": "Datum", "orders.amount": "Betrag" } }).json);
   assert.equal(g.data[0].used, 3);
   assert.match(g.data[0].dialect, /separator ';', decimal ','/);
-  assert.throws(() => cx.reportFromFiles({ orders: "customer,date\na,2024-13-45\n" }), (e) => e.name === "CxError" && e.code === "file" && /orders\.csv:2: column `date`/.test(e.message));
-  assert.throws(() => cx.reportFromFiles({ orders: 5 }), (e) => e.code === "input_type" && e.argument === "files.orders");
-  assert.throws(() => cx.reportFromFiles({ orders: german }, { topp: 1 }), (e) => e.code === "invalid_parameter");
+  assert.throws(() => reportModule.reportFromFiles({ orders: "customer,date\na,2024-13-45\n" }), (e) => e.name === "CxError" && e.code === "file" && /orders\.csv:2: column `date`/.test(e.message));
+  assert.throws(() => reportModule.reportFromFiles({ orders: 5 }), (e) => e.code === "input_type" && e.argument === "files.orders");
+  assert.throws(() => reportModule.reportFromFiles({ orders: german }, { topp: 1 }), (e) => e.code === "invalid_parameter");
 });
 
 test("typed arrays cross as buffers with the results and errors of plain arrays", () => {

@@ -5,8 +5,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import * as cx from "cx-wasm";
+import * as report from "cx-wasm/report";
 import { checkTraps, trapProbe } from "./traps.mjs";
 
 test("no export traps WebAssembly in Node, whatever it is given", () => {
   checkTraps(trapProbe(cx), assert);
+});
+
+test("nor in the report module (every family and reportFromFiles)", () => {
+  assert.equal(typeof report.reportFromFiles, "function");
+  checkTraps(trapProbe(report), assert);
 });

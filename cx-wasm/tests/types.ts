@@ -4,6 +4,7 @@
 import { nps, csat, ces, smiley, compareNps, compareCsat, groupBy, Distribution, customerSummary, storeSummary, cohortRetention, rfm, cadence, calibrationHoldout, ChurnModel, loadModel } from "cx-wasm";
 import type { Nps, Csat, Ces, Smiley, Comparison, Group, CxError, CustomerSummary, StoreSummary, Cohort, Rfm, Cadence, TransactionTable, FitReport, HoldoutCheck } from "cx-wasm";
 import * as cx from "cx-wasm";
+import * as report from "cx-wasm/report";
 
 const r: Nps = nps(Uint8Array.from([10, 9, 3]), { interval: "wald", level: 0.9 });
 const score: number = r.score;
@@ -99,7 +100,7 @@ const pAlive: number | null = topRisk.pAlive;
 
 // The report of the shop's exports, and the survey-only module.
 {
-  const r: cx.ShopReport = cx.reportFromFiles(
+  const r: report.ShopReport = report.reportFromFiles(
     { orders: { name: "orders.csv", data: new Uint8Array() }, feedback: "customer,date,nps\n" },
     { asOf: "2024-06-30", skipBadRows: true, delimiter: ";", columns: { "orders.customer": "Kunde" } },
   );

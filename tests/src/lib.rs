@@ -116,3 +116,27 @@ pub fn assert_close(what: &str, got: &Value, want: &Value, tol: f64) {
 /// The README's Rust examples, compiled and run as doctests of this crate.
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
+
+/// Milliseconds of a timestamp text as chrono's format-string parsers read
+/// it, tried in turn: what `cx::time::parse_timestamp_ms` did before it read
+/// the documented forms itself, kept as the reference of its tests and
+/// benchmark.
+pub fn chrono_timestamp_ms(t: &str) -> Option<i64> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let t = t.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis());
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.timestamp_millis());
+    }
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .map(|dt| dt.and_utc().timestamp_millis())
+}

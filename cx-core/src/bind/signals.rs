@@ -173,7 +173,15 @@ fn with_tables<O: DeserializeOwned + Default, T>(
 ) -> Result<(T, Option<Vec<Value>>)> {
     flatten(&mut args, TABLES)?;
     let a = &mut args;
-    let options: O = a.options("options")?;
+    let options = a.json("options")?.unwrap_or(Value::Null);
+    // A model given in the options is checked as a load would, so that an
+    // invalid parameter is the typed error naming it. (Here rather than in
+    // `options::from_json`, which every module links: a survey-only
+    // WebAssembly build would otherwise carry the model parser.)
+    if let Some(model) = options.get("model").filter(|m| m.is_object()) {
+        crate::churn::AnyModel::from_json(&model.to_string())?;
+    }
+    let options: O = crate::options::from_json(options)?;
     let unit = a.unit()?;
 
     let mut oc = a.keys("orders.customers")?;
