@@ -49,7 +49,7 @@ pub fn load_source(
     skip: bool,
     dialect: &DialectArgs,
 ) -> Result<Table, String> {
-    tables::load_source(which, read::open(source, dialect)?, h, skip, dialect)
+    tables::load_source(which, read::open(source, dialect)?, h, skip, dialect).map_err(|e| e.to_string())
 }
 
 pub fn load_inputs(a: &TableArgs) -> Result<(Inputs, bool), String> {

@@ -83,4 +83,5 @@ pub fn read_table(
         skip_bad,
         dialect,
     )
+    .map_err(|e| e.to_string())
 }

@@ -189,6 +189,43 @@ pub enum CxError {
         /// Where the optimizer stopped and what was tried.
         reason: String,
     },
+
+    /// A shop export cannot be read (`cx::exports`: the `cx` command, the
+    /// report page, Python's `report_from_files`): a bad cell, named by
+    /// file, line, column and text, or a problem of the whole file (`line`
+    /// 0: no header line, a missing column, an unknown encoding).
+    ///
+    /// Fix: correct the row, tell the reader the file's format (separator,
+    /// decimal mark, date format, encoding, renamed columns), or skip bad
+    /// rows (they are then counted in the report's data-quality table).
+    #[error("{}", file_message(.file, *.line, .column, .value, .reason))]
+    File {
+        /// The file's name (empty for an option that applies to every file).
+        file: String,
+        /// 1-based line of the bad row (the header is line 1); 0 when no
+        /// one row is at fault.
+        line: u64,
+        /// The column of the bad cell (empty when no one cell is at fault).
+        column: String,
+        /// The cell's text.
+        value: String,
+        /// What was expected, or what is wrong with the file.
+        reason: String,
+    },
+}
+
+/// `orders.csv:4: column `date` = "31.02.2024": expected …` for a bad cell,
+/// `orders.csv: no column …` for a file, the reason alone for an option.
+pub(crate) fn file_message(file: &str, line: u64, column: &str, value: &str, reason: &str) -> String {
+    if file.is_empty() {
+        reason.to_owned()
+    } else if line == 0 {
+        format!("{file}: {reason}")
+    } else if column.is_empty() {
+        format!("{file}:{line}: {reason}")
+    } else {
+        format!("{file}:{line}: column `{column}` = {value:?}: {reason}")
+    }
 }
 
 impl CxError {
@@ -210,6 +247,7 @@ impl CxError {
             CxError::Decode { .. } => "decode",
             CxError::NotConverged { .. } => "not_converged",
             CxError::Covariate { .. } => "covariate",
+            CxError::File { .. } => "file",
         }
     }
 
@@ -230,6 +268,7 @@ impl CxError {
             | CxError::Decode { argument, .. }
             | CxError::NotConverged { argument, .. } => argument,
             CxError::Covariate { .. } => "covariates",
+            CxError::File { .. } => "files",
         }
     }
 

@@ -54,17 +54,6 @@ pub fn type_error(argument: &str, message: &str) -> JsValue {
     e.into()
 }
 
-/// An `Error` for a shop export that cannot be read: code `file`, the
-/// message naming the file, line and column (as `cx report` prints it).
-#[cfg(feature = "report")]
-pub fn file_error(message: &str) -> JsValue {
-    let e = js_sys::Error::new(message);
-    e.set_name("CxError");
-    set(&e, "code", &"file".into());
-    set(&e, "argument", &"files".into());
-    e.into()
-}
-
 /// What `value.method()` returns when `value` is a cx object of class
 /// `class`, else the typed `input_type` error naming `argument`. Exports take
 /// other cx objects this way rather than as wasm-bindgen class arguments,

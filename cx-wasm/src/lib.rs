@@ -133,6 +133,12 @@ export interface CxError extends Error {
   argument: string;
   index?: number;
   value?: unknown;
+  /** A covariate error's column, or a file error's. */
+  column?: string;
+  /** A file error (code "file"): the file, its 1-based line (0: the whole file) and what was expected. */
+  file?: string;
+  line?: number;
+  reason?: string;
 }
 "#;
 

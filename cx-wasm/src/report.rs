@@ -65,8 +65,9 @@ fn file(table: &str, v: &JsValue) -> Result<(String, Vec<u8>), JsValue> {
 /// --json`. Options: `asOf`, `serviceLevelHours` (24), `top` (25),
 /// `calibrate` (true), `skipBadRows`, `delimiter`, `decimal`,
 /// `dateFormat`, `encoding`, `columns` (`{"orders.customer": "Kunde"}`).
-/// A file that cannot be read throws a `CxError` with code `file` whose
-/// message names the file, line and column.
+/// A file that cannot be read throws a `CxError` with code `file`, its
+/// message naming the file, line and column, and the fields `file`, `line`
+/// (0 when no one row is at fault), `column`, `value` and `reason`.
 #[wasm_bindgen(js_name = reportFromFiles, unchecked_return_type = "ShopReport")]
 pub fn report_from_files(files: &JsShopFiles, options: Option<JsReportOptions>) -> Result<JsValue, JsValue> {
     let files: &JsValue = files.as_ref();
@@ -91,9 +92,10 @@ pub fn report_from_files(files: &JsShopFiles, options: Option<JsReportOptions>) 
         contacts: at(2),
         deliveries: at(3),
     };
-    let report = report_of_files(&f, &o).map_err(|m| convert::file_error(&m))?;
+    let report = report_of_files(&f, &o).map_err(error)?;
     let html = with_text_metrics(|| cx::report::render(&report, String::clone))?;
-    let json = serde_json::to_string_pretty(&report).map_err(|e| convert::file_error(&e.to_string()))?;
+    // The report serializes without fail (string keys, finite numbers or null).
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default();
     let out = Object::new();
     let _ = Reflect::set(&out, &"html".into(), &html.into());
     let _ = Reflect::set(&out, &"json".into(), &json.into());

@@ -281,7 +281,8 @@ test("reportFromFiles: the demo shop's exports give the report page and its JSON
   const g = JSON.parse(reportModule.reportFromFiles({ orders: german }, { columns: { "orders.customer": "Kunde", "orders.date": "Datum", "orders.amount": "Betrag" } }).json);
   assert.equal(g.data[0].used, 3);
   assert.match(g.data[0].dialect, /separator ';', decimal ','/);
-  assert.throws(() => reportModule.reportFromFiles({ orders: "customer,date\na,2024-13-45\n" }), (e) => e.name === "CxError" && e.code === "file" && /orders\.csv:2: column `date`/.test(e.message));
+  assert.throws(() => reportModule.reportFromFiles({ orders: "customer,date\na,2024-13-45\n" }), (e) => e.name === "CxError" && e.code === "file" && /orders\.csv:2: column `date`/.test(e.message)
+    && e.argument === "files" && e.file === "orders.csv" && e.line === 2 && e.column === "date" && e.value === "2024-13-45" && /^not a date/.test(e.reason));
   assert.throws(() => reportModule.reportFromFiles({ orders: 5 }), (e) => e.code === "input_type" && e.argument === "files.orders");
   assert.throws(() => reportModule.reportFromFiles({ orders: german }, { topp: 1 }), (e) => e.code === "invalid_parameter");
 });
@@ -319,7 +320,7 @@ test("every JS name of tests/names.json exists", () => {
   assert.ok(names.length >= 30);
   for (const n of names) {
     const [head, method] = n.js.split(".");
-    const obj = cx[head];
+    const obj = (n.module === "cx-wasm/report" ? reportModule : cx)[head];
     assert.equal(typeof obj, "function", `${n.concept}: ${head} is not exported`);
     if (method) assert.equal(typeof (obj[method] ?? obj.prototype[method]), "function", `${n.concept}: ${n.js}`);
   }

@@ -106,4 +106,12 @@ const pAlive: number | null = topRisk.pAlive;
   );
   const page: string = r.html;
   void [page, r.json];
+  try {
+    report.reportFromFiles({ orders: "customer,date\na,2024-02-30\n" });
+  } catch (e) {
+    if (isCx(e) && e.code === "file") {
+      const where: string = `${e.file}:${e.line} ${e.column} ${e.reason}`;
+      void where;
+    }
+  }
 }

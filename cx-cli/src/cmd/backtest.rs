@@ -15,7 +15,7 @@ pub fn run(a: BacktestArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
     let (inputs, _) = load_inputs(&a.tables)?;
     let columns = Columns::new(&inputs);
-    let tables = columns.tables(&inputs)?;
+    let tables = columns.tables(&inputs).map_err(|e| e.to_string())?;
     let mut signals = signal_options(&a.tables)?;
     let end = signals.as_of.take();
     signals.calibration = None;

@@ -51,7 +51,7 @@ pub fn run(a: FitArgs) -> Result<(), String> {
                     ..SummaryOptions::default()
                 },
             )
-            .map_err(|e| report::locate(&tab, "date", &e))?;
+            .map_err(|e| report::locate(&tab, "date", &e).to_string())?;
             let x = s.frequency.iter().map(|&v| f64::from(v)).collect();
             (
                 x,

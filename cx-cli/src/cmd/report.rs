@@ -25,7 +25,7 @@ pub fn run(a: ReportArgs) -> Result<(), String> {
         signals: signal_options(&a.tables)?,
         calibrate: !a.tables.no_calibrate,
     };
-    let r = report::build(&inputs, &settings)?;
+    let r = report::build(&inputs, &settings).map_err(|e| e.to_string())?;
     let out = match (&a.out, a.json) {
         (Some(p), _) => Some(p.clone()),
         (None, false) => Some(PathBuf::from("report.html")),

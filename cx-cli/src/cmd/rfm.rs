@@ -36,7 +36,7 @@ pub fn run(a: RfmArgs) -> Result<(), String> {
             allow_negative_amounts: true,
         },
     )
-    .map_err(|e| report::locate(&t, "date", &e))?;
+    .map_err(|e| report::locate(&t, "date", &e).to_string())?;
     let r = rfm(
         &p,
         &RfmOptions {

@@ -17,7 +17,7 @@ pub fn run(a: SignalArgs) -> Result<(), String> {
         signals: signal_options(&a.tables)?,
         calibrate: !a.tables.no_calibrate,
     };
-    let r = report::build(&inputs, &settings)?;
+    let r = report::build(&inputs, &settings).map_err(|e| e.to_string())?;
     let risk = r.risk.ok_or("no customers")?;
     let out = io::stdout();
     let mut out = out.lock();

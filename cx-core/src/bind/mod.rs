@@ -135,6 +135,7 @@ pub fn calls() -> Vec<&'static str> {
         .chain(CALLS)
         .chain(experiments::MEASURES.iter())
         .chain(cfg!(feature = "report").then_some(&"report"))
+        .chain(cfg!(feature = "exports").then_some(&"report_from_files"))
         .copied()
         .collect()
 }
@@ -154,6 +155,8 @@ pub fn run(name: &str, mut args: Args<'_>) -> Result<Value> {
         "scorecard" => return scorecard::run(args),
         #[cfg(feature = "report")]
         "report" => return scorecard::run_report(args),
+        #[cfg(feature = "exports")]
+        "report_from_files" => return scorecard::run_report_from_files(args),
         "fit" => churn::run_fit(&mut args)?,
         "predict" => churn::run_predict(&mut args)?,
         "fit_covariates" => churn::run_fit_covariates(&mut args)?,

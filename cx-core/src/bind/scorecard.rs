@@ -226,3 +226,72 @@ pub(super) fn run_report(mut args: Args<'_>) -> Result<Value> {
     let html = crate::report::render(&report, |&c| keys.label_text(c));
     Ok(serde_json::json!({ "scorecard": json, "html": html }))
 }
+
+/// The report of the shop's CSV exports, read as the `cx` command reads
+/// them ([`crate::exports::report_of_files`]): arguments `orders`,
+/// `feedback`, `contacts`, `deliveries` (each the file's bytes or text),
+/// `names` (`{"orders": "orders.csv", …}`, the names errors and the page
+/// show; `<table>.csv` by default) and `options`
+/// ([`crate::exports::ExportOptions`]). Returns `{"report": …, "html": …}`:
+/// the JSON of `cx report --json` and the page.
+///
+/// # Errors
+/// [`CxError::File`] naming the file, line, column and text of the first
+/// bad row (unless `skip_bad_rows`), a missing column, an unreadable file;
+/// [`CxError::InvalidParameter`] for a bad option.
+///
+/// # Examples
+/// ```
+/// use serde_json::json;
+/// let orders = "customer;date;amount\na;01.03.2024;12,50\na;15.03.2024;8,00\nb;02.03.2024;5,00\n";
+/// let r = cx::bind::call("report_from_files", json!({"orders": orders}))?;
+/// assert_eq!(r["report"]["data"][0]["used"], 3);
+/// let e = cx::bind::call("report_from_files", json!({"orders": "customer,date\na,2024-02-30\n"})).unwrap_err();
+/// assert_eq!((e.code(), e.to_string().starts_with("orders.csv:2: column `date`")), ("file", true));
+/// # Ok::<(), cx::CxError>(())
+/// ```
+#[cfg(feature = "exports")]
+pub(super) fn run_report_from_files(mut args: Args<'_>) -> Result<Value> {
+    use crate::exports::{ExportFiles, ExportOptions, report_of_files};
+    const TABLES: [&str; 4] = ["orders", "feedback", "contacts", "deliveries"];
+    let options: ExportOptions = args.options("options")?;
+    let names = args.json("names")?.unwrap_or(Value::Null);
+    if !(names.is_null()
+        || names
+            .as_object()
+            .is_some_and(|o| o.values().all(Value::is_string)))
+    {
+        return Err(super::wrong("names", &names, "an object of file names by table"));
+    }
+    let mut files: Vec<Option<(String, Cow<'_, [u8]>)>> = Vec::new();
+    for t in TABLES {
+        let bytes = match args.take(t) {
+            None => None,
+            Some(super::Column::Bytes(b)) => Some(b),
+            Some(super::Column::Json(Value::String(s))) => Some(Cow::Owned(s.into_bytes())),
+            Some(super::Column::Json(Value::Null)) => None,
+            Some(other) => {
+                let shown = match other {
+                    super::Column::Json(v) => v,
+                    _ => Value::String("a column".into()),
+                };
+                return Err(super::wrong(t, &shown, "the file's bytes or text"));
+            }
+        };
+        let name = names[t]
+            .as_str()
+            .map_or_else(|| format!("{t}.csv"), str::to_owned);
+        files.push(bytes.map(|b| (name, b)));
+    }
+    args.finish()?;
+    let at = |i: usize| files[i].as_ref().map(|(n, b)| (n.as_str(), &b[..]));
+    let f = ExportFiles {
+        orders: at(0),
+        feedback: at(1),
+        contacts: at(2),
+        deliveries: at(3),
+    };
+    let report = report_of_files(&f, &options)?;
+    let html = crate::report::render(&report, String::clone);
+    Ok(serde_json::json!({ "report": to_json(&report), "html": html }))
+}

@@ -16,7 +16,7 @@
 //! assert_eq!((quality.rows, quality.used), (3, 3));
 //! assert_eq!(quality.dialect.as_deref(), Some("separator ';', decimal ',', dates ISO or dd.mm.yyyy, UTF-8"));
 //! assert!(cx::report::render(&report, String::clone).contains("<html"));
-//! # Ok::<(), String>(())
+//! # Ok::<(), cx::CxError>(())
 //! ```
 
 pub mod dialect;
@@ -25,10 +25,23 @@ pub mod tables;
 
 use serde::Deserialize;
 
+use crate::CxError;
 use crate::signals::SignalOptions;
 use dialect::DialectArgs;
 use read::Source;
 use tables::{Headers, Inputs, Report, Settings, build, load_source};
+
+/// A problem of the whole file `file` (or, with `file` empty, of the
+/// options): [`CxError::File`] without a line.
+pub(crate) fn file_error(file: &str, reason: impl Into<String>) -> CxError {
+    CxError::File {
+        file: file.to_owned(),
+        line: 0,
+        column: String::new(),
+        value: String::new(),
+        reason: reason.into(),
+    }
+}
 
 /// The four exports as bytes with their file names; any may be missing.
 #[derive(Debug, Clone, Copy, Default)]
@@ -92,14 +105,21 @@ impl ExportOptions {
     ///
     /// # Errors
     /// A separator or decimal mark that is not one of the accepted ones.
-    pub fn dialect(&self) -> Result<DialectArgs, String> {
+    pub fn dialect(&self) -> Result<DialectArgs, CxError> {
+        let option = |e| file_error("", e);
         Ok(DialectArgs {
             delimiter: self
                 .delimiter
                 .as_deref()
                 .map(dialect::parse_delimiter)
-                .transpose()?,
-            decimal: self.decimal.as_deref().map(dialect::parse_decimal).transpose()?,
+                .transpose()
+                .map_err(option)?,
+            decimal: self
+                .decimal
+                .as_deref()
+                .map(dialect::parse_decimal)
+                .transpose()
+                .map_err(option)?,
             date_format: self.date_format.clone(),
             encoding: self.encoding.clone(),
         })
@@ -111,9 +131,9 @@ impl ExportOptions {
 /// # Errors
 /// A message naming the file, line and column of the first bad row (unless
 /// `skip_bad_rows`), a missing column and how to rename it, a bad option.
-pub fn read_files(files: &ExportFiles<'_>, options: &ExportOptions) -> Result<Inputs, String> {
+pub fn read_files(files: &ExportFiles<'_>, options: &ExportOptions) -> Result<Inputs, CxError> {
     let cols: Vec<String> = options.columns.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let h = Headers::parse(&cols, true)?;
+    let h = Headers::parse(&cols, true).map_err(|e| file_error("", e))?;
     let d = options.dialect()?;
     let read = |which: &str, f: Option<(&str, &[u8])>| {
         f.map(|(name, bytes)| load_source(which, Source::Bytes(name, bytes), &h, options.skip_bad_rows, &d))
@@ -132,11 +152,12 @@ pub fn read_files(files: &ExportFiles<'_>, options: &ExportOptions) -> Result<In
 ///
 /// # Errors
 /// As [`read_files`]; the scorecard's errors located in their file and line.
-pub fn report_of_files(files: &ExportFiles<'_>, options: &ExportOptions) -> Result<Report, String> {
+pub fn report_of_files(files: &ExportFiles<'_>, options: &ExportOptions) -> Result<Report, CxError> {
     if !(options.service_level_hours.is_finite() && options.service_level_hours > 0.0) {
-        return Err(format!(
-            "service_level_hours {}: expected a positive number",
-            options.service_level_hours
+        return Err(CxError::invalid(
+            "service_level_hours",
+            options.service_level_hours,
+            "a positive number of hours",
         ));
     }
     let inputs = read_files(files, options)?;

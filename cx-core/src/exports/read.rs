@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 
 use super::dialect::{self, Dialect, DialectArgs};
+use super::file_error;
+use crate::CxError;
 
 /// A cell that could not be read, or a row a measure rejected.
 pub use crate::report::BadRow;
@@ -151,7 +153,7 @@ pub fn read_table(
     prefix_kind: Kind,
     skip_bad: bool,
     dialect: &DialectArgs,
-) -> Result<Table, String> {
+) -> Result<Table, CxError> {
     // The file's dialect (separator, decimal mark, encoding), given or
     // recognised; see `dialect.rs`.
     let mut args = dialect.clone();
@@ -171,14 +173,14 @@ pub fn read_table(
     if args.encoding.is_none() && utf8 == Some(false) {
         args.encoding = Some("windows-1252".into());
     }
-    let (reader, dialect) = dialect::open(reader, &args).map_err(|e| format!("{file}: {e}"))?;
+    let (reader, dialect) = dialect::open(reader, &args).map_err(|e| file_error(&file, e))?;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(false)
         .delimiter(dialect.delimiter as u8)
         .from_reader(reader);
     let headers = rdr
         .headers()
-        .map_err(|e| format!("{file}: cannot read the header line: {e}"))?
+        .map_err(|e| file_error(&file, format!("cannot read the header line: {e}")))?
         .clone();
     let mut table = Table {
         file: file.clone(),
@@ -190,12 +192,15 @@ pub fn read_table(
         match headers.iter().position(|h| h.trim() == s.header) {
             Some(i) => found.push((i, s)),
             None if s.required => {
-                return Err(format!(
-                    "{file}: no column `{}` (the {}); columns are: {}. Name yours with {}",
-                    s.header,
-                    s.role,
-                    headers.iter().collect::<Vec<_>>().join(", "),
-                    s.rename,
+                return Err(file_error(
+                    &file,
+                    format!(
+                        "no column `{}` (the {}); columns are: {}. Name yours with {}",
+                        s.header,
+                        s.role,
+                        headers.iter().collect::<Vec<_>>().join(", "),
+                        s.rename,
+                    ),
                 ));
             }
             None => {}
@@ -239,7 +244,7 @@ pub fn read_table(
                     table.skip(bad);
                     continue;
                 }
-                return Err(bad.to_string());
+                return Err(bad.into());
             }
         }
         table.rows += 1;
@@ -287,7 +292,7 @@ pub fn read_table(
                 table.skip(b);
                 continue;
             }
-            return Err(b.to_string());
+            return Err(b.into());
         }
         for (col, cell) in cols.iter_mut().zip(cells.drain(..)) {
             match (col, cell) {
@@ -316,12 +321,12 @@ pub fn read_table(
 impl Table {
     /// Leaves out the rows of `bad` (a check across columns failed): an
     /// error naming the first unless `skip_bad`.
-    pub fn reject(&mut self, bad: Vec<(usize, BadRow)>, skip_bad: bool) -> Result<(), String> {
+    pub fn reject(&mut self, bad: Vec<(usize, BadRow)>, skip_bad: bool) -> Result<(), CxError> {
         if bad.is_empty() {
             return Ok(());
         }
         if !skip_bad {
-            return Err(bad[0].1.to_string());
+            return Err(bad[0].1.clone().into());
         }
         let mut keep = vec![true; self.len()];
         for (i, b) in bad {

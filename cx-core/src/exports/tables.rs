@@ -102,7 +102,7 @@ pub fn load_source(
     h: &Headers,
     skip: bool,
     dialect: &DialectArgs,
-) -> Result<Table, String> {
+) -> Result<Table, CxError> {
     let specs = specs(which, h);
     let prefixes: &[&str] = if which == "feedback" {
         &["expected_", "perceived_"]
@@ -125,7 +125,7 @@ pub fn load_source(
 
 /// A contact answered or resolved before it was received is a bad row
 /// (the core's rule, `cx::gaps::before_received`).
-pub fn check_contact_times(t: &mut Table, skip: bool) -> Result<(), String> {
+pub fn check_contact_times(t: &mut Table, skip: bool) -> Result<(), CxError> {
     let received = t.times_present("received").unwrap_or_default();
     let mut bad = Vec::new();
     for col in ["answered", "resolved"] {
@@ -173,16 +173,16 @@ pub type RiskSection = crate::scorecard::RiskSection<String>;
 pub type Report = crate::report::Report<String>;
 
 /// A core error, located in its table when it names a row.
-pub fn locate(table: &Table, column: &str, e: &CxError) -> String {
+pub fn locate(table: &Table, column: &str, e: &CxError) -> CxError {
     match e.index() {
-        Some(i) => table.bad_row(i, column, String::new(), e.to_string()).to_string(),
-        None => format!("{}: {e}", table.file),
+        Some(i) => table.bad_row(i, column, String::new(), e.to_string()).into(),
+        None => super::file_error(&table.file, e.to_string()),
     }
 }
 
 /// A scorecard error located in the file and line it names: the argument
 /// is `table.column` (orders errors name only the column).
-fn locate_any(inputs: &Inputs, e: &CxError) -> String {
+fn locate_any(inputs: &Inputs, e: &CxError) -> CxError {
     let (table, column) = e.argument().split_once('.').unwrap_or(("orders", e.argument()));
     let t = match table {
         "feedback" => inputs.feedback.as_ref(),
@@ -200,7 +200,7 @@ fn locate_any(inputs: &Inputs, e: &CxError) -> String {
     };
     match t {
         Some(t) => locate(t, role, e),
-        None => e.to_string(),
+        None => e.clone(),
     }
 }
 
@@ -213,8 +213,8 @@ pub struct Columns {
     deliveries: Option<Vec<i64>>,
 }
 
-fn need<'a, T: ?Sized>(v: Option<&'a T>, what: &str) -> Result<&'a T, String> {
-    v.ok_or_else(|| format!("{what} column missing"))
+fn need<'a, T: ?Sized>(v: Option<&'a T>, what: &str) -> Result<&'a T, CxError> {
+    v.ok_or_else(|| super::file_error("", format!("{what} column missing")))
 }
 
 impl Columns {
@@ -230,7 +230,7 @@ impl Columns {
     }
 
     /// The tables as the scorecard reads them.
-    pub fn tables<'a>(&'a self, inputs: &'a Inputs) -> Result<ShopTables<'a, String>, String> {
+    pub fn tables<'a>(&'a self, inputs: &'a Inputs) -> Result<ShopTables<'a, String>, CxError> {
         let mut t = ShopTables::new(MS);
         if let (Some(o), Some(ts)) = (&inputs.orders, &self.orders) {
             t.orders = Some(Transactions {
@@ -287,11 +287,11 @@ impl Columns {
 
 /// The report of the tables: the core's scorecard, the files' data quality
 /// and the CDNOW check.
-pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, String> {
+pub fn build(inputs: &Inputs, settings: &Settings) -> Result<Report, CxError> {
     let columns = Columns::new(inputs);
     let tables = columns.tables(inputs)?;
     let card = scorecard(&tables, settings).map_err(|e| match e {
-        CxError::Empty { argument: "tables" } => "no dated rows in the inputs".to_owned(),
+        CxError::Empty { argument: "tables" } => super::file_error("", "no dated rows in the inputs"),
         e => locate_any(inputs, &e),
     })?;
     let data = card.tables.iter().filter_map(|u| quality(inputs, u)).collect();

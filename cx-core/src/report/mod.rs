@@ -57,11 +57,22 @@ pub struct BadRow {
 
 impl fmt::Display for BadRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: column `{}` = {:?}: {}",
-            self.file, self.line, self.column, self.value, self.reason
-        )
+        // As its error (`CxError::File`) says it.
+        let (file, column, value) = (&self.file, &self.column, &self.value);
+        let m = crate::error::file_message(file, self.line, column, value, &self.reason);
+        f.write_str(&m)
+    }
+}
+
+impl From<BadRow> for crate::CxError {
+    fn from(b: BadRow) -> Self {
+        crate::CxError::File {
+            file: b.file,
+            line: b.line,
+            column: b.column,
+            value: b.value,
+            reason: b.reason,
+        }
     }
 }
 

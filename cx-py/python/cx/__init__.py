@@ -16,6 +16,7 @@ from ._cx import __version__
 from ._errors import (
     CovariateError,
     CxError,
+    FileError,
     DecodeError,
     NotConvergedError,
     EmptyInputError,
@@ -77,7 +78,7 @@ from .experiments import (
     segments,
     sequential_test,
 )
-from .scorecard import Scorecard, scorecard
+from .scorecard import Report, Scorecard, report_from_files, scorecard
 from .signals import Backtest, RiskCalibration, SignalReport, backtest, signals
 from .retention import (
     LiveScore,
@@ -120,7 +121,9 @@ from . import plot
 __all__ = [
     "__version__",
     "SignalReport",
+    "Report",
     "Scorecard",
+    "report_from_files",
     "scorecard",
     "Analysis",
     "sample_size",
@@ -142,6 +145,7 @@ __all__ = [
     "DecodeError",
     "NotConvergedError",
     "CovariateError",
+    "FileError",
     "CovariateModel",
     "fit_covariates",
     "promise_covariates",

@@ -123,6 +123,24 @@ class CovariateError(CxError, ValueError):
         self.column: Optional[str] = self.fields.get("column")
 
 
+class FileError(CxError, ValueError):
+    """A shop export cannot be read (:func:`cx.report_from_files`): ``file``,
+    ``line`` (1-based, the header is line 1; 0 when no one row is at fault),
+    ``column`` and ``value`` name the bad cell, ``reason`` says what was
+    expected."""
+
+    code = "file"
+
+    def __init__(self, message: str, fields: Optional[Dict[str, Any]] = None) -> None:
+        fields = dict(fields or {})
+        fields.setdefault("argument", "files")
+        super().__init__(message, fields)
+        self.file: Optional[str] = self.fields.get("file")
+        self.line: Optional[int] = self.fields.get("line")
+        self.column: Optional[str] = self.fields.get("column")
+        self.reason: Optional[str] = self.fields.get("reason")
+
+
 class InputTypeError(CxError, TypeError):
     """An input's type cannot be used (a 2-D array, strings as scores)."""
 
@@ -146,6 +164,7 @@ _BY_CODE = {
         DecodeError,
         NotConvergedError,
         CovariateError,
+        FileError,
         InputTypeError,
     )
 }

@@ -158,7 +158,40 @@ def _source(tables: Any) -> str:
     return ", ".join(kinds) or "columns"
 
 
-class Scorecard(Mapping[str, Any]):
+class _Page(Mapping[str, Any]):
+    """A report page with its sections read like a dict."""
+
+    _card: Dict[str, Any]
+    html: str
+
+    def __getitem__(self, key: str) -> Any:
+        return self._card[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._card)
+
+    def __len__(self) -> int:
+        return len(self._card)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The sections as a plain dict."""
+        return dict(self._card)
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Writes the HTML page (UTF-8) to ``path``."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.html)
+
+    def _repr_html_(self) -> str:
+        # The page in an iframe: its CSS styles the page only, not the
+        # notebook around it.
+        return (
+            '<iframe class="cx-report" style="width:100%;height:720px;border:1px solid #e2e8f0" '
+            f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
+        )
+
+
+class Scorecard(_Page):
     """The shop's report: the scorecard of :func:`scorecard` and the same
     HTML page as ``cx report`` (one renderer in the Rust core), shown inline
     in Jupyter and written with :meth:`save`.
@@ -199,34 +232,8 @@ class Scorecard(Mapping[str, Any]):
             "generated_by": f"cx {_cx.__version__} (Python)",
         }
         r = _cx.call("report", args)
-        self._card: Dict[str, Any] = r["scorecard"]
-        self.html: str = r["html"]
-
-    def __getitem__(self, key: str) -> Any:
-        return self._card[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._card)
-
-    def __len__(self) -> int:
-        return len(self._card)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """The scorecard as a plain dict (what :func:`scorecard` returns)."""
-        return dict(self._card)
-
-    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
-        """Writes the HTML page (UTF-8) to ``path``."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.html)
-
-    def _repr_html_(self) -> str:
-        # The page in an iframe: its CSS styles the page only, not the
-        # notebook around it.
-        return (
-            '<iframe class="cx-report" style="width:100%;height:720px;border:1px solid #e2e8f0" '
-            f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
-        )
+        self._card = r["scorecard"]
+        self.html = r["html"]
 
     def __repr__(self) -> str:
         sections = [k for k in ("survey", "gaps", "retention", "promise", "model", "risk") if self._card.get(k)]
@@ -234,4 +241,110 @@ class Scorecard(Mapping[str, Any]):
         return f"Scorecard(as of {self._card['as_of']}: {', '.join(sections) or 'no section'}; {used})"
 
 
-__all__ = ["Scorecard", "scorecard"]
+_TABLE_NAMES = ("orders", "feedback", "contacts", "deliveries")
+
+
+def _file(table: str, f: Any) -> Any:
+    """A file argument as (name, bytes): a path, bytes, text or an open file."""
+    if isinstance(f, (str, os.PathLike)) and not (isinstance(f, str) and "\n" in f):
+        with open(f, "rb") as fh:
+            return os.path.basename(os.fspath(f)), fh.read()
+    if isinstance(f, str):
+        return f"{table}.csv", f.encode("utf-8")
+    if isinstance(f, (bytes, bytearray, memoryview)):
+        return f"{table}.csv", bytes(f)
+    if hasattr(f, "read"):
+        data = f.read()
+        name = os.path.basename(str(getattr(f, "name", f"{table}.csv")))
+        return name, data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    from ._errors import InputTypeError
+
+    raise InputTypeError(
+        f"`{table}` must be a path, bytes, the file's text or an open file, not {type(f).__name__}",
+        {"argument": table, "expected": "a path, bytes, text or an open file"},
+    )
+
+
+class Report(_Page):
+    """The report of ``cx report`` for a shop's CSV exports
+    (:func:`report_from_files`): the sections of ``cx report --json`` read
+    like a dict (``report["data"]`` holds each file's rows read, used and
+    skipped and its recognised format), and :attr:`html`, the page."""
+
+    def __init__(self, card: Dict[str, Any], page: str) -> None:
+        self._card = card
+        self.html = page
+
+    def __repr__(self) -> str:
+        files = "; ".join(f"{d['file']} {d['used']} of {d['rows']} rows used" for d in self._card.get("data", []))
+        return f"Report(as of {self._card['as_of']}: {files or 'no file'})"
+
+
+def report_from_files(
+    orders: Any = None,
+    feedback: Any = None,
+    contacts: Any = None,
+    deliveries: Any = None,
+    *,
+    as_of: Any = None,
+    service_level_hours: float = 24.0,
+    top: int = 25,
+    calibrate: bool = True,
+    skip_bad_rows: bool = False,
+    delimiter: Optional[str] = None,
+    decimal: Optional[str] = None,
+    date_format: Optional[str] = None,
+    encoding: Optional[str] = None,
+    columns: Optional[Mapping[str, str]] = None,
+) -> Report:
+    r"""The report of ``cx report`` for the shop's CSV exports, read by the
+    command's own reader: the separator, decimal mark, date order and
+    encoding (UTF-8 or Windows-1252) are recognised, or given
+    (``delimiter``, ``decimal``, ``date_format`` such as ``"%d/%m/%Y"``,
+    ``encoding``); ``columns`` renames (``{"orders.customer": "Kunde"}``).
+
+    Each file is a path, bytes, the file's text or an open file. A bad row
+    raises :class:`cx.FileError` naming the file, line, column and text
+    (``skip_bad_rows=True`` leaves such rows out and counts them in
+    ``report["data"]``). The numbers and the page are those of ``cx report``
+    and of JavaScript's ``reportFromFiles`` for the same files.
+
+    >>> orders = "customer;date;amount\na;01.03.2024;12,50\na;15.03.2024;8,00\nb;02.03.2024;5,00\n"
+    >>> r = report_from_files(orders=orders.encode("utf-8"))
+    >>> r["data"][0]["dialect"], r["data"][0]["used"]
+    ("separator ';', decimal ',', dates ISO or dd.mm.yyyy, UTF-8", 3)
+    >>> try:
+    ...     report_from_files(orders="customer,date\na,2024-02-30\n")
+    ... except FileError as e:
+    ...     print(e.file, e.line, e.column, e.value)
+    orders.csv 2 date 2024-02-30
+    """
+    import numpy as np
+
+    args: Dict[str, Any] = {"names": {}}
+    for table, f in zip(_TABLE_NAMES, (orders, feedback, contacts, deliveries)):
+        if f is None:
+            continue
+        name, data = _file(table, f)
+        args["names"][table] = name
+        args[table] = np.frombuffer(data, dtype=np.uint8) if data else np.zeros(0, dtype=np.uint8)
+    options: Dict[str, Any] = {
+        "as_of": None if as_of is None else str(as_of)[:10],
+        "service_level_hours": service_level_hours,
+        "top": top,
+        "calibrate": calibrate,
+        "skip_bad_rows": skip_bad_rows,
+        "delimiter": delimiter,
+        "decimal": decimal,
+        "date_format": date_format,
+        "encoding": encoding,
+        "columns": dict(columns or {}),
+    }
+    args["options"] = {k: v for k, v in options.items() if v is not None}
+    r = _cx.call("report_from_files", args)
+    return Report(r["report"], r["html"])
+
+
+from ._errors import FileError  # noqa: E402  (the doctest above names it)
+
+__all__ = ["Report", "Scorecard", "report_from_files", "scorecard"]
