@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::per_row;
 use super::{
     AnyModel, BetaGeo, ChurnModel, ClvOptions, CustomerData, FitOptions, GammaGamma, HoldoutCheck,
     ModifiedBetaGeo, ParetoNbd, calibration_vs_holdout, check_horizon, customer_lifetime_value,
 };
+use super::{fill_rows, per_row};
 use crate::error::{CxError, Result};
 
 /// The model names [`fit_model`] accepts (the `"model"` tag of their JSON).
@@ -249,9 +249,10 @@ pub fn predict(model: &AnyModel, prediction: &Prediction, columns: &Columns<'_>)
             let m = purchase_model(model, "probability_alive")?;
             let d = columns.customers("probability_alive")?;
             d.validate()?;
-            per_row(d.len(), |i| {
-                Ok(m.probability_alive(d.frequency[i], d.recency[i], d.t[i]))
-            })
+            Ok(fill_rows(d.len(), |s, out| {
+                let e = s + out.len();
+                m.probability_alive_many(&d.frequency[s..e], &d.recency[s..e], &d.t[s..e], out);
+            }))
         }
         Prediction::ConditionalExpectedPurchases { horizon } => {
             let task = "conditional_expected_purchases";

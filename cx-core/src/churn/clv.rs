@@ -112,6 +112,7 @@ pub fn customer_lifetime_value(
         return Err(CxError::invalid("periods_per_month", f, "a positive number"));
     }
     spend.population_mean()?;
+    let horizons: Vec<f64> = (1..=options.months).map(|month| f64::from(month) * f).collect();
     per_row(data.len(), |i| {
         let (x, tx, t, m) = (data.frequency[i], data.recency[i], data.t[i], monetary_value[i]);
         if !m.is_finite() || m < 0.0 {
@@ -123,10 +124,11 @@ pub fn customer_lifetime_value(
             });
         }
         let value = spend.conditional_expected_average_profit(x, m)?;
+        let mut upto = vec![0.0; horizons.len()];
+        model.conditional_expected_purchases_many(&horizons, x, tx, t, &mut upto);
         let mut clv = 0.0;
         let mut before = 0.0;
-        for month in 1..=options.months {
-            let upto = model.conditional_expected_purchases(f64::from(month) * f, x, tx, t);
+        for (month, &upto) in (1..=options.months).zip(&upto) {
             clv += value * (upto - before) / (1.0 + options.discount_rate).powi(month as i32);
             before = upto;
         }

@@ -10,6 +10,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::Mutex;
+
 use super::data::Rows;
 use crate::error::{CxError, Result};
 
@@ -18,7 +20,7 @@ pub(crate) use model::{Model, sum_rows, total_ll};
 pub(crate) use optimizer::{Objective, minimize};
 
 use hessian::standard_errors;
-use optimizer::{Penalty, objective, optimizer_error};
+use optimizer::{Penalty, objective_ll, optimizer_error};
 
 /// Options of a fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,11 +116,31 @@ pub(crate) fn fit<M: Model>(rows: &Rows, options: &FitOptions) -> Result<(Vec<f6
         None => M::initial(rows),
     };
     let penalty = Penalty::of::<M>(rows, options.penalizer);
-    let eval = |phi: &[f64], with_grad: bool| objective::<M>(rows, &penalty, phi, with_grad);
+    // The last evaluations with their log-likelihood: the optimizer's best
+    // point was one of them, so the report needs no further pass.
+    let seen: Mutex<Vec<Seen>> = Mutex::new(Vec::new());
+    let eval = |phi: &[f64], with_grad: bool| {
+        let (cost, grad, ll) = objective_ll::<M>(rows, &penalty, phi, with_grad);
+        if with_grad {
+            let mut seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if seen.len() == 4 {
+                seen.remove(0);
+            }
+            seen.push((phi.to_vec(), cost, grad.clone(), ll));
+        }
+        (cost, grad)
+    };
+    let recall = |phi: &[f64]| -> Option<Seen> {
+        let seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.iter().rev().find(|s| s.0 == phi).cloned()
+    };
     let run = |start: &[f64]| -> Result<Attempt> {
         let phi0: Vec<f64> = start.iter().map(|v| v.ln()).collect();
         let (phi, iterations, termination) = minimize(&eval, phi0, options.max_iterations)?;
-        let (cost, grad) = eval(&phi, true);
+        let (cost, grad) = match recall(&phi) {
+            Some((_, cost, grad, _)) => (cost, grad),
+            None => eval(&phi, true),
+        };
         let gradient_norm = grad.iter().map(|g| g * g).sum::<f64>().sqrt();
         Ok(Attempt {
             phi,
@@ -179,7 +201,10 @@ pub(crate) fn fit<M: Model>(rows: &Rows, options: &FitOptions) -> Result<(Vec<f6
         ..
     } = best;
     let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
-    let (ll, _) = total_ll::<M>(rows, &p, false);
+    let ll = match recall(&phi) {
+        Some((.., ll)) => ll,
+        None => total_ll::<M>(rows, &p, false).0,
+    };
     if !ll.is_finite() {
         return Err(optimizer_error(
             "the log-likelihood is not finite at the estimate",
@@ -205,6 +230,9 @@ pub(crate) fn fit<M: Model>(rows: &Rows, options: &FitOptions) -> Result<(Vec<f6
         },
     ))
 }
+
+/// An evaluated point: log-parameters, cost, gradient, log-likelihood.
+type Seen = (Vec<f64>, f64, Vec<f64>, f64);
 
 /// One run of the optimizer from one starting point.
 struct Attempt {

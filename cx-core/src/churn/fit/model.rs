@@ -74,18 +74,24 @@ pub(crate) fn sum_rows<F>(n: usize, k: usize, parallel_from: usize, f: F) -> (f6
 where
     F: Fn(usize, &mut [f64]) -> f64 + Sync,
 {
-    let run = |range: std::ops::Range<usize>| {
-        let mut g = vec![0.0; k];
-        let mut tmp = vec![0.0; k];
-        let mut s = 0.0;
-        for i in range {
-            tmp.iter_mut().for_each(|v| *v = 0.0);
-            s += f(i, &mut tmp);
-            for (a, b) in g.iter_mut().zip(&tmp) {
-                *a += b;
+    let run = |range: std::ops::Range<usize>| match k {
+        // The models' own sizes as arrays: the per-row clearing and adding
+        // unrolled in registers rather than loops over heap vectors.
+        3 => sum_range::<3>(range, &f),
+        4 => sum_range::<4>(range, &f),
+        _ => {
+            let mut g = vec![0.0; k];
+            let mut tmp = vec![0.0; k];
+            let mut s = 0.0;
+            for i in range {
+                tmp.iter_mut().for_each(|v| *v = 0.0);
+                s += f(i, &mut tmp);
+                for (a, b) in g.iter_mut().zip(&tmp) {
+                    *a += b;
+                }
             }
+            (s, g)
         }
-        (s, g)
     };
     #[cfg(feature = "parallel")]
     if n >= parallel_from {
@@ -107,6 +113,37 @@ where
     run(0..n)
 }
 
+/// [`sum_rows`] over `range` with `K` gradient entries.
+fn sum_range<const K: usize>(
+    range: std::ops::Range<usize>,
+    f: &impl Fn(usize, &mut [f64]) -> f64,
+) -> (f64, Vec<f64>) {
+    let mut g = [0.0; K];
+    let mut s = 0.0;
+    for i in range {
+        let mut tmp = [0.0; K];
+        s += f(i, &mut tmp);
+        for (a, b) in g.iter_mut().zip(&tmp) {
+            *a += b;
+        }
+    }
+    (s, g.to_vec())
+}
+
+/// `f` of every value, on all cores when there are at least `parallel_from`
+/// values (continuous recency and T have about as many distinct values as
+/// rows, and these logarithms were a serial fifth of a pass).
+fn map_values(v: &[f64], parallel_from: usize, f: impl Fn(f64) -> f64 + Sync) -> Vec<f64> {
+    #[cfg(feature = "parallel")]
+    if v.len() >= parallel_from {
+        use rayon::prelude::*;
+        return v.par_iter().map(|&t| f(t)).collect();
+    }
+    #[cfg(not(feature = "parallel"))]
+    let _ = parallel_from;
+    v.iter().map(|&t| f(t)).collect()
+}
+
 /// Total weighted ln L and its gradient in natural parameters.
 pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f64, Vec<f64>) {
     let k = M::NAMES.len();
@@ -118,7 +155,7 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
         }
     }
     let logs = M::log_shift(p).map(|shift| {
-        let ln = |v: &[f64]| v.iter().map(|t| (shift + t).ln()).collect::<Vec<f64>>();
+        let ln = |v: &[f64]| map_values(v, M::PARALLEL_FROM, |t| (shift + t).ln());
         (ln(&rows.txs), ln(&rows.ts))
     });
     sum_rows(rows.x.len(), k, M::PARALLEL_FROM, |i, g| {

@@ -76,17 +76,18 @@ impl Problem<'_> {
 /// made large there so the line search backs off.
 const LOG_BOUND: f64 = 40.0;
 
-/// The penalized mean negative log-likelihood of `M` and its gradient in
-/// the log-parameters φ = ln θ.
-pub(super) fn objective<M: Model>(
+/// The penalized mean negative log-likelihood of `M`, its gradient in the
+/// log-parameters φ = ln θ and the log-likelihood itself (NaN outside the
+/// parameters' bounds).
+pub(super) fn objective_ll<M: Model>(
     rows: &Rows,
     penalty: &Penalty,
     phi: &[f64],
     with_grad: bool,
-) -> (f64, Vec<f64>) {
+) -> (f64, Vec<f64>, f64) {
     let k = phi.len();
     if phi.iter().any(|v| !v.is_finite() || v.abs() > LOG_BOUND) {
-        return (1e100, vec![0.0; k]);
+        return (1e100, vec![0.0; k], f64::NAN);
     }
     let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
     let (ll, g) = total_ll::<M>(rows, &p, with_grad);
@@ -95,12 +96,12 @@ pub(super) fn objective<M: Model>(
     let pen: f64 = penalty.c * p.iter().zip(w).map(|(v, w)| w * v * v).sum::<f64>();
     let cost = -ll / n + pen;
     if !cost.is_finite() {
-        return (1e100, vec![0.0; k]);
+        return (1e100, vec![0.0; k], ll);
     }
     let grad = (0..k)
         .map(|j| -g[j] * p[j] / n + 2.0 * penalty.c * w[j] * p[j] * p[j])
         .collect();
-    (cost, grad)
+    (cost, grad, ll)
 }
 
 impl CostFunction for Problem<'_> {
