@@ -204,3 +204,58 @@ fn large_byte_inputs_count_exactly_and_find_the_bad_row() {
     let e = cx::survey::Distribution::from_scores(cx::survey::Scale::NPS, &bad, None).unwrap_err();
     assert_eq!((e.code(), e.index()), ("out_of_range", Some(n - 3)));
 }
+
+/// NPS of bytes (counted by class, 16 lanes at a time) against the same
+/// answers as 32-bit integers (the general histogram): the same result to
+/// the bit, the same error for a byte off the scale.
+fn bytes_and_ints(bytes: &[u8]) {
+    let wide: Vec<i32> = bytes.iter().map(|&b| i32::from(b)).collect();
+    for interval in [NpsInterval::Wald, NpsInterval::AdjustedWald] {
+        let o = NpsOptions { interval, level: 0.9 };
+        match (nps(bytes, &o), nps(&wide, &o)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("{a:?} vs {b:?}"),
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn nps_of_bytes_is_the_histogram_result(
+        len in 0usize..9_000,
+        seed in any::<u64>(),
+        off_scale in prop::option::of(any::<prop::sample::Index>()),
+        bad in 11u8..=255,
+    ) {
+        // Runs of one answer as well as mixed ones; lengths across the
+        // 16-byte lanes and the 4,080-byte blocks.
+        let mut state = seed | 1;
+        let mut bytes: Vec<u8> = (0..len)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                if (seed >> 3) % 3 == 0 { (i / 700 % 11) as u8 } else { (state % 11) as u8 }
+            })
+            .collect();
+        if let (Some(at), false) = (off_scale, bytes.is_empty()) {
+            let i = at.index(bytes.len());
+            bytes[i] = bad;
+        }
+        bytes_and_ints(&bytes);
+    }
+}
+
+#[test]
+fn nps_of_many_bytes_splits_across_cores_and_never_wraps_a_lane() {
+    // All promoters: every lane counts to 255 before it is emptied.
+    bytes_and_ints(&vec![10u8; 3_000_000]);
+    let mixed: Vec<u8> = (0..2_500_001u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8 % 11)
+        .collect();
+    bytes_and_ints(&mixed);
+    let mut bad = mixed.clone();
+    bad[2_000_000] = 200;
+    bytes_and_ints(&bad);
+}

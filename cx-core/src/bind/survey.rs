@@ -40,7 +40,11 @@ pub(super) fn run(name: &str, a: &mut Args<'_>) -> Result<Value> {
     Ok(match name {
         "nps" => {
             let o: NpsOptions = a.options("options")?;
-            to_json(&counted(scores, Scale::NPS, w)?.nps(&o)?)
+            match (scores, w) {
+                // Bytes without weights: the NPS classes counted directly.
+                (Column::Bytes(v), None) => to_json(&crate::survey::nps(&v, &o)?),
+                (scores, w) => to_json(&counted(scores, Scale::NPS, w)?.nps(&o)?),
+            }
         }
         "csat" => {
             let o: CsatOptions = a.options("options")?;

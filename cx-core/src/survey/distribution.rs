@@ -109,6 +109,22 @@ impl Distribution {
         Ok(d)
     }
 
+    /// Unweighted NPS answers known only by class (detractors, passives,
+    /// promoters), each class counted at one of its points (0, 7, 9):
+    /// everything [`nps`](Self::nps) reads — class sums, n, Σw, Σw² — is as
+    /// for the full histogram, and the sums of whole numbers are exact, so
+    /// the result is the same to the bit. Internal: the per-point counts of
+    /// such a distribution are not the answers'.
+    pub(crate) fn of_nps_classes([detractors, passives, promoters]: [u64; 3]) -> Self {
+        let mut counts = vec![0u64; Scale::NPS.points()];
+        counts[0] = detractors;
+        counts[7] = passives;
+        counts[9] = promoters;
+        let weights = counts.iter().map(|&c| c as f64).collect();
+        let n = (detractors + passives + promoters) as f64;
+        Distribution::from_parts(Scale::NPS, counts, weights, n)
+    }
+
     /// A distribution from per-point counts, weight sums and Σw² that the
     /// caller accumulated itself from validated answers.
     pub(crate) fn from_parts(scale: Scale, counts: Vec<u64>, weights: Vec<f64>, sum_w2: f64) -> Self {

@@ -134,6 +134,9 @@ fn trinomial_variance(p: f64, d: f64, n: f64) -> f64 {
 /// ```
 pub fn nps<T: Score>(scores: &[T], options: &NpsOptions) -> Result<Nps> {
     stats::check_level(options.level)?;
+    if let Some(classes) = T::nps_classes(scores) {
+        return Distribution::of_nps_classes(classes).nps(options);
+    }
     Distribution::from_scores(Scale::NPS, scores, None)?.nps(options)
 }
 

@@ -13,8 +13,16 @@ pub(super) fn standard_errors<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<
 }
 
 /// The covariance of the log-parameters at `phi`: the inverse of the
-/// Hessian of −ln L (central differences of the analytic gradient).
+/// Hessian of −ln L (the model's closed form, else central differences of
+/// the analytic gradient).
 pub(crate) fn covariance<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<Vec<f64>>> {
+    let h = M::neg_hessian_phi(rows, phi).unwrap_or_else(|| numeric_neg_hessian_phi::<M>(rows, phi));
+    invert_spd(&h)
+}
+
+/// The Hessian of −ln L in the log-parameters by central differences of
+/// the analytic gradient, symmetrized.
+pub(crate) fn numeric_neg_hessian_phi<M: Model>(rows: &Rows, phi: &[f64]) -> Vec<Vec<f64>> {
     let k = phi.len();
     let grad = |phi: &[f64]| -> Vec<f64> {
         let p: Vec<f64> = phi.iter().map(|v| v.exp()).collect();
@@ -40,7 +48,7 @@ pub(crate) fn covariance<M: Model>(rows: &Rows, phi: &[f64]) -> Option<Vec<Vec<f
             hess[j][i] = m;
         }
     }
-    invert_spd(&hess)
+    hess
 }
 
 /// Inverse of a small symmetric positive-definite matrix by Cholesky

@@ -15,6 +15,8 @@ use std::sync::Mutex;
 use super::data::Rows;
 use crate::error::{CxError, Result};
 
+#[cfg(test)]
+pub(crate) use hessian::numeric_neg_hessian_phi;
 pub(crate) use hessian::{cholesky, covariance, invert_spd, numeric_grad};
 pub(crate) use model::{Model, sum_rows, total_ll};
 pub(crate) use optimizer::{Objective, minimize};

@@ -57,6 +57,14 @@ pub(crate) trait Model {
     /// Starting point (natural parameters).
     fn initial(rows: &Rows) -> Vec<f64>;
 
+    /// The Hessian of −ln L in the log-parameters φ = ln θ at `phi`, summed
+    /// over the rows in one pass, for models with second derivatives in
+    /// closed form; `None` (the default) has the standard errors take
+    /// central differences of the gradient (2k passes).
+    fn neg_hessian_phi(_rows: &Rows, _phi: &[f64]) -> Option<Vec<Vec<f64>>> {
+        None
+    }
+
     /// Parameters measured in units of time (the rate scales: α of BG/NBD,
     /// α and β of Pareto/NBD). The penalizer sees them in the time units of
     /// lifetimes, which rescales time so that the largest T is 1.
