@@ -102,3 +102,63 @@ proptest! {
         prop_assert_eq!(whole, combined);
     }
 }
+
+/// The summary of 600,000 rows (grouped, sorted and merged in groups of
+/// customers on all cores) against a plain reference: a BTreeMap of each
+/// customer's per-day sums. String keys, so that the table's owned keys are
+/// not just integers.
+#[test]
+fn large_summary_matches_a_plain_reference() {
+    use std::collections::BTreeMap;
+    let n = 600_000u64;
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut customers, mut days, mut amounts) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n {
+        customers.push(format!("c{}", next() % 40_000));
+        days.push(19_000 + (next() % 700) as i64);
+        amounts.push((next() % 20_000) as f64 / 100.0);
+    }
+    let tx = Transactions {
+        customers: &customers,
+        timestamps: &days,
+        unit: TimeUnit::Days,
+        amounts: Some(&amounts),
+    };
+    let s = customer_summary(&tx, &SummaryOptions::default()).unwrap();
+    let mut by: BTreeMap<&String, BTreeMap<i64, f64>> = BTreeMap::new();
+    for i in 0..customers.len() {
+        *by.entry(&customers[i]).or_default().entry(days[i]).or_insert(0.0) += amounts[i];
+    }
+    let end = *days.iter().max().unwrap();
+    assert_eq!(s.customers.len(), by.len());
+    assert_eq!(
+        s.report.merged,
+        n as usize - by.values().map(BTreeMap::len).sum::<usize>()
+    );
+    let money = s.monetary_value.as_ref().unwrap();
+    for (i, (key, purchases)) in by.iter().enumerate() {
+        let first = *purchases.keys().next().unwrap();
+        let last = *purchases.keys().next_back().unwrap();
+        let repeat: Vec<f64> = purchases.values().skip(1).copied().collect();
+        assert_eq!(&&s.customers[i], key);
+        assert_eq!(s.frequency[i] as usize, purchases.len() - 1);
+        assert_eq!(s.recency[i], (last - first) as f64);
+        assert_eq!(s.t[i], (end - first) as f64);
+        let mean = if repeat.is_empty() {
+            0.0
+        } else {
+            repeat.iter().sum::<f64>() / repeat.len() as f64
+        };
+        assert!(
+            (money[i] - mean).abs() <= 1e-9 * mean.max(1.0),
+            "{key}: {} vs {mean}",
+            money[i]
+        );
+    }
+}

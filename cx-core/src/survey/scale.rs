@@ -218,6 +218,11 @@ impl Score for u8 {
     }
 
     fn nps_classes(values: &[u8]) -> Option<[u64; 3]> {
+        // WebAssembly without SIMD128 (the npm modules) would count the
+        // lanes one byte at a time: 2.3× slower there than the histogram.
+        if cfg!(all(target_arch = "wasm32", not(target_feature = "simd128"))) {
+            return None;
+        }
         nps_byte_classes(values)
     }
 

@@ -162,9 +162,14 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
             M::prepare(p, x, with_grad, &mut prepared[j * c..(j + 1) * c]);
         }
     }
+    // A table of logarithms per distinct value; none where every row has
+    // its own value (order timestamps): then the row takes its logarithm
+    // itself, without a pass writing a table as long as the rows.
     let logs = M::log_shift(p).map(|shift| {
-        let ln = |v: &[f64]| map_values(v, M::PARALLEL_FROM, |t| (shift + t).ln());
-        (ln(&rows.txs), ln(&rows.ts))
+        let ln = |v: &[f64]| {
+            (v.len() < rows.x.len()).then(|| map_values(v, M::PARALLEL_FROM, |t| (shift + t).ln()))
+        };
+        (shift, ln(&rows.txs), ln(&rows.ts))
     });
     sum_rows(rows.x.len(), k, M::PARALLEL_FROM, |i, g| {
         let w = rows.w[i];
@@ -176,8 +181,12 @@ pub(crate) fn total_ll<M: Model>(rows: &Rows, p: &[f64], with_grad: bool) -> (f6
         };
         let grad = if with_grad { Some(&mut *g) } else { None };
         let l = match &logs {
-            Some((la, lt)) => {
-                let pair = (la[rows.txi[i] as usize], lt[rows.ti[i] as usize]);
+            Some((shift, la, lt)) => {
+                let at = |table: &Option<Vec<f64>>, index: &[u32], v: f64| match table {
+                    Some(t) => t[index[i] as usize],
+                    None => (shift + v).ln(),
+                };
+                let pair = (at(la, &rows.txi, rows.tx[i]), at(lt, &rows.ti, rows.t[i]));
                 M::ll_prepared_logs(p, pre, rows.x[i], rows.tx[i], rows.t[i], pair, grad)
             }
             None => M::ll_prepared(p, pre, rows.x[i], rows.tx[i], rows.t[i], grad),
