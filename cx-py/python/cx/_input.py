@@ -25,7 +25,12 @@ def as_array(x: Any, argument: str, *, float64: bool = False) -> np.ndarray:
     mod = _module(x)
     if mod == "pandas":
         dtype = x.dtype
-        if getattr(dtype, "kind", "O") in _NUMERIC and not x.hasnans:
+        # A numpy-backed numeric Series cannot hold pd.NA (its missing values
+        # are NaN already): no scan for missing values. Nullable extension
+        # types are scanned, and converted only when they hold one.
+        if isinstance(dtype, np.dtype) and dtype.kind in _NUMERIC:
+            arr = x.to_numpy()
+        elif getattr(dtype, "kind", "O") in _NUMERIC and not x.hasnans:
             arr = x.to_numpy()
         else:
             arr = x.to_numpy(dtype="float64", na_value=np.nan)
