@@ -433,7 +433,7 @@ macro_rules! bg_common {
             }
 
             /// One P(alive) for all horizons and one pass of the ₂F₁ series
-            /// for all z ([`hyp2f1_ln_many`]); each value as computed alone.
+            /// for all z (`hyp2f1_ln_many`); each value as computed alone.
             fn conditional_expected_purchases_many(
                 &self,
                 horizons: &[f64],
