@@ -286,8 +286,10 @@ struct Merged {
 }
 
 /// Sorts each customer's rows, `rows[start[c]..start[c + 1]]`, by period
-/// and sums the amounts of rows in one period, in row order; from 2¹⁸ rows
-/// in groups of customers on all cores. The groups in customer order.
+/// (the same unstable sort as before the rows were grouped in parallel, so
+/// the amounts of one period are summed in the same order) and sums the
+/// amounts of each period; from 2¹⁸ rows in groups of customers on all
+/// cores. The groups in customer order.
 fn merge_each(rows: &mut [(i64, f64)], start: &[usize]) -> Vec<Merged> {
     fn merge(rows: &mut [(i64, f64)], start: &[usize]) -> Merged {
         let base = start[0];
